@@ -1,0 +1,65 @@
+# minxin — developer entry points. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SEED ?= 1
+DEMO_CASES ?= 3000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+# The first interpreter that is Python 3.12 or newer: on PATH, then pyenv's installs.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v $$p; break; fi; done)
+
+.PHONY: help venv run migrate demo test test-pg test-fast bench bench-intel bench-risk worker clean
+
+help:
+	@echo "make run       – install, migrate, create the demo city once, serve on http://$(HOST):$(PORT)"
+	@echo "make test      – the whole test suite on SQLite"
+	@echo "make test-pg   – the whole test suite on PostgreSQL ($(PG_URL))"
+	@echo "make worker    – run the background job worker"
+	@echo "make bench     – benchmarks (figures go to benchmarks/RESULTS.md by hand)"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "minxin needs Python 3.12 or newer and none was found."; \
+		echo "Install one, e.g.: sudo apt-get install python3.12 python3.12-venv   (Ubuntu 24.04+)"; \
+		echo "               or: pyenv install 3.12 && make PYTHON=\$$(pyenv root)/versions/3.12.*/bin/python3.12"; \
+		exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py demo --seed $(DEMO_SEED) --cases $(DEMO_CASES) --if-empty
+
+run: demo
+	$(BIN)/python manage.py demo_logins
+	MINXIN_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: migrate
+	$(BIN)/python manage.py worker
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-pg: venv
+	MINXIN_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,230 @@
+"""Petitioners, cases (信访事项), their routing history and the audit trail."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minxin.core import crypto
+from minxin.org.models import Area, Staff, Unit
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上信访")
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    PHONE = "phone", _("来电")
+    FAX = "fax", _("传真")
+
+
+class Category(models.TextChoices):
+    SUGGESTION = "suggestion", _("建议意见")
+    ACCUSATION = "accusation", _("检举控告")
+    COMPLAINT = "complaint", _("申诉求决")
+
+
+class CaseState(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    TRANSFERRED = "transferred", _("已转送")
+    ASSIGNED = "assigned", _("已交办")
+    OBJECTED = "objected", _("异议待核")
+    DISPUTED = "disputed", _("管辖待定")
+    ACCEPTED = "accepted", _("办理中")
+    REPORTED = "reported", _("办结报告待审")
+    OPINION_ISSUED = "opinion_issued", _("已出具处理意见")
+    REFERRED = "referred", _("已导入法定途径")
+    REVIEW_REQUESTED = "review_requested", _("复查中")
+    REVIEW_DECIDED = "review_decided", _("已出具复查意见")
+    RECHECK_REQUESTED = "recheck_requested", _("复核中")
+    CLOSED = "closed", _("已办结")
+    FINAL = "final", _("复核终结")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    NOT_REACCEPTED = "not_reaccepted", _("不再受理")
+
+
+OPEN_STATES = frozenset(
+    {
+        CaseState.REGISTERED,
+        CaseState.TRANSFERRED,
+        CaseState.ASSIGNED,
+        CaseState.OBJECTED,
+        CaseState.DISPUTED,
+        CaseState.ACCEPTED,
+        CaseState.REPORTED,
+        CaseState.REVIEW_REQUESTED,
+        CaseState.RECHECK_REQUESTED,
+    }
+)
+
+
+class Domain(models.Model):
+    """Subject domain (房地产, 金融, …): data an administrator edits, not code."""
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=32, unique=True)
+    is_key = models.BooleanField(_("重点领域"), default=False, help_text=_("矛盾纠纷排查的重点领域"))
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("领域")
+        verbose_name_plural = _("领域")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Petitioner(models.Model):
+    """A 信访人. Name, ID number, phone and address are encrypted; lookups use blind indexes."""
+
+    name_enc = models.TextField(_("姓名（密文）"))
+    id_number_enc = models.TextField(_("身份证号（密文）"), blank=True)
+    phone_enc = models.TextField(_("电话（密文）"), blank=True)
+    address_enc = models.TextField(_("住址（密文）"), blank=True)
+    id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Masked copies for lists and exports, so screens never need to decrypt.
+    name_masked = models.CharField(_("姓名"), max_length=32)
+    id_masked = models.CharField(_("身份证号"), max_length=18, blank=True)
+    phone_masked = models.CharField(_("电话"), max_length=16, blank=True)
+    nationality = models.CharField(_("国籍"), max_length=32, default="中国", blank=True)
+    created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信访人")
+        verbose_name_plural = _("信访人")
+
+    def __str__(self):
+        return self.name_masked
+
+    @property
+    def name(self) -> str:
+        return crypto.decrypt(self.name_enc)
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_enc)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @property
+    def address(self) -> str:
+        return crypto.decrypt(self.address_enc)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, staff):
+        from minxin.org.scoping import case_visibility
+
+        q = case_visibility(staff, case_model=self.model)
+        return self.none() if q is None else self.filter(q)
+
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+
+class Case(models.Model):
+    number = models.CharField(_("信访件编号"), max_length=32, unique=True)
+    # Unguessable code the petitioner uses to follow the case (Art. 21).
+    query_code = models.CharField(_("查询码"), max_length=16, unique=True)
+    channel = models.CharField(_("信访形式"), max_length=10, choices=Channel.choices)
+    category = models.CharField(_("信访类别"), max_length=12, choices=Category.choices)
+    domain = models.ForeignKey(Domain, verbose_name=_("领域"), null=True, blank=True, on_delete=models.PROTECT)
+    subject = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("信访内容"))
+    request = models.TextField(_("诉求"), blank=True)
+    facts = models.TextField(_("事实和理由"), blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("问题属地"), on_delete=models.PROTECT, related_name="cases")
+    received_at = models.DateTimeField(_("收到时间"))
+    registered_at = models.DateTimeField(_("登记时间"))
+    registering_unit = models.ForeignKey(
+        Unit, verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="registered_cases"
+    )
+    registered_by = models.ForeignKey(Staff, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=20, choices=CaseState.choices, default=CaseState.REGISTERED)
+    current_unit = models.ForeignKey(
+        Unit, verbose_name=_("当前办理单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="current_cases"
+    )
+    route = models.CharField(_("分类处理途径"), max_length=24, blank=True)
+    outcome = models.CharField(_("处理结果"), max_length=24, blank=True)
+    is_litigation = models.BooleanField(_("涉法涉诉"), default=False)
+    is_urgent = models.BooleanField(_("重大紧急"), default=False)
+    is_collective = models.BooleanField(_("集体访"), default=False)
+    people_count = models.PositiveIntegerField(_("涉及人数"), default=1)
+    # Art. 30(3): the accused never sees the accusation.
+    accused_unit = models.ForeignKey(
+        Unit, verbose_name=_("被反映单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accused_staff = models.ForeignKey(
+        Staff, verbose_name=_("被反映人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    next_due_on = models.DateField(_("最近期限"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    petitioners = models.ManyToManyField(Petitioner, through="CaseParty", related_name="cases")
+    # Optimistic lock: every transition compares and bumps it.
+    version = models.PositiveIntegerField(default=1)
+    # Hash of the newest CaseEvent, so deleting the tail of the chain is detectable.
+    audit_head = models.CharField(max_length=64, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("信访事项")
+        verbose_name_plural = _("信访事项")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["current_unit", "state", "next_due_on"], name="cases_inbox_idx"),
+            models.Index(fields=["area", "received_at"], name="cases_area_time_idx"),
+            models.Index(fields=["state", "next_due_on"], name="cases_due_idx"),
+            models.Index(fields=["received_at"], name="cases_received_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.subject}"
+
+
+class CaseParty(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    petitioner = models.ForeignKey(Petitioner, on_delete=models.PROTECT, related_name="parties")
+    is_representative = models.BooleanField(_("代表"), default=False)
+
+    class Meta:
+        verbose_name = _("信访人")
+        verbose_name_plural = _("信访人")
+        constraints = [models.UniqueConstraint(fields=["case", "petitioner"], name="cases_party_unique")]
+
+
+class CaseRouting(models.Model):
+    """Every unit a case has been routed to; grants that unit sight of the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="routings")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="routings")
+    kind = models.CharField(_("方式"), max_length=20)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        indexes = [models.Index(fields=["unit", "case"], name="cases_routing_unit_idx")]
+
+
+class CaseEvent(models.Model):
+    """Append-only, hash-chained audit of everything that happened to a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="cases_event_seq_unique")]

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from minxin.api.urls import api
+from minxin.web import health
+
+admin.site.site_header = _("民心信访工作平台 · 系统管理")
+admin.site.site_title = _("民心 · 系统管理")
+admin.site.index_title = _("系统管理")
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("minxin.web.urls")),
+]
