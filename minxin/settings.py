@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
     "minxin.core",
     "minxin.org",
     "minxin.rules",
@@ -43,6 +44,8 @@ INSTALLED_APPS = [
     "minxin.oversight",
     "minxin.risk",
     "minxin.imports",
+    "minxin.portal",
+    "minxin.notify",
     "minxin.api",
     "minxin.web",
     "minxin.demo",
@@ -133,6 +136,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("MINXIN_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# A running deadline with this many days left or fewer is shown as 即将到期.
+MINXIN_DUE_SOON_DAYS = env_int("MINXIN_DUE_SOON_DAYS", 3, minimum=0)
 
 TASKS = {
     "default": {

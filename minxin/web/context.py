@@ -1,21 +1,35 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from minxin.org.models import Role
+from minxin.org.models import Role, Staff
 
-# (label, url name, roles that see it; empty = every staff member)
+# (label, url name, roles that see it; empty = every staff member). Other modules
+# append their pages here, e.g. (_("事项列表"), "web:case_list", (Role.REGISTRAR, Role.HANDLER)).
 NAV_ITEMS = [
     (_("首页"), "web:home", ()),
+    (_("工作台"), "web:case_inbox", (Role.REGISTRAR, Role.HANDLER, Role.REVIEWER)),
+    (_("登记"), "web:case_register", (Role.REGISTRAR, Role.REVIEWER)),
 ]
 
 
+def staff_of(user) -> Staff | None:
+    """The Staff record of a signed-in user, or None (anonymous, or an account with no unit)."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.staff
+    except Staff.DoesNotExist:
+        return None
+
+
 def navigation(request):
-    staff = getattr(request.user, "staff", None) if request.user.is_authenticated else None
+    staff = staff_of(request.user)
     items = []
-    if staff is not None:
+    if staff is not None and staff.is_active:
         for label, name, roles in NAV_ITEMS:
             if not roles or staff.has_role(*roles):
-                items.append({"label": label, "url": reverse(name), "active": request.path == reverse(name)})
-        if staff.has_role(Role.ADMIN):
+                url = reverse(name)
+                items.append({"label": label, "url": url, "active": request.path == url})
+        if staff.has_role(Role.ADMIN) and request.user.is_staff:
             items.append({"label": _("系统管理"), "url": reverse("admin:index"), "active": False})
     return {"nav_items": items, "current_staff": staff}

@@ -1,12 +1,18 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from minxin.web import views
+from minxin.web.forms import LoginForm
 
 app_name = "web"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
+    path("cases/", include("minxin.web.cases.urls")),
 ]

@@ -1,0 +1,13 @@
+"""Workbench URLs, included under /cases/ in the `web` namespace (web:case_inbox, …)."""
+
+from django.urls import path
+
+from minxin.web.cases import views
+
+urlpatterns = [
+    path("", views.inbox, name="case_inbox"),
+    path("register/", views.register, name="case_register"),
+    path("<int:pk>/", views.detail, name="case_detail"),
+    path("<int:pk>/actions/<slug:action>/", views.action, name="case_action"),
+    path("<int:pk>/documents/<int:doc_pk>/", views.document, name="case_document"),
+]
