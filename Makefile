@@ -23,7 +23,7 @@ help:
 	@echo "make test      – the whole test suite on SQLite"
 	@echo "make test-pg   – the whole test suite on PostgreSQL ($(PG_URL))"
 	@echo "make worker    – run the background job worker"
-	@echo "make bench     – benchmarks (figures go to benchmarks/RESULTS.md by hand)"
+	@echo "make bench     – every benchmark; bench-intel and bench-risk run one family"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -60,6 +60,12 @@ test-pg: venv
 
 bench: venv
 	$(BIN)/python -m benchmarks
+
+bench-intel: venv
+	$(BIN)/python -m benchmarks bench_classify bench_duplicates
+
+bench-risk: venv
+	$(BIN)/python -m benchmarks bench_warning
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
