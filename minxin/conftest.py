@@ -8,6 +8,22 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(items):
+    # A transactional test (live_server, transaction=True) ends by flushing every
+    # table, which would also wipe the reference data that migrations seed (deadline
+    # rules, the holiday calendar, domains) for the tests after it. Serialized
+    # rollback restores that data at the start of each such test, as Django's own
+    # TransactionTestCase(serialized_rollback=True) does.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", None)
+        if fixtures is None:
+            continue
+        transactional = bool(marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(fixtures)
+        if transactional and "django_db_serialized_rollback" not in fixtures:
+            fixtures.append("django_db_serialized_rollback")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Production PBKDF2 costs ~0.3 s a hash; the test city creates 16 accounts.

@@ -124,7 +124,7 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(models.Model):
-    number = models.CharField(_("信访件编号"), max_length=32, unique=True)
+    number = models.CharField(_("信访件编号"), max_length=48, unique=True)
     # Unguessable code the petitioner uses to follow the case (Art. 21).
     query_code = models.CharField(_("查询码"), max_length=16, unique=True)
     channel = models.CharField(_("信访形式"), max_length=10, choices=Channel.choices)
@@ -134,6 +134,9 @@ class Case(models.Model):
     content = models.TextField(_("信访内容"))
     request = models.TextField(_("诉求"), blank=True)
     facts = models.TextField(_("事实和理由"), blank=True)
+    # Art. 19 lists 请求、事实、理由 separately; `facts` keeps its old name for loaders.
+    reasons = models.TextField(_("理由"), blank=True)
+    is_anonymous = models.BooleanField(_("匿名检举控告"), default=False)
     area = models.ForeignKey(Area, verbose_name=_("问题属地"), on_delete=models.PROTECT, related_name="cases")
     received_at = models.DateTimeField(_("收到时间"))
     registered_at = models.DateTimeField(_("登记时间"))
@@ -159,6 +162,26 @@ class Case(models.Model):
         Staff, verbose_name=_("被反映人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     next_due_on = models.DateField(_("最近期限"), null=True, blank=True)
+    # Lifecycle projection kept by minxin.cases.services (the events hold the history).
+    dispatch_kind = models.CharField(_("流转方式"), max_length=12, blank=True, help_text=_("transfer=转送，assign=交办"))
+    dispatching_unit = models.ForeignKey(
+        Unit, verbose_name=_("转送/交办单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_days = models.PositiveSmallIntegerField(_("指定办理期限（日）"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    # The body whose latest written decision may be challenged next: the opinion unit
+    # (复查 goes to its 上一级, Art. 35), then the 复查 body (复核 to its 上一级, Art. 36).
+    decision_unit = models.ForeignKey(
+        Unit, verbose_name=_("作出意见的单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_delivered_on = models.DateField(_("意见送达日"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("已延期天数"), default=0)
+    hearing_since = models.DateField(_("听证开始日"), null=True, blank=True)
+    pre_report_state = models.CharField(max_length=20, blank=True)
+    # Earlier case this one repeats (Art. 19 §3 duplicate, Art. 36 §3 不再受理).
+    related_case = models.ForeignKey(
+        "self", verbose_name=_("关联信访件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     petitioners = models.ManyToManyField(Petitioner, through="CaseParty", related_name="cases")
     # Optimistic lock: every transition compares and bumps it.
@@ -201,6 +224,9 @@ class CaseRouting(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="routings")
     kind = models.CharField(_("方式"), max_length=20)
     at = models.DateTimeField(_("时间"))
+    from_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_days = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("流转记录")
@@ -228,3 +254,32 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("办理记录")
         ordering = ["case_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="cases_event_seq_unique")]
+
+
+class CaseNumberSequence(models.Model):
+    """Per registering unit and year; the row lock makes numbering safe under concurrency."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="cases_numberseq_unique")]
+
+
+class JurisdictionDispute(models.Model):
+    """Art. 24: several bodies concerned and no agreement; the common 上一级 decides."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="disputes")
+    units = models.ManyToManyField(Unit, related_name="+")
+    arbiter = models.ForeignKey(Unit, verbose_name=_("决定单位"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("争议理由"))
+    opened_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    prior_state = models.CharField(max_length=20)
+    settled_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("管辖争议")
+        verbose_name_plural = _("管辖争议")

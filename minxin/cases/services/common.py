@@ -1,0 +1,190 @@
+"""The frame every lifecycle action runs in.
+
+`begin` loads the case through the actor's jurisdiction, checks the state
+machine and takes the optimistic lock; `finish` writes the new state and the
+audit event. Both run inside the caller's `transaction.atomic()`, so a refused
+action (any DomainError) writes nothing.
+
+Why the compare-and-swap comes first: on PostgreSQL the `UPDATE … WHERE
+version = n` takes the row lock, so a second person acting at the same moment
+waits on it and then finds the version moved (Conflict) — instead of both
+racing to insert deadlines, documents and events.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import Signal
+from django.utils.translation import gettext as _
+
+from minxin.cases.audit import append_event
+from minxin.cases.models import Case
+from minxin.cases.statemachine import Transition, find_transition
+from minxin.core import clock
+from minxin.core.errors import Conflict, PermissionDenied, ValidationFailed
+from minxin.org.models import Staff, Unit
+
+# Sent after commit with case_id, action, from_state, to_state, event_id.
+# Notifications, 督办 and rollups subscribe here rather than being called inline.
+case_changed = Signal()
+
+CASE_RELATED = ("registering_unit", "current_unit", "dispatching_unit", "decision_unit__parent", "area")
+
+
+# ID and mobile numbers typed into free text (reasons, notes) never reach the audit payload.
+_PII = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+
+
+def redact(value):
+    if isinstance(value, str):
+        return _PII.sub("[已脱敏]", value)
+    if isinstance(value, dict):
+        return {k: redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+@dataclass
+class Step:
+    case: Case
+    actor: Staff | None
+    transition: Transition
+    from_state: str
+    at: dt.datetime
+    today: dt.date
+    payload: dict = field(default_factory=dict)
+
+
+def check_actor(actor: Staff) -> None:
+    if actor is None or not actor.is_active or not actor.user.is_active:
+        raise PermissionDenied(_("账号已停用或不在岗，不能办理信访事项"))
+
+
+def load_visible(case: Case | int, actor: Staff | None) -> Case:
+    pk = case.pk if isinstance(case, Case) else case
+    qs = Case.objects.select_related(*CASE_RELATED)
+    if actor is not None:
+        check_actor(actor)
+        qs = qs.visible_to(actor)
+    fresh = qs.filter(pk=pk).first()
+    if fresh is None:
+        # Same answer whether the case does not exist or lies outside the actor's jurisdiction.
+        raise PermissionDenied(_("该信访事项不在您的管辖范围内，或不存在"))
+    return fresh
+
+
+def begin(case: Case | int, *, actor: Staff | None, action: str, expected_version: int | None) -> Step:
+    """Load, authorise and lock. Must be called inside transaction.atomic()."""
+    fresh = load_visible(case, actor)
+    if expected_version is not None and fresh.version != expected_version:
+        raise Conflict(_("信访件%(number)s已被他人修改，请刷新后重试") % {"number": fresh.number})
+    transition = find_transition(action, fresh, actor)
+    bumped = Case.objects.filter(pk=fresh.pk, version=fresh.version).update(version=F("version") + 1)
+    if bumped != 1:
+        raise Conflict(_("信访件%(number)s已被他人修改，请刷新后重试") % {"number": fresh.number})
+    fresh.version += 1
+    now = clock.now()
+    return Step(case=fresh, actor=actor, transition=transition, from_state=fresh.state, at=now, today=clock.today())
+
+
+def finish(step: Step, *, to_state: str | None = None, fields: dict | None = None, payload: dict | None = None):
+    """Write the projection, append the audit event, refresh the next due date, notify after commit."""
+    case = step.case
+    updates = dict(fields or {})
+    if to_state is not None:
+        updates["state"] = to_state
+    if updates:
+        Case.objects.filter(pk=case.pk).update(**updates)
+        for key, value in updates.items():
+            setattr(case, key, value)
+    full_payload = redact({"unit": step.actor.unit.name if step.actor else _("系统"), **step.payload, **(payload or {})})
+    event = append_event(
+        case, at=step.at, actor=step.actor, action=step.transition.action,
+        from_state=step.from_state, to_state=case.state, payload=full_payload,
+    )
+    from minxin.rules.deadlines import refresh_next_due
+
+    refresh_next_due(case)
+    info = {"case_id": case.pk, "action": event.action, "from_state": event.from_state, "to_state": event.to_state, "event_id": event.pk}
+    transaction.on_commit(lambda: case_changed.send(sender=Case, **info))
+    return event
+
+
+def require_text(value: str | None, field_name: str, label: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(_("请填写%(label)s") % {"label": label}, fields={field_name: _("必填")})
+    return text
+
+
+def unit_payload(unit: Unit | None) -> dict:
+    return {"id": unit.pk, "name": unit.name} if unit else {}
+
+
+def petitioner_label(case: Case) -> str:
+    """Masked names only: payloads and documents never carry identifying data in clear."""
+    names = list(case.parties.order_by("-is_representative", "pk").values_list("petitioner__name_masked", flat=True)[:3])
+    if not names:
+        return _("匿名")
+    more = case.parties.count() - len(names)
+    return "、".join(names) + (_("等%(n)d人") % {"n": more + len(names)} if more > 0 else "")
+
+
+def issue(step: Step, *, kind: str, unit: Unit, context: dict, addressed_to_petitioner: bool = True):
+    """Issue an official document; its 文号 goes into the event payload."""
+    from minxin.documents.services import issue_document
+
+    doc = issue_document(
+        step.case, kind=kind, unit=unit, actor=step.actor, context=context, addressed_to_petitioner=addressed_to_petitioner
+    )
+    step.payload.setdefault("documents", []).append({"kind": kind, "number": doc.number, "id": doc.pk})
+    return doc
+
+
+def running_codes(case: Case) -> set[str]:
+    from minxin.rules.deadlines import running_deadlines
+
+    return {d.code for d in running_deadlines(case)}
+
+
+def running(case: Case, code: str):
+    from minxin.rules.deadlines import running_deadlines
+
+    return next((d for d in running_deadlines(case) if d.code == code), None)
+
+
+def complete_if_running(case: Case, code: str, *, at=None):
+    from minxin.rules.deadlines import complete_deadline
+
+    if running(case, code) is not None:
+        return complete_deadline(case, code, at=at)
+    return None
+
+
+def cancel_if_running(case: Case, code: str):
+    from minxin.rules.deadlines import cancel_deadline
+
+    if running(case, code) is not None:
+        cancel_deadline(case, code)
+
+
+def start(case: Case, code: str, *, on: dt.date, amount: int | None = None):
+    from minxin.rules.deadlines import start_deadline
+
+    return start_deadline(case, code, trigger_date=on, amount=amount)
+
+
+# A decision that ends the case satisfies the intake and notice clocks; the rest are moot.
+_SATISFIED_BY_DECISION = ("register_route_15d", "accept_notice_15d")
+
+
+def stop_all_clocks(case: Case, *, at=None):
+    for code in running_codes(case):
+        if code in _SATISFIED_BY_DECISION:
+            complete_if_running(case, code, at=at)
+        else:
+            cancel_if_running(case, code)
