@@ -65,7 +65,7 @@ bench-intel: venv
 	$(BIN)/python -m benchmarks bench_classify bench_duplicates
 
 bench-risk: venv
-	$(BIN)/python -m benchmarks bench_warning
+	$(BIN)/python -m benchmarks bench_warning bench_hotspots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -8,20 +8,21 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(items):
+@pytest.fixture(autouse=True)
+def _reference_data(request):
     # A transactional test (live_server, transaction=True) ends by flushing every
-    # table, which would also wipe the reference data that migrations seed (deadline
-    # rules, the holiday calendar, domains) for the tests after it. Serialized
-    # rollback restores that data at the start of each such test, as Django's own
-    # TransactionTestCase(serialized_rollback=True) does.
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        fixtures = getattr(item, "fixturenames", None)
-        if fixtures is None:
-            continue
-        transactional = bool(marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(fixtures)
-        if transactional and "django_db_serialized_rollback" not in fixtures:
-            fixtures.append("django_db_serialized_rollback")
+    # table, which also wipes the reference data that migrations seed (deadline
+    # rules, the holiday calendar, domains, lexicons). Put it back before each
+    # transactional test so the order of tests never matters.
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from minxin.core.reference_data import ensure_reference_data
+
+        ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)

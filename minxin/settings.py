@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "minxin.imports",
     "minxin.portal",
     "minxin.notify",
+    "minxin.reception",
     "minxin.api",
     "minxin.web",
     "minxin.demo",
@@ -88,6 +89,9 @@ try:
 except Exception as exc:  # dj_database_url raises several types for a malformed URL
     raise ImproperlyConfigured(f"MINXIN_DATABASE_URL is not a valid database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must work on a fresh checkout: create its folder.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the worker and the web process use the embedded database at once.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -156,3 +160,65 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("MINXIN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+# --- Portal (网上信访) and notifications: minxin.portal, minxin.notify -------------------------
+# SMS: a dotted backend path. ConsoleBackend (default, development), FileBackend (writes JSON
+# lines to MINXIN_SMS_FILE_PATH), LocmemBackend (tests), HttpGatewayBackend (production).
+MINXIN_SMS_BACKEND = env_str("MINXIN_SMS_BACKEND", "minxin.notify.backends.ConsoleBackend")
+MINXIN_SMS_FILE_PATH = env_str("MINXIN_SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
+MINXIN_SMS_GATEWAY_URL = env_str("MINXIN_SMS_GATEWAY_URL", "")
+MINXIN_SMS_APP_KEY = env_str("MINXIN_SMS_APP_KEY", "")
+MINXIN_SMS_SIGNING_SECRET = env_str("MINXIN_SMS_SIGNING_SECRET", "")
+MINXIN_SMS_TIMEOUT = env_int("MINXIN_SMS_TIMEOUT", 5, minimum=1)
+MINXIN_SMS_RETRIES = env_int("MINXIN_SMS_RETRIES", 3, minimum=0)
+try:
+    MINXIN_SMS_BACKOFF_SECONDS = float(env_str("MINXIN_SMS_BACKOFF_SECONDS", "1.0"))
+except ValueError as exc:
+    raise ImproperlyConfigured("MINXIN_SMS_BACKOFF_SECONDS must be a number of seconds") from exc
+MINXIN_SMS_SIGNATURE = env_str("MINXIN_SMS_SIGNATURE", "【民心信访】")
+# Petitioners get SMS/e-mail at registration, transfer, acceptance, closure and the rating invitation.
+MINXIN_NOTIFY_PETITIONERS = env_bool("MINXIN_NOTIFY_PETITIONERS", True)
+# E-mail (Django 6.1 MAILERS): console by default; set MINXIN_EMAIL_HOST to send through SMTP.
+DEFAULT_FROM_EMAIL = env_str("MINXIN_DEFAULT_FROM_EMAIL", "noreply@minxin.invalid")
+if env_str("MINXIN_EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": env_str("MINXIN_EMAIL_HOST"), "port": env_int("MINXIN_EMAIL_PORT", 25, minimum=1),
+        "username": env_str("MINXIN_EMAIL_USER", ""), "password": env_str("MINXIN_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("MINXIN_EMAIL_USE_TLS", False), "timeout": env_int("MINXIN_EMAIL_TIMEOUT", 10, minimum=1),
+    }}}
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Throttle counters live in Django's cache. The embedded default (local memory) works in one
+# process; with several web processes point MINXIN_CACHE_URL at shared storage:
+# "db://minxin_cache" (run `manage.py createcachetable`) or "redis://127.0.0.1:6379/1".
+_cache_url = env_str("MINXIN_CACHE_URL", "locmem://")
+if _cache_url.startswith("redis://") or _cache_url.startswith("rediss://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+elif _cache_url.startswith("db://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": _cache_url[5:] or "minxin_cache"}}
+elif _cache_url.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "minxin"}}
+else:
+    raise ImproperlyConfigured("MINXIN_CACHE_URL must start with locmem://, db:// or redis://")
+# Attachments on the portal: count, size per file (bytes) and in total.
+MINXIN_PORTAL_MAX_FILES = env_int("MINXIN_PORTAL_MAX_FILES", 5, minimum=0)
+MINXIN_PORTAL_MAX_FILE_BYTES = env_int("MINXIN_PORTAL_MAX_FILE_BYTES", 5 * 1024 * 1024, minimum=1024)
+MINXIN_PORTAL_MAX_TOTAL_BYTES = env_int("MINXIN_PORTAL_MAX_TOTAL_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Limits as "count/seconds"; see minxin.portal.throttle.
+MINXIN_PORTAL_THROTTLES = {
+    "submit_ip": env_str("MINXIN_THROTTLE_SUBMIT_IP", "5/3600"),
+    "submit_phone": env_str("MINXIN_THROTTLE_SUBMIT_PHONE", "3/86400"),
+    "sms_phone": env_str("MINXIN_THROTTLE_SMS_PHONE", "5/3600"),
+    "sms_ip": env_str("MINXIN_THROTTLE_SMS_IP", "20/3600"),
+    "follow_ip": env_str("MINXIN_THROTTLE_FOLLOW_IP", "20/3600"),
+    "follow_code": env_str("MINXIN_THROTTLE_FOLLOW_CODE", "10/3600"),
+    "verify_phone": env_str("MINXIN_THROTTLE_VERIFY_PHONE", "5/900"),
+}
+for _name, _limit in MINXIN_PORTAL_THROTTLES.items():
+    _count, _sep, _seconds = _limit.partition("/")
+    if not (_count.isdigit() and _seconds.isdigit() and int(_seconds) > 0):
+        raise ImproperlyConfigured(f"portal throttle {_name}={_limit!r} must look like 5/3600 (count/seconds)")
+# The bureau's public area tree starts here (12-digit code); empty = every top-level area.
+MINXIN_PORTAL_ROOT_AREA = env_str("MINXIN_PORTAL_ROOT_AREA", "")
+# --- end portal / notifications ---------------------------------------------------------

@@ -13,5 +13,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("xf/", include("minxin.portal.urls")),  # public 网上信访 portal (no login) + registrars' queue
     path("", include("minxin.web.urls")),
 ]

@@ -31,6 +31,12 @@ from minxin.org.models import Role
 ROUTERS: list[tuple[str, str]] = [
     ("/me/tokens", "minxin.api.account:router"),
     ("/org", "minxin.api.org:router"),
+    ("/portal", "minxin.api.portal:router"),  # public (auth=None): 网上信访 for mini-programs / 12345
+    ("/cases", "minxin.api.cases:router"),
+    ("/oversight", "minxin.api.oversight:router"),
+    ("/risk", "minxin.api.risk:router"),
+    ("/intake", "minxin.api.intake:router"),
+    ("/reception", "minxin.api.reception:router"),
 ]
 
 

@@ -1,6 +1,11 @@
 """Petitioners, cases (信访事项), their routing history and the audit trail."""
 
+import os
+import secrets
+
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core import crypto
@@ -283,3 +288,53 @@ class JurisdictionDispute(models.Model):
     class Meta:
         verbose_name = _("管辖争议")
         verbose_name_plural = _("管辖争议")
+
+
+class CaseFileStorage(FileSystemStorage):
+    """MEDIA_ROOT/cases/, outside every web root; files are served only by a permission-checked view.
+
+    Follows MEDIA_ROOT when it changes (tests point it at a temporary folder).
+    """
+
+    @cached_property
+    def base_location(self):
+        from django.conf import settings
+
+        return os.path.join(settings.MEDIA_ROOT, "cases")
+
+
+case_file_storage = CaseFileStorage()
+
+ATTACHMENT_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+
+
+def _case_attachment_path(instance, filename):
+    # The uploader's file name is never used on disk (it may be hostile or identifying).
+    from minxin.core import clock
+
+    return f"{clock.today().year}/{secrets.token_urlsafe(24)}.{ATTACHMENT_EXTENSIONS[instance.content_type]}"
+
+
+class AttachmentKind(models.TextChoices):
+    LETTER_SCAN = "letter_scan", _("来信扫描件")
+    EVIDENCE = "evidence", _("证明材料")
+    OTHER = "other", _("其他材料")
+
+
+class CaseAttachment(models.Model):
+    """A file received with a case at the desk (e.g. the scanned pages of a letter)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_attachments")
+    kind = models.CharField(_("类别"), max_length=16, choices=AttachmentKind.choices, default=AttachmentKind.LETTER_SCAN)
+    file = models.FileField(storage=case_file_storage, upload_to=_case_attachment_path, max_length=120)
+    original_name = models.CharField(_("原文件名"), max_length=120, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(Staff, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("信访件附件")
+        verbose_name_plural = _("信访件附件")
+        ordering = ["case_id", "pk"]

@@ -6,3 +6,15 @@ class PortalConfig(AppConfig):
     name = "minxin.portal"
     label = "portal"
     verbose_name = _("网上信访")
+
+    def ready(self):
+        from minxin.notify.events import RECIPIENT_SOURCES
+        from minxin.org.models import Role
+        from minxin.portal.contacts import submission_contacts
+        from minxin.web.context import NAV_ITEMS
+
+        entry = (_("网上信访"), "portal:staff_queue", (Role.REGISTRAR, Role.REVIEWER))
+        if entry[1] not in {item[1] for item in NAV_ITEMS}:
+            NAV_ITEMS.append(entry)
+        if submission_contacts not in RECIPIENT_SOURCES:
+            RECIPIENT_SOURCES.append(submission_contacts)

@@ -9,6 +9,14 @@ NAV_ITEMS = [
     (_("首页"), "web:home", ()),
     (_("工作台"), "web:case_inbox", (Role.REGISTRAR, Role.HANDLER, Role.REVIEWER)),
     (_("登记"), "web:case_register", (Role.REGISTRAR, Role.REVIEWER)),
+    (_("来访接待"), "web:reception_desk", (Role.REGISTRAR, Role.REVIEWER)),
+    (_("来电"), "web:reception_call", (Role.REGISTRAR, Role.REVIEWER)),
+    (_("来信"), "web:reception_letter", (Role.REGISTRAR, Role.REVIEWER)),
+    (_("领导接访"), "web:reception_days", (Role.REGISTRAR, Role.REVIEWER)),
+    (_("指标口径"), "web:oversight_metrics", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
+    (_("统计分析"), "web:oversight_dashboards", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
+    (_("风险预警"), "web:risk_overview", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
+    (_("预警收件箱"), "web:risk_alerts", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
 ]
 
 

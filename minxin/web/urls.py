@@ -15,4 +15,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("cases/", include("minxin.web.cases.urls")),
+    path("oversight/", include("minxin.web.oversight.urls")),
+    path("risk/", include("minxin.risk.web.urls")),
+    path("reception/", include("minxin.reception.urls")),
 ]

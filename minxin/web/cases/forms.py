@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from minxin.cases.models import CaseState, Category, Channel, Domain
 from minxin.cases.services import Outcome, RefusalGround, ReviewResult, Route
 from minxin.cases.statemachine import A
-from minxin.org.models import Area, AreaLevel, Staff, Unit
+from minxin.org.models import Staff, Unit
+from minxin.web.cases import areas
 
 MAX_PETITIONER_ROWS = 6  # one petitioner, or up to 5 representatives plus one more named person
 
@@ -29,36 +30,25 @@ class InboxFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), required=False, choices=_blank(_("全部类别")) + list(Category.choices))
     channel = forms.ChoiceField(label=_("形式"), required=False, choices=_blank(_("全部形式")) + list(Channel.choices))
     overdue = forms.BooleanField(label=_("只看已超期"), required=False)
+    # Drill-down from the oversight dashboards (hidden; shown as a summary above the list).
+    scope = forms.ChoiceField(label=_("范围"), required=False, widget=forms.HiddenInput,
+                              choices=[("", _("待办")), ("all", _("全部可见事项"))])
+    area = forms.CharField(label=_("问题属地（含下级）"), required=False, max_length=15, widget=forms.HiddenInput)
+    domain = forms.CharField(label=_("领域"), required=False, max_length=32, widget=forms.HiddenInput)
+    unit = forms.CharField(label=_("办理单位"), required=False, max_length=32, widget=forms.HiddenInput)
+    received_from = forms.DateField(label=_("收到日期起"), required=False, widget=forms.HiddenInput)
+    received_to = forms.DateField(label=_("收到日期止"), required=False, widget=forms.HiddenInput)
+    due = forms.ChoiceField(label=_("期限状态"), required=False, widget=forms.HiddenInput,
+                            choices=[("", "-"), ("normal", _("正常")), ("soon", _("即将到期"))])
+    supervised = forms.BooleanField(label=_("被督办"), required=False, widget=forms.HiddenInput)
 
-
-def area_choices(staff: Staff):
-    """The registrar's area and everything below it down to 村社区, indented by depth."""
-    root = staff.unit.area
-    areas = Area.objects.within(root).filter(level__lte=AreaLevel.VILLAGE).order_by("path")
-    # Order by the tree, not by path text: "/1/10/" must not sort between "/1/1/" children.
-    by_parent: dict = {}
-    for a in areas:
-        by_parent.setdefault(a.parent_id, []).append(a)
-    for kids in by_parent.values():
-        kids.sort(key=lambda a: a.code)
-    out = []
-
-    def walk(node, depth):
-        out.append((node.code, "\u3000" * depth + node.name))
-        for child in by_parent.get(node.pk, []):
-            walk(child, depth + 1)
-
-    top = [a for a in areas if a.pk == root.pk]
-    for node in top:
-        walk(node, 0)
-    return out
+    DRILL_FIELDS = ("scope", "area", "domain", "unit", "received_from", "received_to", "due", "supervised")
 
 
 class RegistrationForm(forms.Form):
     channel = forms.ChoiceField(label=_("信访形式"), choices=_blank(_("请选择")) + list(Channel.choices))
     category = forms.ChoiceField(label=_("信访类别"), choices=_blank(_("请选择")) + list(Category.choices))
     domain = forms.ModelChoiceField(label=_("领域"), queryset=Domain.objects.all(), required=False, empty_label=_("请选择"))
-    area = forms.ChoiceField(label=_("问题属地"), help_text=_("可选至村（社区）"))
     subject = forms.CharField(label=_("标题"), max_length=200, required=False)
     content = forms.CharField(label=_("信访内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     request = forms.CharField(label=_("请求"), widget=TEXTAREA, required=False)
@@ -72,14 +62,14 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, staff: Staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.staff = staff
-        self.fields["area"].choices = _blank(_("请选择")) + area_choices(staff)
 
-    def clean_area(self):
-        code = self.cleaned_data["area"]
-        area = Area.objects.filter(code=code).first()
-        if area is None:
-            raise forms.ValidationError(_("请选择问题属地"))
-        return area
+    def clean(self):
+        data = super().clean()
+        # 问题属地 comes from the cascading selects area_1 … (see minxin.web.cases.areas).
+        if areas.has_stale_choice(self.staff, self.data):
+            raise forms.ValidationError(_("问题属地的下级区域与上级不一致，请重新选择"))
+        data["area"] = areas.chosen_area(self.staff, self.data)
+        return data
 
 
 class PetitionerForm(forms.Form):

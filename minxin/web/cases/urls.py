@@ -7,7 +7,9 @@ from minxin.web.cases import views
 urlpatterns = [
     path("", views.inbox, name="case_inbox"),
     path("register/", views.register, name="case_register"),
+    path("register/areas/", views.area_picker, name="case_area_picker"),
     path("<int:pk>/", views.detail, name="case_detail"),
     path("<int:pk>/actions/<slug:action>/", views.action, name="case_action"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document, name="case_document"),
+    path("<int:pk>/attachments/<int:att_pk>/", views.attachment, name="case_attachment"),
 ]

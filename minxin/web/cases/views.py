@@ -4,12 +4,13 @@ Thin: parse, call one service (or selector), render. Every case comes from
 Case.objects.visible_to(staff); a case outside the jurisdiction is a 404.
 """
 
+import hashlib
 import logging
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from minxin.cases.models import Case, CaseParty, CaseState, JurisdictionDispute
+from minxin.cases.models import Case, CaseParty
 from minxin.cases.selectors import timeline
 from minxin.cases.services import register_case
 from minxin.cases.statemachine import available_actions
@@ -27,10 +28,10 @@ from minxin.documents.selectors import documents_of
 from minxin.documents.services import document_filename, open_document
 from minxin.org.models import Role, Staff
 from minxin.rules.deadlines import deadline_status
-from minxin.rules.models import CaseDeadline, DeadlineState
 from minxin.rules.selectors import case_deadlines
-from minxin.web.cases import forms
+from minxin.web.cases import areas, forms
 from minxin.web.cases.actions import ACTIONS, perform
+from minxin.web.cases.queries import all_visible_queryset, apply_filters, inbox_queryset, may_see_identity, nearest_status
 from minxin.web.context import staff_of
 
 logger = logging.getLogger("minxin.web.cases")
@@ -61,66 +62,15 @@ def _visible_case(staff: Staff, pk: int) -> Case:
 # --- 待办 ---------------------------------------------------------------------------------
 
 
-def inbox_queryset(staff: Staff):
-    """Open cases waiting for the staff member's unit, soonest deadline first.
-
-    Waiting means the unit may be the one to act next: it handles the case, it sent
-    a case now back with an objection or a 办结报告, it must settle a dispute, or
-    (信访部门) the case is registered in its area and not yet routed.
-    """
-    unit = staff.unit
-    waiting = Q(current_unit_id=unit.pk) | Q(
-        state__in=[CaseState.OBJECTED, CaseState.REPORTED], dispatching_unit_id=unit.pk
-    ) | Q(
-        Exists(JurisdictionDispute.objects.filter(case_id=OuterRef("pk"), arbiter_id=unit.pk, settled_at__isnull=True)),
-        state=CaseState.DISPUTED,
-    )
-    if unit.is_petition_bureau:
-        waiting |= Q(state=CaseState.REGISTERED, area__path__startswith=unit.area.path)
-    return (
-        Case.objects.visible_to(staff)
-        .open()
-        .filter(waiting)
-        .select_related("current_unit", "area")
-        .order_by(F("next_due_on").asc(nulls_last=True), "received_at", "pk")
-    )
-
-
-def _apply_filters(qs, data: dict):
-    if data.get("state"):
-        qs = qs.filter(state=data["state"])
-    if data.get("category"):
-        qs = qs.filter(category=data["category"])
-    if data.get("channel"):
-        qs = qs.filter(channel=data["channel"])
-    if data.get("overdue"):
-        qs = qs.filter(next_due_on__lt=clock.today())
-    if data.get("q"):
-        q = data["q"].strip()
-        qs = qs.filter(Q(number__icontains=q) | Q(subject__icontains=q))
-    return qs
-
-
-def _nearest_status(cases) -> dict:
-    """Status of each case's nearest running clock, computed by rules.deadline_status (the one function)."""
-    nearest: dict[int, CaseDeadline] = {}
-    rows = CaseDeadline.objects.filter(
-        case_id__in=[c.pk for c in cases], state=DeadlineState.RUNNING, paused_at__isnull=True
-    ).select_related("rule").order_by("due_on", "pk")
-    for dl in rows:
-        nearest.setdefault(dl.case_id, dl)
-    today = clock.today()
-    return {case_id: (dl, deadline_status(dl, today)) for case_id, dl in nearest.items()}
-
-
 @login_required
 def inbox(request):
     staff = _staff_or_404(request)
     form = forms.InboxFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    qs = _apply_filters(inbox_queryset(staff), data)
+    base = all_visible_queryset(staff) if data.get("scope") == "all" else inbox_queryset(staff)
+    qs = apply_filters(base, data)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    statuses = _nearest_status(page.object_list)
+    statuses = nearest_status(page.object_list)
     rows = []
     for c in page.object_list:
         deadline, status = statuses.get(c.pk, (None, None))
@@ -131,6 +81,8 @@ def inbox(request):
     context = {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(), "staff": staff,
         "can_register": _may_register(staff),
+        "drill": [(form[f].label, form.cleaned_data[f]) for f in forms.InboxFilterForm.DRILL_FIELDS
+                  if data.get(f)] if data else [],
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox-results":
         return render(request, "web/cases/_inbox_results.html", context)
@@ -144,6 +96,38 @@ def _may_register(staff: Staff) -> bool:
     return staff.unit.is_petition_bureau and staff.has_role(Role.REGISTRAR, Role.REVIEWER)
 
 
+def _typed_back(post) -> tuple[dict, list[dict]]:
+    """What was typed, as initial values: re-shows the form without validating it."""
+    fields = [k for k in forms.RegistrationForm.base_fields]
+    initial = {k: post.get(k, "") for k in fields}
+    for flag in ("is_urgent", "is_litigation", "anonymous"):
+        initial[flag] = post.get(flag) == "on"
+    people = [
+        {k: post.get(f"p-{i}-{k}", "") for k in ("name", "id_number", "phone", "address")}
+        | {"is_representative": post.get(f"p-{i}-is_representative") == "on"}
+        for i in range(forms.MAX_PETITIONER_ROWS)
+    ]
+    return initial, people
+
+
+def _more_people_typed(formset) -> bool:
+    keys = ("name", "id_number", "phone", "address", "is_representative")
+    for f in formset.forms[1:]:
+        if f.is_bound and (any(f.data.get(f.add_prefix(k)) for k in keys) or f.errors):
+            return True
+        if not f.is_bound and any(f.initial.get(k) for k in keys):
+            return True
+    return False
+
+
+def _register_page(request, staff, form, formset, *, area_data, status=200):
+    context = {
+        "form": form, "formset": formset, "more_people_open": _more_people_typed(formset), "area_levels": areas.picker_levels(staff, area_data),
+        "area_chosen": areas.chosen_area(staff, area_data),
+    }
+    return render(request, "web/cases/register.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request):
@@ -151,42 +135,52 @@ def register(request):
     if not _may_register(staff):
         messages.error(request, _("只有信访部门的登记员或领导可以登记信访事项"))
         return redirect("web:case_inbox")
+    if request.method == "POST" and request.POST.get("refresh_area"):
+        # Without JavaScript: show the next level of 问题属地, keep everything typed, save nothing.
+        initial, people = _typed_back(request.POST)
+        form = forms.RegistrationForm(initial=initial, staff=staff)
+        formset = forms.PetitionerFormSet(initial=people, prefix="p")
+        return _register_page(request, staff, form, formset, area_data=request.POST)
     form = forms.RegistrationForm(request.POST or None, staff=staff)
     formset = forms.PetitionerFormSet(request.POST or None, prefix="p")
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and formset.is_valid():
-            d = form.cleaned_data
-            people = [
-                {k: (f.cleaned_data.get(k) or "") for k in ("name", "id_number", "phone", "address")}
-                | {"is_representative": bool(f.cleaned_data.get("is_representative"))}
-                for f in formset.forms
-                if not f.is_blank()
-            ]
-            try:
-                case = register_case(
-                    actor=staff, channel=d["channel"], category=d["category"], domain=d["domain"], area=d["area"],
-                    subject=d["subject"], content=d["content"], request=d["request"], facts=d["facts"],
-                    reasons=d["reasons"], is_urgent=d["is_urgent"], is_litigation=d["is_litigation"],
-                    anonymous=d["anonymous"], people_count=d["people_count"], petitioners=people,
-                )
-            except ValidationFailed as exc:
-                forms.attach_errors(exc, form, formset)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("已登记，信访件编号%(number)s") % {"number": case.number})
-                return redirect("web:case_detail", pk=case.pk)
-        status = 422
-    return render(request, "web/cases/register.html", {"form": form, "formset": formset}, status=status)
+    if request.method == "GET":
+        return _register_page(request, staff, form, formset, area_data=None)
+    if form.is_valid() and formset.is_valid():
+        d = form.cleaned_data
+        people = [
+            {k: (f.cleaned_data.get(k) or "") for k in ("name", "id_number", "phone", "address")}
+            | {"is_representative": bool(f.cleaned_data.get("is_representative"))}
+            for f in formset.forms
+            if not f.is_blank()
+        ]
+        try:
+            case = register_case(
+                actor=staff, channel=d["channel"], category=d["category"], domain=d["domain"], area=d["area"],
+                subject=d["subject"], content=d["content"], request=d["request"], facts=d["facts"],
+                reasons=d["reasons"], is_urgent=d["is_urgent"], is_litigation=d["is_litigation"],
+                anonymous=d["anonymous"], people_count=d["people_count"], petitioners=people,
+            )
+        except ValidationFailed as exc:
+            forms.attach_errors(exc, form, formset)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已登记，信访件编号%(number)s") % {"number": case.number})
+            return redirect("web:case_detail", pk=case.pk)
+    return _register_page(request, staff, form, formset, area_data=request.POST, status=422)
+
+
+@login_required
+def area_picker(request):
+    """htmx partial: the 问题属地 selects after one of them changed."""
+    staff = _staff_or_404(request)
+    return render(request, "web/cases/_area_picker.html", {
+        "area_levels": areas.picker_levels(staff, request.GET), "area_chosen": areas.chosen_area(staff, request.GET),
+        "area_picker_partial": True,
+    })
 
 
 # --- 事项页 --------------------------------------------------------------------------------
-
-
-def _may_see_identity(staff: Staff, case: Case) -> bool:
-    """Full identity only for the registering bureau's registrars and leaders (第十八条 protection)."""
-    return staff.unit_id == case.registering_unit_id and staff.has_role(Role.REGISTRAR, Role.REVIEWER)
 
 
 def _petitioners(case: Case, *, full: bool) -> list[dict]:
@@ -223,7 +217,7 @@ def _action_forms(case: Case, staff: Staff, bound: tuple[str, object] | None = N
 
 
 def _render_case(request, staff: Staff, case: Case, *, bound=None, status=200):
-    full = request.GET.get("identity") == "full" and _may_see_identity(staff, case)
+    full = request.GET.get("identity") == "full" and may_see_identity(staff, case)
     if full:
         # Who looked at a petitioner's identity; no personal data in the log line.
         logger.info("petitioner identity viewed case_id=%s staff_id=%s", case.pk, staff.pk)
@@ -232,9 +226,10 @@ def _render_case(request, staff: Staff, case: Case, *, bound=None, status=200):
         "staff": staff,
         "petitioners": _petitioners(case, full=full),
         "identity_full": full,
-        "may_see_identity": _may_see_identity(staff, case),
+        "may_see_identity": may_see_identity(staff, case),
         "deadlines": _deadline_rows(case),
         "documents": list(documents_of(case)),
+        "attachments": _attachments(case),
         "timeline": timeline(case),
         "actions": _action_forms(case, staff, bound),
     }
@@ -267,10 +262,47 @@ def action(request, pk: int, action: str):
         forms.attach_errors(exc, form)
         return _render_case(request, staff, case, bound=(action, form), status=422)
     except DomainError as exc:
-        form.add_error(None, exc.message)
-        return _render_case(request, staff, case, bound=(action, form), status=exc.status)
+        # Not allowed (any more): the action's form may no longer be on the page, so say it at the top.
+        messages.error(request, exc.message)
+        return _render_case(request, staff, _visible_case(staff, pk), status=exc.status)
     messages.success(request, _("已完成：%(action)s") % {"action": ACTIONS[action].label})
     return redirect("web:case_detail", pk=pk)
+
+
+def _attachment_model():
+    # Attachments arrive with 网上信访 submissions (minxin.portal); without that app there are none.
+    try:
+        return apps.get_model("portal", "Attachment")
+    except LookupError:
+        return None
+
+
+def _attachments(case: Case) -> list:
+    model = _attachment_model()
+    return list(model.objects.filter(submission__case=case).order_by("pk")) if model else []
+
+
+@login_required
+def attachment(request, pk: int, att_pk: int):
+    staff = _staff_or_404(request)
+    case = _visible_case(staff, pk)
+    model = _attachment_model()
+    att = model.objects.filter(submission__case=case, pk=att_pk).first() if model else None
+    if att is None:
+        raise Http404(_("未找到该附件"))
+    with att.file.open("rb") as fh:
+        data = fh.read()
+    if hashlib.sha256(data).hexdigest() != att.sha256:
+        logger.error("attachment hash mismatch id=%s", att.pk)
+        return HttpResponse(_("附件校验失败，可能已被篡改，请联系系统管理员"), status=500, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=att.content_type)
+    ext = att.file.name.rsplit(".", 1)[-1]
+    # A neutral name: the uploader's own file name may be hostile or identifying.
+    response["Content-Disposition"] = content_disposition_header(True, f"附件{att.pk}.{ext}")
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -1,0 +1,55 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from minxin.demo.build import DEFAULT_BATCH, build_demo
+from minxin.core import clock
+from minxin.demo.city import CITY_NAME, FULL_CITY, SMALL_CITY, demo_city_exists
+from minxin.demo.provisional_calendar import ensure_demo_calendar
+
+
+class Command(BaseCommand):
+    help = "创建虚构的演示城市“青禾市”（区域、单位、演示账号）及一年的演示信访件。仅用于演示和测试。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1, help="随机种子：相同种子和截止日期生成相同数据（默认 1）")
+        parser.add_argument("--cases", type=int, default=3000, help="生成的信访件数量（默认 3000）")
+        parser.add_argument("--if-empty", action="store_true", help="演示城市已存在时什么也不做（供 make run 使用）")
+        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH, help=f"每批写入的信访件数（默认 {DEFAULT_BATCH}）")
+        parser.add_argument("--end-date", type=dt.date.fromisoformat, default=None, help="历史截止日期 YYYY-MM-DD（默认今天）")
+        parser.add_argument("--small", action="store_true", help="只建小规模城市（测试用）")
+
+    def handle(self, *args, seed, cases, if_empty, batch_size, end_date, small, **opts):
+        if demo_city_exists():
+            if if_empty:
+                self.stdout.write(f"演示城市“{CITY_NAME}”已存在，跳过。")
+                return
+            raise CommandError(f"演示城市“{CITY_NAME}”已存在。请使用新的数据库，或加 --if-empty 跳过。")
+        if cases < 0 or batch_size < 1:
+            raise CommandError("--cases 不能为负数，--batch-size 至少为 1")
+        verbosity = opts.get("verbosity", 1)
+        step = max(batch_size, cases // 20)
+        last = [0]
+
+        def progress(done, total):
+            if verbosity and (done - last[0] >= step or done == total):
+                last[0] = done
+                self.stdout.write(f"  已写入 {done:,}/{total:,} 件")
+
+        self.stdout.write(f"正在创建演示城市“{CITY_NAME}”（种子 {seed}）…")
+        result = build_demo(
+            seed=seed, cases=cases, end_date=end_date, batch_size=batch_size, size=SMALL_CITY if small else FULL_CITY, progress=progress
+        )
+        for year in ensure_demo_calendar(end_date or clock.today()):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"注意：{year}年节假日安排尚未录入，已为演示库填入临时日历（仅含法定节日、不含调休），"
+                    "正式使用前须由管理员按国务院公布的安排修订。"
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"完成：城市 {result.seconds_city:.1f} 秒；信访件 {result.cases:,} 件，用时 {result.seconds_cases:.1f} 秒"
+                f"（{result.cases_per_second:,.0f} 件/秒）。运行 manage.py demo_logins 查看演示账号。"
+            )
+        )

@@ -1,0 +1,156 @@
+"""Keeping per-case signatures current: `index_case` after registration, `reindex` in bulk.
+
+Both are idempotent: a case whose normalised text and scheme are unchanged is
+skipped, and a rebuilt case's band rows are replaced in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from django.db import transaction
+
+from minxin.core import clock
+from minxin.intake.models import CaseLshBand, CaseTextSignature
+
+from . import minhash
+from .text import anchors, normalize, pack_anchors, shingle_hashes
+
+log = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("subject", "content", "request", "facts", "reasons")
+
+
+def matter_text(values: dict) -> str:
+    """The text matched for a case or a draft: subject, content and the Art. 19 fields, each once.
+
+    A field already contained in the content (a form that copies 请求 into 内容) is not added twice.
+    """
+    parts: list[str] = []
+    for name in TEXT_FIELDS:
+        value = (values.get(name) or "").strip()
+        if value and not any(value in p for p in parts):
+            parts.append(value)
+    return "。".join(parts)
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def build(case_id: int, text: str, *, now=None) -> tuple[CaseTextSignature, list[CaseLshBand]]:
+    shingles = shingle_hashes(text)
+    names, numbers = anchors(text)
+    sig = CaseTextSignature(
+        case_id=case_id,
+        scheme=minhash.SCHEME,
+        text_hash=_text_hash(text),
+        shingles=shingles.astype("<u4").tobytes(),
+        anchors=pack_anchors(names, numbers),
+        indexed_at=now or clock.now(),
+    )
+    bands = [] if not len(shingles) else [
+        CaseLshBand(band=b, hash=h, case_id=case_id) for b, h in enumerate(minhash.band_hashes(minhash.signature(shingles)))
+    ]
+    return sig, bands
+
+
+def build_many(items: list[tuple[int, str]], *, now) -> tuple[list[CaseTextSignature], list[CaseLshBand]]:
+    """`build` for a batch: the MinHash step runs once, vectorised, for all texts."""
+    sets = [shingle_hashes(text) for _pk, text in items]
+    band_rows = minhash.band_hash_array(minhash.signatures(sets)) if items else np.empty((0, minhash.BANDS), dtype=np.int64)
+    sigs, bands = [], []
+    for (pk, text), shingles, row in zip(items, sets, band_rows):
+        sigs.append(CaseTextSignature(
+            case_id=pk, scheme=minhash.SCHEME, text_hash=_text_hash(text), shingles=shingles.astype("<u4").tobytes(),
+            anchors=pack_anchors(*anchors(text)), indexed_at=now,
+        ))
+        if len(shingles):
+            bands.extend(CaseLshBand(band=b, hash=int(h), case_id=pk) for b, h in enumerate(row))
+    return sigs, bands
+
+
+def stored_shingles(sig: CaseTextSignature) -> np.ndarray:
+    return np.frombuffer(bytes(sig.shingles), dtype="<u4").astype(np.uint32)
+
+
+def index_case(case) -> bool:
+    """(Re)build one case's signature; False if it was already current."""
+    text = matter_text({f: getattr(case, f) for f in TEXT_FIELDS})
+    current = CaseTextSignature.objects.filter(case_id=case.pk).values_list("scheme", "text_hash").first()
+    if current == (minhash.SCHEME, _text_hash(text)):
+        return False
+    sig, bands = build(case.pk, text)
+    with transaction.atomic():
+        CaseLshBand.objects.filter(case_id=case.pk).delete()
+        CaseTextSignature.objects.update_or_create(
+            case_id=case.pk,
+            defaults={k: getattr(sig, k) for k in ("scheme", "text_hash", "shingles", "anchors", "indexed_at")},
+        )
+        CaseLshBand.objects.bulk_create(bands, ignore_conflicts=True)
+    return True
+
+
+def reindex(*, batch_size: int = 1000, full: bool = False, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Stream every case in primary-key order, in batches; rebuild those whose text or scheme changed.
+
+    `full` rebuilds everything regardless. Safe to interrupt and re-run: each batch commits on its own.
+    """
+    from minxin.cases.models import Case
+
+    seen = rebuilt = 0
+    last = 0
+    while True:
+        rows = list(Case.objects.filter(pk__gt=last).order_by("pk").values("pk", *TEXT_FIELDS)[:batch_size])
+        if not rows:
+            break
+        last = rows[-1]["pk"]
+        seen += len(rows)
+        ids = [r["pk"] for r in rows]
+        current = {} if full else dict(
+            (cid, (scheme, th))
+            for cid, scheme, th in CaseTextSignature.objects.filter(case_id__in=ids).values_list("case_id", "scheme", "text_hash")
+        )
+        todo = []
+        for r in rows:
+            text = matter_text(r)
+            if current.get(r["pk"]) != (minhash.SCHEME, _text_hash(text)):
+                todo.append((r["pk"], text))
+        changed = [pk for pk, _text in todo]
+        if changed:
+            sigs, bands = build_many(todo, now=clock.now())
+            _write_batch(changed, sigs, bands)
+            rebuilt += len(changed)
+        if progress:
+            progress(seen, rebuilt)
+    return {"cases": seen, "rebuilt": rebuilt}
+
+
+def _write_batch(case_ids: Iterable[int], sigs, bands) -> None:
+    with transaction.atomic():
+        CaseLshBand.objects.filter(case_id__in=case_ids).delete()
+        CaseTextSignature.objects.filter(case_id__in=case_ids).delete()
+        CaseTextSignature.objects.bulk_create(sigs)
+        CaseLshBand.objects.bulk_create(bands, batch_size=5000, ignore_conflicts=True)
+
+
+def on_case_changed(sender, *, case_id, action, **kwargs) -> None:
+    """`case_changed` receiver (connected in IntakeConfig.ready): index a case once it is registered.
+
+    Runs after commit, so a failure here never undoes a registration; the next
+    `manage.py intake reindex` picks up anything missed.
+    """
+    if action != "register":
+        return
+    from minxin.cases.models import Case
+
+    case = Case.objects.filter(pk=case_id).only("pk", *TEXT_FIELDS).first()
+    if case is None:
+        return
+    try:
+        index_case(case)
+    except Exception:  # never let matching break registration; reindex repairs it
+        log.exception("duplicate index failed for case id=%s", case_id)

@@ -1,0 +1,136 @@
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from minxin.cases.models import Case, CaseState
+from minxin.intake.duplicates import detect, index
+from minxin.intake.models import CaseLshBand, CaseTextSignature
+
+from .dupdata import ELEVATOR, ELEVATOR_OTHER_ESTATE, ELEVATOR_PARAPHRASE, START, WAGES, person, register
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(START, tick=False):
+        yield
+
+
+@pytest.fixture
+def registered(city, django_capture_on_commit_callbacks):
+    def _reg(**kw):
+        with django_capture_on_commit_callbacks(execute=True):
+            return register(city, **kw)
+
+    return _reg
+
+
+def draft(content, **kw):
+    return {"subject": content[:12], "content": content, **kw}
+
+
+def test_registration_indexes_the_case_text(registered):
+    case = registered(content=ELEVATOR)
+    sig = CaseTextSignature.objects.get(case_id=case.pk)
+    assert sig.anchors and len(bytes(sig.shingles)) > 40
+    assert CaseLshBand.objects.filter(case_id=case.pk).count() > 0
+
+
+def test_same_petitioner_same_matter_is_a_repeat(city, registered):
+    pid = person("李四")
+    earlier = registered(content=ELEVATOR, petitioners=[pid])
+    found = detect.detect(draft(ELEVATOR_PARAPHRASE, petitioners=[pid]), staff=city.staff["east_registrar"])
+    item = found["items"][0]
+    assert item["case"]["number"] == earlier.number
+    assert "repeat" in item["kinds"] and found["repeat"]
+    assert any("重复信访" in r for r in item["reasons"])
+    assert any("阳光小区" in r for r in item["reasons"])  # the shared place is named
+    assert item["shared_phrases"]
+
+
+def test_another_persons_different_estate_is_not_listed(city, registered):
+    registered(content=ELEVATOR)
+    found = detect.detect(draft(ELEVATOR_OTHER_ESTATE), staff=city.staff["east_registrar"])
+    assert found["items"] == []
+
+
+def test_same_matter_from_several_people_suggests_collective(city, registered):
+    for name in ("甲", "乙", "丙"):
+        registered(content=ELEVATOR, petitioners=[person(name)])
+    found = detect.detect(draft(ELEVATOR_PARAPHRASE, petitioners=[person("丁")]), staff=city.staff["east_registrar"])
+    assert found["collective"] is not None
+    assert found["collective"]["people"] == 4
+    assert "联名或集体" in found["collective"]["reasons"][0]
+
+
+def test_matter_open_at_a_lower_body_suggests_not_accepting(city, registered):
+    from minxin.cases.services import transfer_case
+
+    case = registered(content=ELEVATOR)
+    transfer_case(case, actor=city.staff["east_registrar"], unit=city.units["east_housing"])
+    found = detect.detect(draft(ELEVATOR_PARAPHRASE, petitioners=[person("王五")]), staff=city.staff["city_registrar"])
+    hit = found["not_accept_lower"]
+    assert hit is not None and hit["case"]["number"] == case.number
+    assert hit["legal_basis"] == "《信访工作条例》第十九条第三款"
+    assert "东城区住房和城乡建设局" in hit["suggestion"]
+
+
+def test_the_handling_body_itself_gets_no_refusal_suggestion(city, registered):
+    registered(content=ELEVATOR)  # still with 东城区信访局 itself
+    found = detect.detect(draft(ELEVATOR_PARAPHRASE), staff=city.staff["east_registrar"])
+    assert found["items"] and found["not_accept_lower"] is None
+
+
+def test_same_petitioner_after_recheck_suggests_no_reacceptance(city, registered):
+    pid = person("赵六")
+    case = registered(content=ELEVATOR, petitioners=[pid])
+    Case.objects.filter(pk=case.pk).update(state=CaseState.FINAL)
+    found = detect.detect(draft(ELEVATOR_PARAPHRASE, petitioners=[pid]), staff=city.staff["east_registrar"])
+    hit = found["not_reaccept"]
+    assert hit is not None and hit["legal_basis"] == "《信访工作条例》第三十六条第三款"
+
+
+def test_final_case_of_another_person_is_only_similar(city, registered):
+    case = registered(content=ELEVATOR)
+    Case.objects.filter(pk=case.pk).update(state=CaseState.FINAL)
+    found = detect.detect(draft(ELEVATOR_PARAPHRASE, petitioners=[person("钱七")]), staff=city.staff["east_registrar"])
+    assert found["not_reaccept"] is None
+    assert found["items"][0]["kinds"] == ["similar"]
+
+
+def test_matches_outside_the_jurisdiction_are_never_shown(city, registered):
+    pid = person("孙八")
+    registered(content=ELEVATOR, petitioners=[pid])
+    found = detect.detect(draft(ELEVATOR_PARAPHRASE, petitioners=[pid]), staff=city.staff["west_registrar"])
+    assert found == {"items": [], "collective": None, "repeat": False, "not_reaccept": None, "not_accept_lower": None}
+
+
+def test_accused_unit_never_sees_the_accusation_as_a_match(city, registered):
+    from minxin.cases.services import transfer_case
+
+    text = "举报东城区住房和城乡建设局工作人员收受开发商红包，对阳光小区违建不予查处"
+    case = registered(content=text, category="accusation", accused_unit=city.units["east_housing"])
+    transfer_case(case, actor=city.staff["east_registrar"], unit=city.units["east_discipline"])
+    assert detect.detect(draft(text), staff=city.staff["east_housing_handler"])["items"] == []
+    assert detect.detect(draft(text), staff=city.staff["east_discipline_handler"])["items"]
+
+
+def test_reindex_is_idempotent_and_repairs_missing_rows(city, registered):
+    a = registered(content=ELEVATOR)
+    b = registered(content=WAGES)
+    CaseLshBand.objects.filter(case_id=b.pk).delete()
+    CaseTextSignature.objects.filter(case_id=b.pk).delete()
+    assert index.reindex(batch_size=1) == {"cases": 2, "rebuilt": 1}
+    assert index.reindex(batch_size=1) == {"cases": 2, "rebuilt": 0}
+    bands = CaseLshBand.objects.filter(case_id__in=[a.pk, b.pk]).count()
+    call_command("intake", "reindex", "--full", "--batch-size", "1")
+    assert CaseLshBand.objects.filter(case_id__in=[a.pk, b.pk]).count() == bands
+
+
+def test_edited_text_is_reindexed(city, registered):
+    case = registered(content=ELEVATOR)
+    Case.objects.filter(pk=case.pk).update(content=WAGES, subject="欠薪")
+    case.refresh_from_db()
+    assert index.index_case(case) is True
+    assert index.index_case(case) is False
+    found = detect.detect(draft(WAGES), staff=city.staff["east_registrar"])
+    assert found["items"][0]["case"]["id"] == case.pk

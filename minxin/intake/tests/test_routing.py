@@ -1,0 +1,65 @@
+import pytest
+import time_machine
+
+from minxin.cases.models import Case, Domain
+from minxin.intake.routing import suggest_units
+
+from .dupdata import START, register
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(START, tick=False):
+        yield
+
+
+def codes(result):
+    return [u["code"] for u in result["units"]]
+
+
+def test_lowest_level_competent_unit_comes_first(city):
+    result = suggest_units(area=city.areas["east1v"], domain=Domain.objects.get(name="房地产"), category="complaint")
+    assert codes(result)[:2] == ["G-EAST-HOUSING", "G-CITY-HOUSING"]
+    top = result["units"][0]
+    assert top["confidence"] > result["units"][1]["confidence"]
+    assert any("谁主管、谁负责" in r for r in top["reasons"])
+
+
+def test_city_level_unit_when_the_district_has_none(city):
+    result = suggest_units(area=city.areas["west1v"], domain=Domain.objects.get(name="房地产"))
+    assert codes(result) == ["G-CITY-HOUSING"]
+
+
+def test_history_of_accepted_cases_lifts_a_unit(city):
+    labour = Domain.objects.get(name="劳动关系")
+    for _ in range(3):
+        case = register(city, content="东一街道某厂欠薪", domain=labour)
+        Case.objects.filter(pk=case.pk).update(current_unit=city.units["east1_office"], accepted_at=START)
+    result = suggest_units(area=city.areas["east1v"], domain=labour, staff=city.staff["east_registrar"])
+    assert "T-EAST1" in codes(result)
+    office = next(u for u in result["units"] if u["code"] == "T-EAST1")
+    assert any("3 件" in r for r in office["reasons"])
+
+
+def test_accused_unit_is_never_suggested(city):
+    result = suggest_units(
+        area=city.areas["east1v"], domain=Domain.objects.get(name="房地产"), category="accusation",
+        accused_unit=city.units["east_housing"],
+    )
+    assert "G-EAST-HOUSING" not in codes(result)
+    assert result["notes"]
+    discipline = next(f for f in result["flags"] if f["kind"] == "discipline")
+    assert discipline["unit"]["code"] == "D-EAST"
+
+
+def test_litigation_matter_is_flagged_for_the_political_legal_unit(city):
+    result = suggest_units(area=city.areas["east1v"], domain=None, is_litigation=True, staff=city.staff["east_registrar"])
+    flag = next(f for f in result["flags"] if f["kind"] == "political_legal")
+    assert flag["unit"]["code"] == "L-EAST"
+    assert "第二十二条第二款" in flag["reasons"][0]
+
+
+def test_without_domain_or_history_the_local_township_is_suggested(city):
+    result = suggest_units(area=city.areas["east1v"], domain=None)
+    assert codes(result) == ["T-EAST1"]
+    assert "属地管理" in result["units"][0]["reasons"][0]

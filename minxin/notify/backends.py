@@ -1,0 +1,137 @@
+"""Pluggable SMS backends, chosen by settings.MINXIN_SMS_BACKEND (a dotted path).
+
+- ConsoleBackend: prints the message (masked number) — development.
+- FileBackend: appends JSON lines to MINXIN_SMS_FILE_PATH — development, demos.
+- LocmemBackend: keeps messages in `outbox` — tests read verification codes from it.
+- HttpGatewayBackend: POSTs to a gateway, signed with HMAC-SHA256, retried with backoff.
+
+A backend's `send` returns the gateway's message id (or "") and raises SmsError on
+failure; `SmsError.retryable` tells the caller whether trying again can help.
+"""
+
+import hashlib
+import hmac
+import json
+import secrets
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from minxin.core import clock
+from minxin.core.identity import mask_phone
+
+
+class SmsError(Exception):
+    def __init__(self, message: str, *, retryable: bool = True):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class BaseBackend:
+    def send(self, phone: str, text: str) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class ConsoleBackend(BaseBackend):
+    def send(self, phone: str, text: str) -> str:
+        sys.stdout.write(f"[短信] {mask_phone(phone)}: {text}\n")
+        sys.stdout.flush()
+        return ""
+
+
+class FileBackend(BaseBackend):
+    """One JSON object per line; the number is masked so the file is safe to share."""
+
+    _lock = threading.Lock()
+
+    def send(self, phone: str, text: str) -> str:
+        path = getattr(settings, "MINXIN_SMS_FILE_PATH", "")
+        if not path:
+            raise ImproperlyConfigured("MINXIN_SMS_FILE_PATH must be set for the file SMS backend")
+        line = json.dumps({"at": clock.now().isoformat(), "to": mask_phone(phone), "text": text}, ensure_ascii=False)
+        with self._lock, open(path, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+        return ""
+
+
+class LocmemBackend(BaseBackend):
+    """Test backend: messages kept in memory (phone in clear, as tests need to match it)."""
+
+    outbox: list[dict] = []
+
+    def send(self, phone: str, text: str) -> str:
+        LocmemBackend.outbox.append({"phone": phone, "text": text})
+        return f"locmem-{len(LocmemBackend.outbox)}"
+
+
+class HttpGatewayBackend(BaseBackend):
+    """Generic JSON gateway.
+
+    Request: POST MINXIN_SMS_GATEWAY_URL with body {"app_key", "phone", "text", "timestamp", "nonce"}
+    and headers X-App-Key, X-Timestamp, X-Nonce, X-Signature = hex HMAC-SHA256(secret,
+    "<timestamp>\\n<nonce>\\n<body>"). A 2xx answer with JSON {"id": "..."} (optional) is success;
+    4xx other than 408/429 is permanent; 5xx, 408, 429 and network errors are retried.
+    """
+
+    def __init__(self):
+        self.url = getattr(settings, "MINXIN_SMS_GATEWAY_URL", "")
+        self.app_key = getattr(settings, "MINXIN_SMS_APP_KEY", "")
+        self.secret = getattr(settings, "MINXIN_SMS_SIGNING_SECRET", "")
+        self.timeout = float(getattr(settings, "MINXIN_SMS_TIMEOUT", 5))
+        if not (self.url and self.app_key and self.secret):
+            raise ImproperlyConfigured(
+                "MINXIN_SMS_GATEWAY_URL, MINXIN_SMS_APP_KEY and MINXIN_SMS_SIGNING_SECRET must be set for the HTTP SMS backend"
+            )
+
+    @staticmethod
+    def signature(secret: str, timestamp: str, nonce: str, body: bytes) -> str:
+        msg = timestamp.encode() + b"\n" + nonce.encode() + b"\n" + body
+        return hmac.new(secret.encode("utf-8"), msg, hashlib.sha256).hexdigest()
+
+    def send(self, phone: str, text: str) -> str:
+        timestamp = str(int(time.time()))
+        nonce = secrets.token_hex(8)
+        body = json.dumps(
+            {"app_key": self.app_key, "phone": phone, "text": text, "timestamp": timestamp, "nonce": nonce},
+            ensure_ascii=False,
+        ).encode("utf-8")
+        req = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "X-App-Key": self.app_key,
+                "X-Timestamp": timestamp,
+                "X-Nonce": nonce,
+                "X-Signature": self.signature(self.secret, timestamp, nonce, body),
+            },
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                raw = resp.read(65536)
+        except urllib.error.HTTPError as exc:
+            retryable = exc.code >= 500 or exc.code in (408, 429)
+            raise SmsError(f"gateway answered HTTP {exc.code}", retryable=retryable) from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise SmsError(f"gateway unreachable: {type(reason).__name__}", retryable=True) from None
+        try:
+            return str(json.loads(raw or b"{}").get("id", ""))[:64]
+        except (ValueError, AttributeError):
+            return ""
+
+
+def get_backend() -> BaseBackend:
+    path = getattr(settings, "MINXIN_SMS_BACKEND", "minxin.notify.backends.ConsoleBackend")
+    try:
+        cls = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"MINXIN_SMS_BACKEND {path!r} cannot be imported") from exc
+    return cls()

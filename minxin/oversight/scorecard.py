@@ -1,0 +1,261 @@
+"""Unit scorecards by a correct 政绩观: problems solved and people satisfied count;
+low volume, fast-but-wrong closure and cases kept off the books do not pay.
+
+Score (0–100) = 100 × weighted mean of four rates, each shrunk towards the
+average of all scored units (so a unit with few cases is neither rewarded nor
+punished by chance), minus two penalties:
+
+- 化解 (resolution): share of the unit's concluded cases that *stood* — not raised
+  again by the same petitioner within 90 days and not changed or overturned on
+  复查/复核.
+- 满意 (satisfaction): (满意 + 基本满意) ÷ ratings of the unit as 责任单位.
+- 按期 (timeliness): the unit's clocks met ÷ clocks ended or overdue
+  (及时受理 and 按期办结 clocks together, see metrics).
+- 一次性化解 (first-time resolution): see metrics.first_time_resolution.
+- Penalty for repeats: `penalty_repeat` points per percentage point of the unit's
+  concluded or refused cases raised again by the same petitioner within
+  `repeat_window_days` (a 不予受理 that brings the person back counts too).
+- Penalty for overturned decisions: `penalty_overturned` points per percentage
+  point of the unit's decisions changed or overturned on 复查/复核.
+
+Counts never enter the score, only rates; shrinkage means a unit with no or few
+cases sits at the average, not at the top.
+
+A separate flag, 疑似压案, marks a unit whose own intake fell by more than
+`suppression_drop` against the previous period of equal length while other
+signals about its area did not fall (petitions about its area registered at a
+higher 信访部门 — skipping it — plus any hook in SUPPRESSION_SIGNALS, e.g. grid
+reports, hotline mentions or ledger entries as those modules appear).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from minxin.cases.models import Case, CaseEvent, CaseRouting
+from minxin.org.models import Area, Unit, UnitKind
+from minxin.oversight import metrics
+from minxin.oversight.models import Rating, ScorecardConfig
+
+# Extra signals about an area for the suppression flag: callables
+# (area, start, end) -> int, appended by other modules (risk ledger, grid, hotline).
+SUPPRESSION_SIGNALS: list = []
+
+
+def active_config() -> ScorecardConfig:
+    cfg = ScorecardConfig.objects.filter(is_active=True).order_by("-pk").first()
+    return cfg if cfg is not None else ScorecardConfig()
+
+
+@dataclass
+class Component:
+    rate: float | None
+    n: int
+    shrunk: float = 0.0
+
+
+@dataclass
+class Suppression:
+    flagged: bool
+    own_previous: int
+    own_current: int
+    signals_previous: int
+    signals_current: int
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return _("疑似压案") if self.flagged else ""
+
+
+@dataclass
+class UnitScore:
+    unit: Unit
+    concluded: int
+    components: dict[str, Component]
+    repeat_rate: float
+    overturned_rate: float
+    penalty: float
+    score: float
+    suppression: Suppression
+    rank: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "unit_code": self.unit.code, "unit": self.unit.name, "rank": self.rank, "score": round(self.score, 2),
+            "concluded": self.concluded,
+            "components": {k: {"rate": c.rate, "n": c.n, "shrunk": round(c.shrunk, 4)} for k, c in self.components.items()},
+            "repeat_rate": self.repeat_rate, "overturned_rate": self.overturned_rate, "penalty": round(self.penalty, 2),
+            "suppression": {"flagged": self.suppression.flagged, "label": str(self.suppression.label),
+                            "own_previous": self.suppression.own_previous, "own_current": self.suppression.own_current,
+                            "signals_previous": self.suppression.signals_previous,
+                            "signals_current": self.suppression.signals_current, **self.suppression.detail},
+        }
+
+
+def _unit_concluded(unit: Unit, start: dt.date, end: dt.date, *, include_refused: bool) -> dict[int, dt.date]:
+    scope = metrics.Scope(start=start, end=end, unit=unit)
+    qs = scope.cases()
+    if not include_refused:
+        qs = qs.exclude(state__in=metrics.REFUSED_STATES)
+    results = metrics.result_dates(list(qs.values_list("pk", flat=True)))
+    return {cid: d for cid, d in results.items() if start <= d <= end}
+
+
+def overturned_decisions(unit: Unit, start: dt.date, end: dt.date) -> set[int]:
+    """Cases in which the unit's decision was changed or overturned by a 复查/复核 decided in the period.
+
+    Each 复查/复核 request routes the case to the reviewing body with `from_unit` =
+    the unit whose decision is challenged; the next review decision says the result.
+    """
+    lo, hi = metrics.Scope(start=start, end=end).bounds()
+    cases: set[int] = set()
+    for case_id in CaseRouting.objects.filter(from_unit=unit, kind__in=("review", "recheck")).values_list("case_id", flat=True).distinct():
+        routings = list(CaseRouting.objects.filter(case_id=case_id, kind__in=("review", "recheck")).order_by("at", "pk").values_list("from_unit_id", "at"))
+        decisions = list(CaseEvent.objects.filter(case_id=case_id, action__in=("decide_review", "decide_recheck")).order_by("seq").values_list("at", "payload"))
+        for (challenged, _asked), (at, payload) in zip(routings, decisions, strict=False):
+            if challenged == unit.pk and lo <= at < hi and (payload or {}).get("result") in ("changed", "overturned"):
+                cases.add(case_id)
+    return cases
+
+
+def _own_intake(unit: Unit, start: dt.date, end: dt.date) -> int:
+    lo, hi = metrics.Scope(start=start, end=end).bounds()
+    return metrics.Scope(start=start, end=end, unit=unit).cases().filter(received_at__gte=lo, received_at__lt=hi).count()
+
+
+class _SignalIndex:
+    """Petitions registered above their local 信访部门, per period, computed once per scorecard run."""
+
+    def __init__(self):
+        self._bureaus = None
+        self._periods: dict = {}
+
+    def over_head(self, start: dt.date, end: dt.date) -> list[tuple[str, int, set[int]]]:
+        key = (start, end)
+        if key not in self._periods:
+            if self._bureaus is None:
+                self._bureaus = metrics._bureaus_by_area()
+            lo, hi = metrics.Scope(start=start, end=end).bounds()
+            period_cases = Case.objects.filter(received_at__gte=lo, received_at__lt=hi)
+            ids = metrics.registered_above_local(period_cases, min_levels=1, bureaus=self._bureaus)
+            routed: dict[int, set[int]] = defaultdict(set)
+            for case_id, unit_id in CaseRouting.objects.filter(case_id__in=ids).values_list("case_id", "unit_id"):
+                routed[case_id].add(unit_id)
+            self._periods[key] = [
+                (path, reg, routed[pk]) for pk, path, reg in
+                Case.objects.filter(pk__in=ids).values_list("pk", "area__path", "registering_unit_id")
+            ]
+        return self._periods[key]
+
+
+def _signals(unit: Unit, start: dt.date, end: dt.date, index: _SignalIndex | None = None) -> dict[str, int]:
+    index = index or _SignalIndex()
+    # Petitions about the unit's area that went over its head: registered at a 信访部门
+    # above the local one, and never routed to or registered by this unit.
+    skipped = sum(1 for path, reg, routed in index.over_head(start, end)
+                  if path.startswith(unit.area.path) and reg != unit.pk and unit.pk not in routed)
+    out = {"skipped_over": skipped}
+    for hook in SUPPRESSION_SIGNALS:
+        out[getattr(hook, "signal_name", hook.__name__)] = int(hook(unit.area, start, end))
+    return out
+
+
+def suppression_check(unit: Unit, start: dt.date, end: dt.date, cfg: ScorecardConfig | None = None,
+                      index: _SignalIndex | None = None) -> Suppression:
+    cfg = cfg or active_config()
+    index = index or _SignalIndex()
+    length = (end - start).days + 1
+    prev_start, prev_end = start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+    own_prev, own_cur = _own_intake(unit, prev_start, prev_end), _own_intake(unit, start, end)
+    sig_prev, sig_cur = _signals(unit, prev_start, prev_end, index), _signals(unit, start, end, index)
+    total_prev, total_cur = sum(sig_prev.values()), sum(sig_cur.values())
+    fell = own_prev > 0 and Decimal(own_cur) < Decimal(own_prev) * (1 - cfg.suppression_drop)
+    signals_held = total_cur >= cfg.suppression_min_signals and total_cur >= total_prev
+    return Suppression(
+        flagged=bool(fell and signals_held), own_previous=own_prev, own_current=own_cur,
+        signals_previous=total_prev, signals_current=total_cur,
+        detail={"signals_by_kind_current": sig_cur, "signals_by_kind_previous": sig_prev,
+                "previous_period": [prev_start.isoformat(), prev_end.isoformat()]},
+    )
+
+
+def _raw(unit: Unit, start: dt.date, end: dt.date, cfg: ScorecardConfig) -> dict:
+    scope = metrics.Scope(start=start, end=end, unit=unit)
+    concluded = _unit_concluded(unit, start, end, include_refused=False)
+    with_refusals = _unit_concluded(unit, start, end, include_refused=True)
+    repeated = metrics.repeats_after_result(with_refusals, days=cfg.repeat_window_days)
+    overturned = overturned_decisions(unit, start, end)
+    stood = len([c for c in concluded if c not in repeated and c not in overturned])
+    ratings = list(Rating.objects.filter(unit=unit, target="unit", window__opens_on__gte=start, window__opens_on__lte=end)
+                   .values_list("score", flat=True))
+    good = sum(1 for s in ratings if s in ("satisfied", "basically"))
+    t1, t2 = metrics.timely_acceptance(scope), metrics.on_time_completion(scope)
+    ftr = metrics.first_time_resolution(scope)
+    n = len(concluded)
+    return {
+        "concluded": n,
+        "components": {
+            "resolution": Component(stood / n if n else None, n),
+            "satisfaction": Component(good / len(ratings) if ratings else None, len(ratings)),
+            "timeliness": Component((t1.numerator + t2.numerator) / (t1.denominator + t2.denominator)
+                                    if (t1.denominator + t2.denominator) else None, int(t1.denominator + t2.denominator)),
+            "first_time": Component(ftr.value, int(ftr.denominator)),
+        },
+        "repeat_rate": len(repeated) / len(with_refusals) if with_refusals else 0.0,
+        "overturned_rate": min(len(overturned) / n, 1.0) if n else (1.0 if overturned else 0.0),
+    }
+
+
+def scorecards(*, start: dt.date, end: dt.date, area: Area | None = None, units=None, cfg: ScorecardConfig | None = None) -> list[UnitScore]:
+    """Score and rank the 责任单位 in `area` (or `units`) for the period."""
+    cfg = cfg or active_config()
+    if units is None:
+        units = Unit.objects.filter(is_active=True).exclude(kind__in=(UnitKind.PETITION_BUREAU, UnitKind.GRID))
+        if area is not None:
+            units = units.filter(area__path__startswith=area.path)
+    units = list(units.select_related("area") if hasattr(units, "select_related") else units)
+    raw = {u.pk: _raw(u, start, end, cfg) for u in units}
+    weights = {"resolution": float(cfg.weight_resolution), "satisfaction": float(cfg.weight_satisfaction),
+               "timeliness": float(cfg.weight_timeliness), "first_time": float(cfg.weight_first_time)}
+    # Pooled rate of every component over all units: the prior each unit is shrunk to.
+    pooled = {}
+    for key in weights:
+        num = sum((r["components"][key].rate or 0) * r["components"][key].n for r in raw.values())
+        den = sum(r["components"][key].n for r in raw.values())
+        pooled[key] = num / den if den else 0.5
+    k = cfg.prior_cases
+    index = _SignalIndex()
+    out = []
+    for u in units:
+        r = raw[u.pk]
+        total_w = sum(weights.values()) or 1.0
+        base = 0.0
+        for key, comp in r["components"].items():
+            comp.shrunk = ((comp.rate or 0) * comp.n + pooled[key] * k) / (comp.n + k) if (comp.n + k) else pooled[key]
+            base += weights[key] * comp.shrunk
+        base = 100 * base / total_w
+        penalty = float(cfg.penalty_repeat) * 100 * r["repeat_rate"] + float(cfg.penalty_overturned) * 100 * r["overturned_rate"]
+        out.append(UnitScore(
+            unit=u, concluded=r["concluded"], components=r["components"], repeat_rate=r["repeat_rate"],
+            overturned_rate=r["overturned_rate"], penalty=penalty, score=max(base - penalty, 0.0),
+            suppression=suppression_check(u, start, end, cfg, index),
+        ))
+    out.sort(key=lambda s: (-s.score, s.unit.code))
+    for i, s in enumerate(out, start=1):
+        s.rank = i
+    return out
+
+
+def config_description(cfg: ScorecardConfig | None = None) -> dict:
+    cfg = cfg or active_config()
+    return {
+        "weights": {"resolution": str(cfg.weight_resolution), "satisfaction": str(cfg.weight_satisfaction),
+                    "timeliness": str(cfg.weight_timeliness), "first_time": str(cfg.weight_first_time)},
+        "repeat_window_days": cfg.repeat_window_days, "penalty_repeat": str(cfg.penalty_repeat),
+        "penalty_overturned": str(cfg.penalty_overturned), "prior_cases": cfg.prior_cases,
+        "suppression_drop": str(cfg.suppression_drop), "suppression_min_signals": cfg.suppression_min_signals,
+    }

@@ -1,0 +1,132 @@
+"""Simulations: the scorecard must reward resolution, not speed, silence or small numbers."""
+
+import datetime as dt
+
+import pytest
+
+from minxin.oversight.models import ScorecardConfig
+from minxin.oversight.scorecard import SUPPRESSION_SIGNALS, scorecards, suppression_check
+from minxin.oversight.tests.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+MARCH = dict(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+
+
+def at(flow, day):
+    from minxin.core import clock
+
+    flow.advance(days=(day - clock.today()).days)
+
+
+@pytest.fixture
+def contest(flow, city):
+    """东城住建 (A) answers four complaints the same day, badly; 东城人社 (B) takes ten days and resolves four;
+    东一街道 (C) has a single, perfect case."""
+    from minxin.cases.services import decide_review, request_review
+    from minxin.oversight.ratings import record_rating
+
+    s, u = city.staff, city.units
+    u["city_housing"].parent = u["city_bureau"]
+    u["city_housing"].save(update_fields=["parent"])
+    people_a = [person(f"甲{i}") for i in range(4)]
+    a_cases = [flow.opinion_case(petitioners=[p]) for p in people_a]
+    for case in a_cases[:3]:
+        record_rating(case, target="unit", score="unsatisfied", rater_petitioner=case.parties.first().petitioner)
+    b_cases = [flow.accept(flow.transfer(flow.register(category="suggestion", petitioners=[person(f"乙{i}")]), unit="east_hr"),
+                           handler="east_hr_handler") for i in range(4)]
+    c_case = flow.accept(flow.transfer(flow.register(category="suggestion", petitioners=[person("丙")]), unit="east1_office"),
+                         handler="east1_handler")
+
+    at(flow, dt.date(2026, 3, 5))
+    request_review(a_cases[3], actor=s["east_registrar"], request="不服")
+    at(flow, dt.date(2026, 3, 12))
+    # Two of A's petitioners come back: the matter was closed, not solved.
+    flow.register(petitioners=[people_a[0]])
+    flow.register(petitioners=[people_a[1]])
+    for case in b_cases:
+        case = flow.close(case, handler="east_hr_handler")
+        record_rating(case, target="unit", score="satisfied", rater_petitioner=case.parties.first().petitioner)
+    c_case = flow.close(c_case, handler="east1_handler")
+    record_rating(c_case, target="unit", score="satisfied", rater_petitioner=c_case.parties.first().petitioner)
+    at(flow, dt.date(2026, 3, 20))
+    decide_review(a_cases[3], actor=s["city_housing_handler"], result="overturned", facts="事实不清",
+                  opinion="撤销原意见", legal_basis="《信访工作条例》第三十五条")
+    at(flow, dt.date(2026, 4, 25))
+    return city
+
+
+def _by_code(cards):
+    return {c.unit.code: c for c in cards}
+
+
+def test_fast_but_bad_closure_ranks_below_resolution(contest):
+    u = contest.units
+    cards = _by_code(scorecards(units=[u["east_housing"], u["east_hr"], u["east1_office"]], **MARCH))
+    a, b = cards["G-EAST-HOUSING"], cards["G-EAST-HR"]
+    assert a.components["timeliness"].rate == 1.0  # A was never late…
+    assert a.repeat_rate == 0.5 and a.overturned_rate == 0.25 and a.components["satisfaction"].rate == 0.0
+    assert b.components["resolution"].rate == 1.0 and b.penalty == 0
+    assert b.score > a.score and b.rank < a.rank
+    assert a.penalty > 0
+
+
+def test_few_cases_earn_no_bonus(contest):
+    u = contest.units
+    cards = _by_code(scorecards(units=[u["east_housing"], u["east_hr"], u["east1_office"]], **MARCH))
+    # One perfect case is pulled towards the average; four perfect cases are not outranked by it.
+    c, b = cards["T-EAST1"], cards["G-EAST-HR"]
+    assert c.components["resolution"].rate == 1.0
+    assert c.score < b.score
+    # A unit with no cases at all sits at the pooled average, below the unit that resolved its cases.
+    idle = _by_code(scorecards(units=[u["east_hr"], u["east_legal"], u["east_housing"]], **MARCH))
+    assert idle["L-EAST"].concluded == 0 and idle["L-EAST"].score < idle["G-EAST-HR"].score
+
+
+def test_weights_come_from_the_configuration_row(contest):
+    u = contest.units
+    ScorecardConfig.objects.create(name="只看按期", weight_resolution=0, weight_satisfaction=0, weight_timeliness=1,
+                                   weight_first_time=0, penalty_repeat=0, penalty_overturned=0)
+    cards = _by_code(scorecards(units=[u["east_housing"], u["east_hr"]], **MARCH))
+    # With only speed counted and no penalties, the fast unit is no longer behind: gaming would pay,
+    # which is why the default weights and penalties are what they are.
+    assert cards["G-EAST-HOUSING"].score >= cards["G-EAST-HR"].score
+
+
+@pytest.fixture
+def quiet_and_suppressing(flow, city):
+    """First half of March: 4 cases each to 东一街道 and 西一街道. Second half: 1 each — but three people
+    from 东一社区 take their problem straight to 市信访局."""
+    for _ in range(4):
+        flow.transfer(flow.register(area="east1v"), unit="east1_office")
+        flow.transfer(flow.register(area="west1v", registrar="west_registrar"), unit="west1_office", actor="west_registrar")
+    at(flow, dt.date(2026, 3, 20))
+    flow.transfer(flow.register(area="east1v"), unit="east1_office")
+    flow.transfer(flow.register(area="west1v", registrar="west_registrar"), unit="west1_office", actor="west_registrar")
+    for _ in range(3):
+        flow.register(area="east1v", registrar="city_registrar")
+    return city
+
+
+def test_unit_whose_intake_falls_while_petitions_skip_it_is_flagged(quiet_and_suppressing):
+    u = quiet_and_suppressing.units
+    second_half = dict(start=dt.date(2026, 3, 17), end=dt.date(2026, 3, 31))
+    s = suppression_check(u["east1_office"], **second_half)
+    assert s.flagged and str(s.label) == "疑似压案"
+    assert (s.own_previous, s.own_current, s.signals_previous, s.signals_current) == (4, 1, 0, 3)
+    quiet = suppression_check(u["west1_office"], **second_half)
+    assert not quiet.flagged and (quiet.own_previous, quiet.own_current, quiet.signals_current) == (4, 1, 0)
+
+
+def test_suppression_hooks_add_signals(quiet_and_suppressing):
+    u = quiet_and_suppressing.units
+
+    def grid_reports(area, start, end):
+        return 5 if area.code.startswith("320903") else 0
+
+    SUPPRESSION_SIGNALS.append(grid_reports)
+    try:
+        s = suppression_check(u["west1_office"], start=dt.date(2026, 3, 17), end=dt.date(2026, 3, 31))
+    finally:
+        SUPPRESSION_SIGNALS.remove(grid_reports)
+    assert s.flagged and s.detail["signals_by_kind_current"] == {"skipped_over": 0, "grid_reports": 5}

@@ -1,0 +1,295 @@
+"""Hotspots: cluster recent messages into topics and rank them by a heat index.
+
+Text → TF-IDF over character 2–3-grams plus jieba words → 100-dim LSA (TruncatedSVD)
+→ L2-normalised → agglomerative clustering with average linkage on cosine
+distance and a distance threshold (0.4), then groups whose centroids have cosine
+similarity ≥ 0.8 are joined (a tight threshold can split one large matter in two). Short petition texts about one concrete
+matter (one estate, one employer, one road) are near-duplicates of each other and
+unrelated to the rest, so a threshold that keeps tight groups and leaves the rest
+as singletons fits better than forcing every message into one of k clusters
+(benchmarks/bench_hotspots.py measures both, with baselines).
+
+Heat index of a topic (all terms ≥ 0, weights in HeatWeights):
+
+    heat = (w_v·ln(1+n) + w_p·ln(1+petitioners) + w_a·ln(1+areas) + w_s·ln(1+support)
+            + w_g·max(0, ln((n+1)/(n_prev+1)))) × (0.5 + 0.5·2^(−age/half_life))
+
+n = messages in the window, n_prev = messages of the previous window of the same
+length that fall into the topic (nearest topic with similarity above the
+threshold), support = likes + objections where the data has them, age = days
+from the topic's newest message to the end of the window.
+"""
+
+import datetime as dt
+import logging
+import math
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Message:
+    id: object
+    text: str
+    at: dt.datetime | dt.date
+    petitioner: str = ""
+    area: str = ""
+    support: int = 0
+    title: str = ""
+
+
+@dataclass
+class HeatWeights:
+    volume: float = 1.0
+    petitioners: float = 1.0
+    areas: float = 0.5
+    support: float = 0.5
+    growth: float = 0.5
+    half_life_days: float = 14.0
+
+
+@dataclass
+class Topic:
+    keywords: list[str]
+    size: int
+    heat: float
+    members: list[int] = field(default_factory=list)  # indexes into the window's messages
+    examples: list[object] = field(default_factory=list)  # message ids, most central first
+    previous: int = 0
+    petitioners: int = 0
+    areas: int = 0
+    support: int = 0
+    newest: object = None
+    label: int = -1
+
+    def as_dict(self) -> dict:
+        return {
+            "keywords": self.keywords, "size": self.size, "heat": round(self.heat, 2), "examples": [str(e) for e in self.examples],
+            "previous": self.previous, "petitioners": self.petitioners, "areas": self.areas, "support": self.support,
+            "newest": self.newest.isoformat() if self.newest else None,
+        }
+
+
+_STOP = frozenset("的 了 是 在 和 与 及 我 我们 你 他 她 它 有 也 都 就 对 把 被 为 请 问 这 那 个 一个 没有 什么 关于 问题 希望 相关 部门 领导 市 区 县 情况 反映 进行 已经 能否 是否 可以 要求 如何 如果 但是 因为 所以 现在 目前 一直 还 又 等 中 上 下 不 没 能 会 要".split())
+
+
+def _jieba_tokens(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [w for w in jieba.lcut(text) if len(w) >= 2 and w not in _STOP and not w.isdigit() and w.strip()]
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def vectorize(texts: list[str], *, dims: int = 100, seed: int = 0):
+    """(LSA matrix with unit rows, word TF-IDF matrix, word vocabulary)."""
+    from scipy.sparse import hstack
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    texts = [_clean(t) for t in texts]
+    n = len(texts)
+    # In small windows a rare n-gram still matters; min_df=2 would leave only the shared ones.
+    min_df = 2 if n >= 500 else 1
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), min_df=min_df, sublinear_tf=True, max_features=50000)
+    words = TfidfVectorizer(tokenizer=_jieba_tokens, token_pattern=None, lowercase=False, min_df=min_df, sublinear_tf=True, max_features=30000)
+    xc = chars.fit_transform(texts)
+    xw = words.fit_transform(texts)
+    x = normalize(hstack([xc, xw]).tocsr())
+    k = max(1, min(dims, x.shape[1] - 1, n - 1))
+    if k >= 2:
+        with warnings.catch_warnings():
+            # Tiny corpora give zero total variance; the ratio is unused here.
+            warnings.filterwarnings("ignore", category=RuntimeWarning)
+            z = TruncatedSVD(n_components=k, random_state=seed).fit_transform(x)
+    else:
+        z = x.toarray()
+    z = normalize(z)
+    return z, xw, np.array(words.get_feature_names_out())
+
+
+def cluster_agglomerative(z: np.ndarray, *, threshold: float = 0.4) -> np.ndarray:
+    from sklearn.cluster import AgglomerativeClustering
+
+    n = len(z)
+    # A message with no shared feature (all its n-grams are unique) is its own singleton.
+    nonzero = np.flatnonzero(np.linalg.norm(z, axis=1) > 1e-12)
+    labels = np.arange(n, dtype=int) + n
+    if len(nonzero) >= 2:
+        model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold)
+        labels[nonzero] = model.fit_predict(z[nonzero])
+    elif len(nonzero) == 1:
+        labels[nonzero] = 0
+    return labels
+
+
+def merge_close_groups(z: np.ndarray, labels: np.ndarray, *, min_similarity: float = 0.8, min_size: int = 2) -> np.ndarray:
+    """Join groups whose centroids are nearly parallel.
+
+    Average linkage with a tight threshold can split one large matter in two halves
+    whose members are each closer to their own half; their centroids stay close.
+    """
+    labels = labels.copy()
+    groups = [lb for lb, n in Counter(labels.tolist()).items() if n >= min_size]
+    if len(groups) < 2:
+        return labels
+    cents = np.vstack([z[labels == lb].mean(axis=0) for lb in groups])
+    cents /= np.linalg.norm(cents, axis=1, keepdims=True) + 1e-12
+    sims = cents @ cents.T
+    parent = list(range(len(groups)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(np.triu(sims, 1) >= min_similarity)):
+        parent[find(i)] = find(j)
+    for i, lb in enumerate(groups):
+        root = groups[find(i)]
+        if root != lb:
+            labels[labels == lb] = root
+    return labels
+
+
+def cluster_kmeans(z: np.ndarray, *, k_values=None, seed: int = 0) -> tuple[np.ndarray, int]:
+    """MiniBatchKMeans with k chosen by the best silhouette (cosine) over k_values."""
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.metrics import silhouette_score
+
+    n = len(z)
+    k_values = [k for k in (k_values or (5, 10, 20, 40, 80, 160)) if 2 <= k < n]
+    if not k_values:
+        return np.zeros(n, dtype=int), 1
+    best = (-2.0, None, 1)
+    sample = min(n, 3000)
+    for k in k_values:
+        labels = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=1024).fit_predict(z)
+        if len(set(labels)) < 2:
+            continue
+        s = silhouette_score(z, labels, metric="cosine", sample_size=sample, random_state=seed)
+        if s > best[0]:
+            best = (s, labels, k)
+    return (best[1], best[2]) if best[1] is not None else (np.zeros(n, dtype=int), 1)
+
+
+def _keywords(xw, vocab, members, *, top: int = 8) -> list[str]:
+    if xw.shape[1] == 0:
+        return []
+    inside = np.asarray(xw[members].mean(axis=0)).ravel()
+    overall = np.asarray(xw.mean(axis=0)).ravel()
+    # Distinctive words: frequent in the topic and rarer elsewhere.
+    score = inside * np.log1p(inside / (overall + 1e-9))
+    idx = [i for i in np.argsort(-score)[: top * 2] if inside[i] > 0]
+    return [str(vocab[i]) for i in idx[:top]]
+
+
+def _as_date(at) -> dt.date:
+    return at.date() if isinstance(at, dt.datetime) else at
+
+
+def heat_of(*, n: int, previous: int, petitioners: int, areas: int, support: int, age_days: float, w: HeatWeights) -> float:
+    growth = max(0.0, math.log((n + 1) / (previous + 1)))
+    base = (w.volume * math.log1p(n) + w.petitioners * math.log1p(petitioners) + w.areas * math.log1p(areas)
+            + w.support * math.log1p(max(0, support)) + w.growth * growth)
+    recency = 0.5 + 0.5 * 2 ** (-max(0.0, age_days) / w.half_life_days)
+    return base * recency
+
+
+def find_hotspots(messages: list[Message], *, previous: list[Message] | None = None, end: dt.date | None = None,
+                  method: str = "agglomerative", threshold: float = 0.4, merge_similarity: float | None = 0.8, min_size: int = 2,
+                  weights: HeatWeights | None = None, seed: int = 0, return_labels: bool = False):
+    """Topics among `messages` ranked by heat (hottest first); optionally also the cluster labels."""
+    w = weights or HeatWeights()
+    previous = previous or []
+    if not messages:
+        return ([], np.zeros(0, dtype=int)) if return_labels else []
+    texts = [f"{m.title} {m.text}" for m in messages] + [f"{m.title} {m.text}" for m in previous]
+    z_all, xw_all, vocab = vectorize(texts, seed=seed)
+    n_cur = len(messages)
+    z, xw = z_all[:n_cur], xw_all[:n_cur]
+    if method == "kmeans":
+        labels, _k = cluster_kmeans(z, seed=seed)
+    else:
+        labels = cluster_agglomerative(z, threshold=threshold)
+        if merge_similarity:
+            labels = merge_close_groups(z, labels, min_similarity=merge_similarity, min_size=min_size)
+    end = end or max(_as_date(m.at) for m in messages)
+    counts = Counter(labels.tolist())
+    centroids = {}
+    topics = []
+    for label, size in counts.items():
+        if size < min_size:
+            continue
+        members = np.flatnonzero(labels == label)
+        c = z[members].mean(axis=0)
+        c /= np.linalg.norm(c) or 1.0
+        centroids[label] = c
+        sims = z[members] @ c
+        order = members[np.argsort(-sims)]
+        newest = max(_as_date(messages[i].at) for i in members)
+        topics.append(Topic(
+            keywords=_keywords(xw, vocab, members),
+            size=int(size),
+            heat=0.0,
+            members=members.tolist(),
+            examples=[messages[i].id for i in order[:5]],
+            petitioners=len({messages[i].petitioner for i in members if messages[i].petitioner}),
+            areas=len({messages[i].area for i in members if messages[i].area}),
+            support=int(sum(messages[i].support for i in members)),
+            newest=newest,
+            label=int(label),
+        ))
+    if previous and centroids:
+        labels_list = list(centroids)
+        cmat = np.vstack([centroids[lb] for lb in labels_list])
+        sims = z_all[n_cur:] @ cmat.T
+        best = sims.argmax(axis=1)
+        prev_counts = Counter(labels_list[b] for b, s in zip(best, sims.max(axis=1)) if s >= 1 - threshold)
+        for t in topics:
+            t.previous = prev_counts.get(t.label, 0)
+    for t in topics:
+        t.heat = heat_of(n=t.size, previous=t.previous, petitioners=t.petitioners, areas=t.areas, support=t.support,
+                         age_days=(end - t.newest).days, w=w)
+    topics.sort(key=lambda t: (-t.heat, -t.size))
+    return (topics, labels) if return_labels else topics
+
+
+def hotspots_for_cases(*, staff=None, days: int = 30, end: dt.date | None = None, limit: int = 5000, **kw) -> list[Topic]:
+    """Hotspots among cases received in the last `days` days (those `staff` may see, if given)."""
+    from django.utils import timezone
+
+    from minxin.cases.models import Case
+    from minxin.core import clock
+
+    end = end or clock.today()
+    tz = timezone.get_current_timezone()
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    lo = hi - dt.timedelta(days=days)
+    prev_lo = lo - dt.timedelta(days=days)
+    base = Case.objects.visible_to(staff) if staff is not None else Case.objects.all()
+
+    def load(a, b):
+        rows = (base.filter(received_at__gte=a, received_at__lt=b).order_by("-received_at")
+                .values("pk", "number", "subject", "content", "received_at", "area__code", "parties__petitioner__id_hash", "parties__petitioner_id")[:limit])
+        by_case: dict = {}
+        for r in rows:
+            m = by_case.get(r["pk"])
+            if m is None:
+                m = by_case[r["pk"]] = Message(id=r["number"], title=r["subject"], text=r["content"][:2000],
+                                               at=timezone.localdate(r["received_at"]), area=r["area__code"])
+            if not m.petitioner and (r["parties__petitioner__id_hash"] or r["parties__petitioner_id"]):
+                m.petitioner = r["parties__petitioner__id_hash"] or str(r["parties__petitioner_id"])
+        return list(by_case.values())
+
+    return find_hotspots(load(lo, hi), previous=load(prev_lo, lo), end=end, **kw)

@@ -1,0 +1,34 @@
+// Draws the risk charts from data embedded with json_script; no inline scripts.
+(function () {
+  function draw() {
+    if (!window.echarts) return;
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var src = document.getElementById(el.dataset.source);
+      if (!src) return;
+      var data = JSON.parse(src.textContent);
+      var chart = echarts.init(el);
+      if (el.dataset.chart === "treemap") {
+        chart.setOption({
+          tooltip: {},
+          series: [{ type: "treemap", data: data, leafDepth: 2, label: { show: true, formatter: "{b}\n{c}" } }]
+        });
+      } else {
+        var n = data.counts.length;
+        var names = (el.dataset.labels || "observed,expected,upper").split(",");
+        chart.setOption({
+          tooltip: { trigger: "axis" },
+          legend: { data: names },
+          xAxis: { type: "category", data: data.dates },
+          yAxis: { type: "value", minInterval: 1 },
+          series: [
+            { name: names[0], type: "line", data: data.counts },
+            { name: names[1], type: "line", data: data.counts.map(function (_, i) { return i === n - 1 ? data.expected : null; }), symbolSize: 10 },
+            { name: names[2], type: "line", data: data.counts.map(function (_, i) { return i === n - 1 ? data.upper : null; }), symbolSize: 10 }
+          ]
+        });
+      }
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", draw);
+})();

@@ -1,0 +1,88 @@
+import datetime as dt
+import random
+
+import pytest
+
+from minxin.risk.hotspots import HeatWeights, Message, find_hotspots, heat_of, hotspots_for_cases
+from minxin.risk.tests.factories import bulk_cases
+
+END = dt.date(2026, 6, 30)
+
+TOPICS = {
+    "wage": ("讨薪", ["建筑工地拖欠农民工工资{n}个月", "工地老板拖欠工资不发，{n}名工人讨薪无门", "农民工工资被拖欠{n}万元请劳动监察介入"]),
+    "noise": ("噪音", ["夜间施工噪音扰民到凌晨{n}点", "工地夜间打桩噪音严重影响休息", "晚上{n}点后施工噪音太大无法入睡"]),
+    "school": ("学位", ["小区适龄儿童{n}人没有学位", "新建小区配套学校学位不足", "孩子上学学位紧张离家{n}公里"]),
+}
+FILLER = ["公交线路调整建议", "路灯损坏请维修", "社保卡补办流程咨询", "菜市场摊位费用问题", "图书馆开放时间建议", "公园厕所太少"]
+
+
+def generated(rng, counts: dict, days: range, offset: int = 0, templates: int = 3) -> list[Message]:
+    out = []
+    for key, n in counts.items():
+        title, templates_ = TOPICS[key]
+        templates_ = templates_[:templates]
+        for i in range(n):
+            text = rng.choice(templates_).format(n=rng.randint(2, 9))
+            out.append(Message(id=f"{key}-{offset + i}", title=title, text=text, at=END - dt.timedelta(days=rng.choice(days)),
+                               petitioner=f"p{rng.randint(0, 10_000)}", area=rng.choice(["A", "B", "C"]), support=rng.randint(0, 3)))
+    for i, f in enumerate(FILLER):
+        out.append(Message(id=f"filler-{offset + i}", title=f, text=f, at=END - dt.timedelta(days=rng.choice(days))))
+    return out
+
+
+def test_generated_topics_are_found_and_labelled():
+    rng = random.Random(1)
+    topics, labels = find_hotspots(generated(rng, {"wage": 12, "noise": 9, "school": 6}, range(0, 30)), end=END, return_labels=True)
+    by_key = {}
+    for t in topics:
+        keys = {str(e).split("-")[0] for e in t.examples}
+        assert len(keys) == 1, f"mixed topic {t.examples}"
+        by_key.setdefault(keys.pop(), []).append(t)
+    assert {"wage", "noise", "school"} <= set(by_key)
+    assert "filler" not in by_key  # unrelated one-off messages stay out of every hotspot
+    assert any("工资" in "".join(t.keywords) or "讨薪" in t.keywords for t in by_key["wage"])
+
+
+def test_growing_topic_outranks_a_steady_one_of_the_same_size():
+    rng = random.Random(2)
+    # One wording per topic, so both form one group each and only growth differs.
+    current = generated(rng, {"wage": 10, "noise": 10}, range(0, 30), templates=1)
+    previous = generated(rng, {"noise": 10}, range(30, 60), offset=100, templates=1)
+    topics = find_hotspots(current, previous=previous, end=END)
+    wage = next(t for t in topics if str(t.examples[0]).startswith("wage"))
+    noise = next(t for t in topics if str(t.examples[0]).startswith("noise"))
+    assert (wage.size, noise.size) == (10, 10)
+    assert (wage.previous, noise.previous) == (0, 10)
+    assert topics.index(wage) < topics.index(noise)
+
+
+def test_heat_index_rises_with_each_component():
+    w = HeatWeights()
+    base = dict(n=5, previous=5, petitioners=3, areas=1, support=0, age_days=0, w=w)
+    h = heat_of(**base)
+    for key, value in (("n", 10), ("petitioners", 6), ("areas", 3), ("support", 50)):
+        assert heat_of(**{**base, key: value}) > h
+    assert heat_of(**{**base, "previous": 0}) > h  # growth
+    assert heat_of(**{**base, "age_days": 30}) < h  # recency
+
+
+@pytest.mark.django_db
+def test_hotspots_from_cases_respect_scoping(city):
+    bulk_cases(city, area="grid1", per_day={END - dt.timedelta(days=3): 6}, subject="讨薪", content="工地拖欠农民工工资三个月")
+    bulk_cases(city, area="west1v", per_day={END - dt.timedelta(days=3): 6}, subject="噪音", content="夜间施工噪音扰民")
+    east = hotspots_for_cases(staff=city.staff["east_leader"], days=30, end=END)
+    everyone = hotspots_for_cases(staff=city.staff["city_leader"], days=30, end=END)
+    assert [t.size for t in east] == [6]
+    assert sorted(t.size for t in everyone) == [6, 6]
+
+
+def test_groups_with_nearly_parallel_centroids_are_joined_and_others_are_not():
+    import numpy as np
+
+    from minxin.risk.hotspots import merge_close_groups
+
+    z = np.array([[1, 0.1, 0], [1, 0.15, 0], [1, -0.1, 0], [1, -0.15, 0], [0, 0, 1], [0, 0.1, 1], [0, 1, 0]], dtype=float)
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    labels = np.array([0, 0, 1, 1, 2, 2, 3])
+    merged = merge_close_groups(z, labels, min_similarity=0.9)
+    assert merged[0] == merged[2] and merged[4] != merged[0] and merged[6] == 3

@@ -1,0 +1,109 @@
+"""Case lists shared by the workbench pages and the cases API (always scoped by visible_to)."""
+
+import datetime as dt
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from minxin.cases.models import Case, CaseState, JurisdictionDispute
+from minxin.core import clock
+from minxin.org.models import Role, Staff
+from minxin.rules.deadlines import deadline_status
+from minxin.rules.models import CaseDeadline, DeadlineState
+
+
+def by_due_date(qs):
+    return qs.order_by(F("next_due_on").asc(nulls_last=True), "received_at", "pk")
+
+
+def inbox_queryset(staff: Staff):
+    """Open cases waiting for the staff member's unit, soonest deadline first.
+
+    Waiting means the unit may be the one to act next: it handles the case, it sent
+    a case now back with an objection or a 办结报告, it must settle a dispute, or
+    (信访部门) the case is registered in its area and not yet routed.
+    """
+    unit = staff.unit
+    waiting = Q(current_unit_id=unit.pk) | Q(
+        state__in=[CaseState.OBJECTED, CaseState.REPORTED], dispatching_unit_id=unit.pk
+    ) | Q(
+        Exists(JurisdictionDispute.objects.filter(case_id=OuterRef("pk"), arbiter_id=unit.pk, settled_at__isnull=True)),
+        state=CaseState.DISPUTED,
+    )
+    if unit.is_petition_bureau:
+        waiting |= Q(state=CaseState.REGISTERED, area__path__startswith=unit.area.path)
+    return by_due_date(Case.objects.visible_to(staff).open().filter(waiting).select_related("current_unit", "area"))
+
+
+def apply_filters(qs, data: dict):
+    if data.get("state"):
+        qs = qs.filter(state=data["state"])
+    if data.get("category"):
+        qs = qs.filter(category=data["category"])
+    if data.get("channel"):
+        qs = qs.filter(channel=data["channel"])
+    if data.get("overdue"):
+        qs = qs.filter(next_due_on__lt=clock.today())
+    qs = apply_drill_filters(qs, data)
+    if data.get("q"):
+        q = data["q"].strip()
+        qs = qs.filter(Q(number__icontains=q) | Q(subject__icontains=q))
+    return qs
+
+
+def apply_drill_filters(qs, data: dict):
+    """Filters the oversight dashboards drill down with: area subtree, domain, unit, received dates, clock status."""
+    from minxin.cases.models import CaseRouting
+    from minxin.org.models import Area
+
+    if data.get("area"):
+        area = Area.objects.filter(code=data["area"]).first()
+        qs = qs.filter(area__path__startswith=area.path) if area is not None else qs.none()
+    if data.get("domain"):
+        qs = qs.filter(domain__code=data["domain"])
+    if data.get("unit"):
+        routed = CaseRouting.objects.filter(case_id=OuterRef("pk"), unit__code=data["unit"])
+        qs = qs.filter(Q(current_unit__code=data["unit"]) | Exists(routed))
+    if data.get("received_from"):
+        qs = qs.filter(received_at__date__gte=data["received_from"])
+    if data.get("received_to"):
+        qs = qs.filter(received_at__date__lte=data["received_to"])
+    if data.get("due") in ("normal", "soon"):
+        from minxin.rules.deadlines import due_soon_days
+
+        today = clock.today()
+        soon = today + dt.timedelta(days=due_soon_days())
+        window = {"due_on__gt": soon} if data["due"] == "normal" else {"due_on__gte": today, "due_on__lte": soon}
+        running = CaseDeadline.objects.filter(case_id=OuterRef("pk"), state=DeadlineState.RUNNING, paused_at__isnull=True)
+        qs = qs.filter(Exists(running.filter(**window)))
+        if data["due"] == "normal":
+            # Counted under 正常 only when no clock of the case is sooner.
+            qs = qs.exclude(Exists(running.filter(due_on__lte=soon)))
+        else:
+            qs = qs.exclude(Exists(running.filter(due_on__lt=today)))
+    if data.get("supervised"):
+        from minxin.oversight.models import Supervision
+
+        qs = qs.filter(Exists(Supervision.objects.filter(case_id=OuterRef("pk"))))
+    return qs
+
+
+def all_visible_queryset(staff: Staff):
+    """Every case the staff member may see (drill-down from the dashboards), soonest deadline first."""
+    return by_due_date(Case.objects.visible_to(staff).select_related("current_unit", "area"))
+
+
+def nearest_status(cases) -> dict:
+    """Status of each case's nearest running clock, computed by rules.deadline_status (the one function)."""
+    nearest: dict[int, CaseDeadline] = {}
+    rows = CaseDeadline.objects.filter(
+        case_id__in=[c.pk for c in cases], state=DeadlineState.RUNNING, paused_at__isnull=True
+    ).select_related("rule").order_by("due_on", "pk")
+    for dl in rows:
+        nearest.setdefault(dl.case_id, dl)
+    today = clock.today()
+    return {case_id: (dl, deadline_status(dl, today)) for case_id, dl in nearest.items()}
+
+
+def may_see_identity(staff: Staff, case: Case) -> bool:
+    """Full petitioner identity only for the registering bureau's registrars and leaders (第十八条, 第四十六条（六）)."""
+    return staff.unit_id == case.registering_unit_id and staff.has_role(Role.REGISTRAR, Role.REVIEWER)

@@ -1,0 +1,310 @@
+"""Dashboard data: one function per chart, all read from the daily rollups or small aggregates.
+
+Every function takes a DashScope (the viewer's area subtree, or the viewer's own unit)
+and returns plain JSON-able dicts: the chart series, and for each data point the
+/cases/ URL that lists the cases behind it (drill-down).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from minxin.cases.models import Case, Category, Channel, Domain
+from minxin.core import clock
+from minxin.core.errors import NotFound, PermissionDenied
+from minxin.org.models import Area, Role, Staff, Unit
+from minxin.org.scoping import areas_visible_to
+from minxin.oversight.models import (
+    DailyRollup, Rating, RatingScore, RatingTarget, Supervision, SupervisionLevel, SupervisionState,
+)
+
+DASHBOARD_ROLES = (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)
+MAX_BUCKETS = 120
+
+
+@dataclass(frozen=True)
+class DashScope:
+    staff: Staff
+    area: Area | None  # 信访部门: an area of its subtree
+    unit: Unit | None  # any other unit: itself
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        return self.area.full_name if self.area is not None else self.unit.name
+
+    def rollups(self):
+        qs = DailyRollup.objects.filter(date__gte=self.start, date__lte=self.end)
+        if self.area is not None:
+            return qs.filter(area__path__startswith=self.area.path)
+        return qs.filter(unit_id_key=self.unit.pk)
+
+    def cases(self):
+        qs = Case.objects.visible_to(self.staff)
+        if self.area is not None:
+            qs = qs.filter(area__path__startswith=self.area.path)
+        return qs
+
+    def case_url(self, **filters) -> str:
+        """The workbench list of every visible case behind a number (not only the inbox)."""
+        params = {"scope": "all"}
+        if self.area is not None:
+            params["area"] = self.area.code
+        params.update({k: v for k, v in filters.items() if v not in (None, "")})
+        return reverse("web:case_inbox") + "?" + urlencode(params)
+
+    def period_filters(self) -> dict:
+        return {"received_from": self.start.isoformat(), "received_to": self.end.isoformat()}
+
+
+def may_view(staff: Staff | None) -> bool:
+    return staff is not None and staff.is_active and staff.has_role(*DASHBOARD_ROLES)
+
+
+def scope_for(staff: Staff, *, area_code: str | None, start: dt.date, end: dt.date) -> DashScope:
+    if not may_view(staff):
+        raise PermissionDenied(_("统计分析页面仅供分析员、督办员和领导查看"))
+    if not staff.unit.is_petition_bureau:
+        return DashScope(staff, None, staff.unit, start, end)
+    area = staff.unit.area
+    if area_code:
+        area = areas_visible_to(staff).filter(code=area_code).first()
+        if area is None:
+            raise NotFound(_("区划代码%(code)s不在您的管辖范围内") % {"code": area_code})
+    return DashScope(staff, area, None, start, end)
+
+
+def default_period(period: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The last 12 weeks (from a Monday) or 12 months (from the 1st), ending today."""
+    today = today or clock.today()
+    if period == "month":
+        y, m = today.year, today.month - 11
+        while m < 1:
+            y, m = y - 1, m + 12
+        return dt.date(y, m, 1), today
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday - dt.timedelta(weeks=11), today
+
+
+def bucket_of(day: dt.date, period: str) -> dt.date:
+    if period == "month":
+        return day.replace(day=1)
+    return day - dt.timedelta(days=day.weekday())
+
+
+def buckets(start: dt.date, end: dt.date, period: str) -> list[dt.date]:
+    out, b = [], bucket_of(start, period)
+    while b <= end and len(out) < MAX_BUCKETS:
+        out.append(b)
+        b = (b.replace(day=28) + dt.timedelta(days=4)).replace(day=1) if period == "month" else b + dt.timedelta(weeks=1)
+    return out
+
+
+def bucket_label(b: dt.date, period: str) -> str:
+    if period == "month":
+        return f"{b.year}-{b.month:02d}"
+    y, w, _d = b.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def bucket_range(b: dt.date, period: str) -> tuple[dt.date, dt.date]:
+    last = buckets(b, b + dt.timedelta(days=40), period)[1] - dt.timedelta(days=1)
+    return b, last
+
+
+def has_rollups(scope: DashScope) -> bool:
+    return scope.rollups().exists()
+
+
+# ---------------------------------------------------------------- volume over time
+
+
+def _child_of(scope_area: Area, children: list[Area], path: str) -> Area | None:
+    for c in children:
+        if path.startswith(c.path):
+            return c
+    return None
+
+
+def volume(scope: DashScope, *, dim: str, period: str) -> dict:
+    """Cases received per week/month, split by channel, category, domain or sub-area."""
+    keys = buckets(scope.start, scope.end, period)
+    index = {b: i for i, b in enumerate(keys)}
+    series: dict = defaultdict(lambda: [0] * len(keys))
+    names: dict = {}
+    drill: dict = {}
+    qs = scope.rollups()
+    if dim == "area":
+        base = scope.area if scope.area is not None else scope.unit.area
+        children = list(base.children.all())
+        for date, path, n in qs.values_list("date", "area__path").annotate(n=Sum("received")).values_list("date", "area__path", "n"):
+            child = _child_of(base, children, path)
+            key = child.code if child else base.code
+            names[key] = child.name if child else _("%(area)s本级") % {"area": base.name}
+            series[key][index[bucket_of(date, period)]] += n or 0
+            drill[key] = {"area": key} if child else {"area": base.code}
+    else:
+        field = {"channel": "channel", "category": "category", "domain": "domain_id_key"}[dim]
+        labels = {"channel": dict(Channel.choices), "category": dict(Category.choices)}.get(dim)
+        domains = {d.pk: d for d in Domain.objects.all()} if dim == "domain" else {}
+        for date, key, n in qs.values_list("date", field).annotate(n=Sum("received")).values_list("date", field, "n"):
+            if dim == "domain":
+                d = domains.get(key)
+                names[key] = d.name if d else _("未分领域")
+                drill[key] = {"domain": d.code} if d else {}
+            else:
+                names[key] = str(labels.get(key, key))
+                drill[key] = {dim: key}
+            series[key][index[bucket_of(date, period)]] += n or 0
+    out_series = []
+    for key in sorted(series, key=lambda k: -sum(series[k])):
+        points = []
+        for b, n in zip(keys, series[key]):
+            lo, hi = bucket_range(b, period)
+            lo, hi = max(lo, scope.start), min(hi, scope.end)
+            points.append({"value": n, "url": scope.case_url(**drill[key], received_from=lo.isoformat(), received_to=hi.isoformat())})
+        out_series.append({"key": str(key), "name": names[key], "data": points, "total": sum(series[key]),
+                           "url": scope.case_url(**drill[key], **scope.period_filters())})
+    return {"buckets": [bucket_label(b, period) for b in keys], "series": out_series,
+            "total": sum(s["total"] for s in out_series)}
+
+
+# ---------------------------------------------------------------- areas (treemap)
+
+
+def areas(scope: DashScope) -> dict:
+    """Received cases per sub-area of the scope area, two levels deep, for the treemap."""
+    base = scope.area if scope.area is not None else scope.unit.area
+    totals: dict[str, int] = defaultdict(int)
+    for path, n in scope.rollups().values_list("area__path").annotate(n=Sum("received")).values_list("area__path", "n"):
+        totals[path] += n or 0
+    subtree = list(Area.objects.within(base).filter(depth__lte=base.depth + 2).order_by("path"))
+
+    def count(a: Area) -> int:
+        return sum(n for p, n in totals.items() if p.startswith(a.path))
+
+    def node(a: Area, depth: int) -> dict:
+        n = {"name": a.name, "code": a.code, "value": count(a),
+             "url": scope.case_url(area=a.code, **scope.period_filters()),
+             "dashboard": reverse("web:oversight_dashboard", args=["areas"]) + "?" + urlencode({"area": a.code})}
+        if depth < 2:
+            kids = [node(c, depth + 1) for c in subtree if c.parent_id == a.pk]
+            kids = [k for k in kids if k["value"]]
+            if kids:
+                n["children"] = kids
+        return n
+
+    root = node(base, 0)
+    own = root["value"] - sum(k["value"] for k in root.get("children", []))
+    rows = [{"name": k["name"], "code": k["code"], "value": k["value"], "url": k["url"], "dashboard": k["dashboard"],
+             "has_children": bool(k.get("children"))} for k in root.get("children", [])]
+    return {"root": root, "rows": rows, "own": own, "total": root["value"]}
+
+
+# ---------------------------------------------------------------- deadline status
+
+
+def deadlines(scope: DashScope) -> dict:
+    """Running clocks now (正常 / 即将到期 / 已超期) and the overdue count at the end of each day (rollups)."""
+    from minxin.rules.deadlines import due_soon_days
+    from minxin.rules.models import CaseDeadline, DeadlineState
+
+    today = clock.today()
+    soon = today + dt.timedelta(days=due_soon_days())
+    running = CaseDeadline.objects.filter(
+        state=DeadlineState.RUNNING, paused_at__isnull=True, case__in=scope.cases().values("pk"))
+    agg = running.aggregate(
+        overdue=Count("case", filter=Q(due_on__lt=today), distinct=True),
+        due_soon=Count("case", filter=Q(due_on__gte=today, due_on__lte=soon), distinct=True),
+        normal=Count("case", filter=Q(due_on__gt=soon), distinct=True),
+    )
+    status = [
+        {"key": "normal", "name": _("正常"), "value": agg["normal"], "url": scope.case_url(due="normal")},
+        {"key": "due_soon", "name": _("即将到期"), "value": agg["due_soon"], "url": scope.case_url(due="soon")},
+        {"key": "overdue", "name": _("已超期"), "value": agg["overdue"], "url": scope.case_url(overdue="on")},
+    ]
+    by_day = dict(scope.rollups().values_list("date").annotate(n=Sum("overdue")).values_list("date", "n"))
+    days = [scope.start + dt.timedelta(days=i) for i in range((scope.end - scope.start).days + 1)][-MAX_BUCKETS:]
+    return {"status": status, "trend": {"dates": [d.isoformat() for d in days], "overdue": [by_day.get(d, 0) or 0 for d in days]}}
+
+
+# ---------------------------------------------------------------- ratings
+
+
+def ratings(scope: DashScope) -> dict:
+    """满意 / 基本满意 / 不满意 for 信访部门 and 责任单位 separately, by rating time."""
+    lo = dt.datetime.combine(scope.start, dt.time.min, tzinfo=clock.now().tzinfo)
+    hi = dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min, tzinfo=lo.tzinfo)
+    qs = Rating.objects.filter(rated_at__gte=lo, rated_at__lt=hi, case__in=scope.cases().values("pk"))
+    if scope.unit is not None:
+        qs = qs.filter(unit=scope.unit)
+    counts = {(t, s): n for t, s, n in qs.values_list("target", "score").annotate(n=Count("pk")).values_list("target", "score", "n")}
+    targets = [(t, str(label)) for t, label in RatingTarget.choices]
+    series = []
+    for score, label in RatingScore.choices:
+        series.append({"key": score, "name": str(label), "data": [counts.get((t, score), 0) for t, _l in targets]})
+    summary = []
+    for t, label in targets:
+        total = sum(counts.get((t, s), 0) for s, _l in RatingScore.choices)
+        good = counts.get((t, RatingScore.SATISFIED), 0) + counts.get((t, RatingScore.BASICALLY), 0)
+        summary.append({"target": label, "total": total, "satisfied": good,
+                        "rate": round(100 * good / total, 1) if total else None})
+    return {"targets": [label for _t, label in targets], "series": series, "summary": summary}
+
+
+# ---------------------------------------------------------------- scorecards
+
+
+def scorecard_rows(scope: DashScope) -> list[dict]:
+    from minxin.oversight import scorecard
+
+    if scope.area is not None:
+        cards = scorecard.scorecards(start=scope.start, end=scope.end, area=scope.area)
+    else:
+        cards = scorecard.scorecards(start=scope.start, end=scope.end, units=[scope.unit])
+    rows = []
+    for c in cards:
+        d = c.as_dict()
+        d["url"] = scope.case_url(unit=c.unit.code)
+        rows.append(d)
+    return rows
+
+
+def scorecards(scope: DashScope) -> dict:
+    rows = scorecard_rows(scope)
+    return {"rows": rows, "flagged": sum(1 for r in rows if r["suppression"]["flagged"])}
+
+
+# ---------------------------------------------------------------- 督办
+
+
+def supervision(scope: DashScope) -> dict:
+    """督办单 issued in the period by level × state."""
+    lo = dt.datetime.combine(scope.start, dt.time.min, tzinfo=clock.now().tzinfo)
+    hi = dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min, tzinfo=lo.tzinfo)
+    qs = Supervision.objects.filter(issued_at__gte=lo, issued_at__lt=hi, case__in=scope.cases().values("pk"))
+    if scope.unit is not None:
+        qs = qs.filter(Q(target_unit=scope.unit) | Q(issuing_unit=scope.unit))
+    counts = {(lv, st): n for lv, st, n in qs.values_list("level", "state").annotate(n=Count("pk")).values_list("level", "state", "n")}
+    levels = list(SupervisionLevel.choices)
+    series = [{"key": st, "name": str(label), "data": [counts.get((lv, st), 0) for lv, _l in levels]}
+              for st, label in SupervisionState.choices]
+    return {"levels": [str(label) for _lv, label in levels], "series": series, "total": sum(counts.values()),
+            "url": scope.case_url(supervised="on", **scope.period_filters())}
+
+
+BOARDS = {
+    "volume": gettext_lazy("信访量趋势"),
+    "areas": gettext_lazy("区域分布"),
+    "deadlines": gettext_lazy("期限状态"),
+    "ratings": gettext_lazy("满意度评价"),
+    "scorecards": gettext_lazy("单位考评"),
+    "supervision": gettext_lazy("督办情况"),
+}
