@@ -26,6 +26,22 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Uploads, documents and models a test writes go to its own folder, never to var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def clock():
+    import time_machine
+
+    from minxin.testing import START
+
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Production PBKDF2 costs ~0.3 s a hash; the test city creates 16 accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,12 +5,30 @@
                     └─ 西城区 (320903) ── 西一街道 ── 西一社区
 """
 
+import datetime as dt
+import itertools
 from dataclasses import dataclass, field
+
+from minxin.core.identity import id_check_digit
 
 from minxin.org import services as org
 from minxin.org.models import Area, AreaLevel, Role, Staff, Unit, UnitKind
 
 PASSWORD = "Minxin-Test-2026"
+# Tests that move through the lifecycle freeze the clock here: a Monday inside a year
+# whose holiday calendar is seeded (a 60-day clock must not run into an unseeded year).
+START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+_serial = itertools.count(1)
+
+
+def valid_id(birth: str = "19800101", region: str = "320902") -> str:
+    """A fresh ID number with a correct GB 11643 check digit."""
+    first17 = f"{region}{birth}{next(_serial) % 1000:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def person(name="张三", **kw) -> dict:
+    return {"name": name, "address": "示范市东城区东一街道1号", "id_number": valid_id(), "phone": "13912345678", **kw}
 
 
 @dataclass

@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
 
 from minxin.core.errors import DomainError
 from minxin.org import services

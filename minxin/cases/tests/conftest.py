@@ -1,33 +1,6 @@
-import datetime as dt
-import itertools
-
 import pytest
-import time_machine
 
-from minxin.core.identity import id_check_digit
-
-START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # a Monday
-_serial = itertools.count(1)
-
-
-def valid_id(birth: str = "19800101", region: str = "320902") -> str:
-    first17 = f"{region}{birth}{next(_serial) % 1000:03d}"
-    return first17 + id_check_digit(first17)
-
-
-def person(name="张三", **kw) -> dict:
-    return {"name": name, "address": "示范市东城区东一街道1号", "id_number": valid_id(), "phone": "13912345678", **kw}
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+from minxin.testing import START, person, valid_id  # noqa: F401 - shared helpers, imported by tests from here
 
 
 @pytest.fixture

@@ -1,26 +1,10 @@
-import datetime as dt
 
-import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from minxin.cases.tests.conftest import person, valid_id  # noqa: F401 - shared helpers
-
-START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # a Monday
+from minxin.testing import START, person, valid_id  # noqa: F401 - shared helpers
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def upload(name="page1.png", data=PNG, content_type="image/png"):

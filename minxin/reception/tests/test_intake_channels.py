@@ -118,3 +118,21 @@ def test_collective_visit_allows_five_representatives_but_not_six(city, clock):
     with pytest.raises(ValidationFailed), transaction.atomic():
         register_case(actor=city.staff["east_registrar"], channel="visit", people_count=40,
                       petitioners=reps + [person(name="代表6", is_representative=True)], **case_fields(city))
+
+
+def test_case_page_lists_the_letter_scans_and_downloads_them(city, clock, settings, client):
+    from minxin.testing import PASSWORD
+
+    case = services.register_letter(actor=city.staff["east_registrar"], petitioners=[person()], files=[upload()],
+                                    **case_fields(city))
+    att = CaseAttachment.objects.get(case=case)
+    assert client.login(username="east_registrar", password=PASSWORD)
+    page = client.get(f"/cases/{case.pk}/")
+    assert page.status_code == 200
+    link = f"/reception/attachments/{att.pk}/"
+    assert link in page.content.decode() and "page1.png" in page.content.decode()
+    assert client.get(link).content == PNG
+    # A registrar of the neighbouring county cannot fetch it.
+    client.logout()
+    assert client.login(username="west_registrar", password=PASSWORD)
+    assert client.get(link).status_code == 404

@@ -230,6 +230,7 @@ def _render_case(request, staff: Staff, case: Case, *, bound=None, status=200):
         "deadlines": _deadline_rows(case),
         "documents": list(documents_of(case)),
         "attachments": _attachments(case),
+        "case_attachments": list(case.case_attachments.order_by("uploaded_at", "pk")),
         "timeline": timeline(case),
         "actions": _action_forms(case, staff, bound),
     }

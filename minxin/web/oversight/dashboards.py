@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -220,11 +220,10 @@ def deadlines(scope: DashScope) -> dict:
     soon = today + dt.timedelta(days=due_soon_days())
     running = CaseDeadline.objects.filter(
         state=DeadlineState.RUNNING, paused_at__isnull=True, case__in=scope.cases().values("pk"))
-    agg = running.aggregate(
-        overdue=Count("case", filter=Q(due_on__lt=today), distinct=True),
-        due_soon=Count("case", filter=Q(due_on__gte=today, due_on__lte=soon), distinct=True),
-        normal=Count("case", filter=Q(due_on__gt=soon), distinct=True),
-    )
+    # Each case counts once, by its nearest running clock (as the case list shows it).
+    agg = {"overdue": 0, "due_soon": 0, "normal": 0}
+    for nearest in running.values("case").annotate(m=Min("due_on")).values_list("m", flat=True):
+        agg["overdue" if nearest < today else "due_soon" if nearest <= soon else "normal"] += 1
     status = [
         {"key": "normal", "name": _("正常"), "value": agg["normal"], "url": scope.case_url(due="normal")},
         {"key": "due_soon", "name": _("即将到期"), "value": agg["due_soon"], "url": scope.case_url(due="soon")},
@@ -307,4 +306,13 @@ BOARDS = {
     "ratings": gettext_lazy("满意度评价"),
     "scorecards": gettext_lazy("单位考评"),
     "supervision": gettext_lazy("督办情况"),
+}
+
+SOURCES = {
+    "volume": gettext_lazy("数据来自每日汇总。"),
+    "areas": gettext_lazy("数据来自每日汇总。"),
+    "deadlines": gettext_lazy("当前期限状态按每件事项最近的计时期限统计；超期趋势来自每日汇总。"),
+    "ratings": gettext_lazy("按评价时间统计信访人评价，信访部门与责任单位分列。"),
+    "scorecards": gettext_lazy("考评口径见“指标口径”页和考评配置；“疑似压案”只提示核查，不计入得分。"),
+    "supervision": gettext_lazy("按督办发出时间统计督办单。"),
 }

@@ -89,7 +89,7 @@ def dashboard(request, board: str = "volume"):
     data = None if empty else board_data(board, scope, p)
     query = request.GET.copy()
     return render(request, "web/oversight/dashboard.html", {
-        "board": board, "boards": boards.BOARDS, "title": boards.BOARDS[board], "scope": scope, "p": p,
+        "board": board, "boards": boards.BOARDS, "title": boards.BOARDS[board], "source": boards.SOURCES[board], "scope": scope, "p": p,
         "dimensions": DIMENSIONS, "dim_label": DIMENSIONS[p["dim"]], "data": data, "empty": empty, "query": query.urlencode(),
         "data_url": reverse("web:oversight_dashboard_data", args=[board]) + ("?" + query.urlencode() if query else ""),
         "parent_area": scope.area.parent if scope.area is not None and scope.area != scope.staff.unit.area else None,

@@ -108,15 +108,30 @@ def download_docx(page, title: str) -> str:
     return text
 
 
+def htmx_ready(page, url_glob):
+    """Wait until the page at `url_glob` has loaded and htmx has bound its listeners.
+
+    A change fired before htmx processed the page would be lost; waiting for the URL
+    first keeps a same-document history push of the previous page from counting.
+    """
+    page.wait_for_url(url_glob)
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
+
+
+def choose_area(page, label, option):
+    with page.expect_response(lambda r: "/cases/register/areas/" in r.url):
+        page.get_by_label(label).select_option(label=option)
+
+
 def register_visit(page, city, subject):
-    # htmx binds its listeners once the page has loaded; a change fired before that would be lost.
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("navigation", name="主导航").get_by_role("link", name="登记").click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="登记").click()
+    htmx_ready(page, "**/cases/register/")
     expect(page.get_by_role("heading", name="登记信访事项")).to_be_visible()
     page.locator("#id_channel").select_option("visit")
     page.locator("#id_category").select_option("complaint")
-    page.get_by_label("乡镇街道").select_option(label="东一街道")
-    page.get_by_label("村社区").select_option(label="东一社区")  # appears once htmx has loaded the next level
+    choose_area(page, "乡镇街道", "东一街道")
+    choose_area(page, "村社区", "东一社区")  # appears once htmx has loaded the next level
     expect(page.get_by_test_id("area-chosen")).to_have_text("示范市东城区东一街道东一社区")
     page.locator("#id_subject").fill(subject)
     page.locator("#id_content").fill("3号楼电梯停运两个月，物业不予维修。")
@@ -243,10 +258,12 @@ def test_inbox_filters_and_pages_in_place_with_htmx(page, city, frozen):
                           petitioners=[person()])
     log_in(page, "east_registrar")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="工作台").click()
+    htmx_ready(page, "**/cases/")
     expect(page.locator("tbody tr")).to_have_count(2)
     page.evaluate("window.__same_page = true")
 
-    page.get_by_label("形式").select_option(label="来信")
+    with page.expect_response(lambda r: "channel=letter" in r.url):
+        page.get_by_label("形式").select_option(label="来信")
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator("tbody")).to_contain_text("来信反映电梯停运")
     expect(page).to_have_url(re.compile(r"channel=letter"))
@@ -256,9 +273,8 @@ def test_inbox_filters_and_pages_in_place_with_htmx(page, city, frozen):
     expect(page.locator("tbody")).to_contain_text("来访反映拖欠工资")
     assert page.evaluate("window.__same_page === true")  # updated in place, no full reload
 
-    # htmx binds its listeners once the page has loaded; a change fired before that would be lost.
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("navigation", name="主导航").get_by_role("link", name="登记").click()
-    page.get_by_label("乡镇街道").select_option(label="东二镇")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="登记").click()
+    htmx_ready(page, "**/cases/register/")
+    choose_area(page, "乡镇街道", "东二镇")
     expect(page.get_by_label("村社区")).to_contain_text("东二村")
     page.screenshot(path="/tmp/minxin_register.png", full_page=True)

@@ -118,7 +118,7 @@ def test_staff_without_an_analysis_role_get_403(client, city, rollups, who):
     assert client.get("/oversight/export/metrics.xlsx").status_code == 403
 
 
-@pytest.mark.parametrize("who", ["city_analyst", "city_supervisor", "city_leader"])
+@pytest.mark.parametrize("who", ["city_analyst", "city_supervisor", "city_leader", "east_housing_leader"])
 def test_every_dashboard_opens_for_analysts_supervisors_and_leaders(client, city, rollups, who):
     client.force_login(city.staff[who].user)
     for board in ("volume", "areas", "deadlines", "ratings", "scorecards", "supervision"):
@@ -208,3 +208,10 @@ def test_the_api_serves_the_same_chart_data_with_the_same_scoping(client, city, 
     assert client.get("/api/v1/oversight/dashboards/volume", {"area": city.areas["west"].code}).status_code == 404
     client.force_login(city.staff["east_housing_handler"].user)
     assert client.get("/api/v1/oversight/dashboards/volume").status_code == 403
+
+
+def test_a_responsible_units_leader_sees_only_its_own_units_rollups(client, city, rollups):
+    data = get_json(client, city.staff["east_housing_leader"], "volume", dim="channel")
+    assert series_by_name(data) == {"来访": [3, 4]}
+    client.force_login(city.staff["east_housing_leader"].user)
+    assert client.get("/oversight/reports/annual.docx").status_code == 403  # the annual report is the 信访部门's
