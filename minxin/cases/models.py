@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from minxin.core import crypto
+from minxin.core.personal import EncryptedPersonFields
 from minxin.org.models import Area, Staff, Unit
 
 
@@ -77,7 +77,7 @@ class Domain(models.Model):
         return self.name
 
 
-class Petitioner(models.Model):
+class Petitioner(EncryptedPersonFields, models.Model):
     """A 信访人. Name, ID number, phone and address are encrypted; lookups use blind indexes."""
 
     name_enc = models.TextField(_("姓名（密文）"))
@@ -99,22 +99,6 @@ class Petitioner(models.Model):
 
     def __str__(self):
         return self.name_masked
-
-    @property
-    def name(self) -> str:
-        return crypto.decrypt(self.name_enc)
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
-    @property
-    def address(self) -> str:
-        return crypto.decrypt(self.address_enc)
 
 
 class CaseQuerySet(models.QuerySet):

@@ -263,7 +263,7 @@ class CaseStream:
             registered_by=ix.person(reg_unit, "registrar"), state=last.to_state, current_unit=last.current,
             route=route, outcome=outcome, is_litigation=topic.litigation, is_urgent=collective and people_count > 100,
             is_collective=collective, people_count=people_count, accused_unit=accused,
-            next_due_on=last.due, closed_at=last.at if last.to_state in TERMINAL_STATES else None,
+            closed_at=last.at if last.to_state in TERMINAL_STATES else None,
             version=len(done),
             dispatch_kind=("assign" if any(s.action == "assign" for s in done) else "transfer") if dispatch else "",
             dispatching_unit=reg_unit if dispatch else None,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.cases.models import Category
 from minxin.core import crypto
+from minxin.core.personal import EncryptedPersonFields
 
 # No 0/O, 1/I/L: codes are read out over the phone and typed on small keyboards.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -70,7 +71,7 @@ class SubmissionState(models.TextChoices):
     REFUSED = "refused", _("不予登记")
 
 
-class Submission(models.Model):
+class Submission(EncryptedPersonFields, models.Model):
     code = models.CharField(_("查询码"), max_length=20, unique=True, default=new_query_code)
     category = models.CharField(_("信访类别"), max_length=12, choices=Category.choices)
     subject = models.CharField(_("标题"), max_length=200)
@@ -106,21 +107,6 @@ class Submission(models.Model):
     def __str__(self):
         return f"{self.code[:4]}… {self.subject}"
 
-    @property
-    def name(self) -> str:
-        return crypto.decrypt(self.name_enc)
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
-    @property
-    def address(self) -> str:
-        return crypto.decrypt(self.address_enc)
 
     @property
     def email(self) -> str:

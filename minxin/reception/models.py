@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cases.models import Case
-from minxin.core import crypto
+from minxin.core.personal import EncryptedPersonFields
 from minxin.org.models import Area, Staff, Unit
 
 
@@ -54,7 +54,7 @@ class ReceptionDay(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.leader.display_name}"
 
 
-class ReceptionBooking(models.Model):
+class ReceptionBooking(EncryptedPersonFields, models.Model):
     day = models.ForeignKey(ReceptionDay, verbose_name=_("接访日"), on_delete=models.PROTECT, related_name="bookings")
     name_enc = models.TextField(_("姓名（密文）"))
     id_number_enc = models.TextField(_("身份证号（密文）"), blank=True)
@@ -88,22 +88,6 @@ class ReceptionBooking(models.Model):
 
     def __str__(self):
         return f"{self.name_masked} @ {self.day_id}"
-
-    @property
-    def name(self) -> str:
-        return crypto.decrypt(self.name_enc)
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
-
-    @property
-    def address(self) -> str:
-        return crypto.decrypt(self.address_enc)
 
 
 class ReceptionEvent(models.Model):

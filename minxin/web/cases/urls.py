@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from minxin.web.cases import views
+from minxin.web.cases import suggestions, views
 
 urlpatterns = [
     path("", views.inbox, name="case_inbox"),
     path("register/", views.register, name="case_register"),
     path("register/areas/", views.area_picker, name="case_area_picker"),
+    path("register/suggestions/", suggestions.suggestions, name="case_suggestions"),
     path("<int:pk>/", views.detail, name="case_detail"),
     path("<int:pk>/actions/<slug:action>/", views.action, name="case_action"),
     path("<int:pk>/documents/<int:doc_pk>/", views.document, name="case_document"),

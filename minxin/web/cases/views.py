@@ -165,6 +165,9 @@ def register(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
+            from minxin.web.cases.suggestions import record_shown_choices
+
+            record_shown_choices(case, request.POST, staff=staff)
             messages.success(request, _("已登记，信访件编号%(number)s") % {"number": case.number})
             return redirect("web:case_detail", pk=case.pk)
     return _register_page(request, staff, form, formset, area_data=request.POST, status=422)

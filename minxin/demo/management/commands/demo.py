@@ -36,10 +36,8 @@ class Command(BaseCommand):
                 last[0] = done
                 self.stdout.write(f"  已写入 {done:,}/{total:,} 件")
 
-        self.stdout.write(f"正在创建演示城市“{CITY_NAME}”（种子 {seed}）…")
-        result = build_demo(
-            seed=seed, cases=cases, end_date=end_date, batch_size=batch_size, size=SMALL_CITY if small else FULL_CITY, progress=progress
-        )
+        # Before any case: the loader computes each case's clocks, and one running into next
+        # year needs that year's calendar.
         for year in ensure_demo_calendar(end_date or clock.today()):
             self.stdout.write(
                 self.style.WARNING(
@@ -47,6 +45,10 @@ class Command(BaseCommand):
                     "正式使用前须由管理员按国务院公布的安排修订。"
                 )
             )
+        self.stdout.write(f"正在创建演示城市“{CITY_NAME}”（种子 {seed}）…")
+        result = build_demo(
+            seed=seed, cases=cases, end_date=end_date, batch_size=batch_size, size=SMALL_CITY if small else FULL_CITY, progress=progress
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成：城市 {result.seconds_city:.1f} 秒；信访件 {result.cases:,} 件，用时 {result.seconds_cases:.1f} 秒"
