@@ -21,6 +21,7 @@ from minxin.portal import areas, forms, services
 from minxin.portal.models import Attachment, Submission, SubmissionState
 from minxin.portal.throttle import Throttled, client_ip
 from minxin.web.context import staff_of
+from minxin.web.files import extension, stored_file_response
 
 FOLLOW_SESSION_KEY = "portal_follow"
 FOLLOW_SECONDS = 30 * 60
@@ -314,13 +315,7 @@ def staff_attachment(request, pk: int):
     att = Attachment.objects.select_related("submission").filter(pk=pk, submission__in=services.queue_for(staff)).first()
     if att is None:
         raise Http404(_("未找到该附件"))
-    with att.file.open("rb") as fh:
-        data = fh.read()
-    response = HttpResponse(data, content_type=att.content_type)
-    ext = att.file.name.rsplit(".", 1)[-1]
-    response["Content-Disposition"] = content_disposition_header(True, f"附件{att.pk}.{ext}")
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_file_response(att, download_name=f"附件{att.pk}.{extension(att)}")
 
 
 @login_required

@@ -4,15 +4,13 @@ A refused service call puts its field errors next to the fields and re-shows
 everything typed; nothing has been saved (the services run in one transaction).
 """
 
-import hashlib
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +24,7 @@ from minxin.reception.models import DayState, ReceptionBooking
 from minxin.web.cases import areas
 from minxin.web.cases.forms import attach_errors
 from minxin.web.context import staff_of
+from minxin.web.files import extension, stored_file_response
 
 logger = logging.getLogger("minxin.reception.views")
 
@@ -185,19 +184,8 @@ def attachment(request, pk: int):
     att = CaseAttachment.objects.filter(pk=pk, case__in=Case.objects.visible_to(staff)).first()
     if att is None:
         raise Http404(_("未找到该附件，或您无权查看"))
-    with att.file.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != att.sha256:
-        logger.error("case attachment hash mismatch id=%s", att.pk)
-        return HttpResponse(_("附件校验失败，可能已被篡改，请联系系统管理员"), status=500, content_type="text/plain; charset=utf-8")
     logger.info("case attachment downloaded id=%s staff_id=%s", att.pk, staff.pk)
-    response = HttpResponse(data, content_type=att.content_type)
-    ext = att.file.name.rsplit(".", 1)[-1]
-    response["Content-Disposition"] = content_disposition_header(True, f"{att.case.number}-{att.pk}.{ext}")
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(att, download_name=f"{att.case.number}-{att.pk}.{extension(att)}")
 
 
 # --- Leader reception ---------------------------------------------------------------------

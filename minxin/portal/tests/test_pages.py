@@ -192,3 +192,15 @@ def test_attachments_are_served_only_to_scoped_staff(client, city, sms):
     response = east.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert response.content == jpeg_bytes() and "attachment" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]
+
+
+def test_an_attachment_changed_on_disk_is_refused(client, city, sms):
+    sub = submit_named(city, sms, files=[upload("x.jpg", jpeg_bytes())])
+    att = sub.attachments.get()
+    with open(att.file.path, "ab") as fh:
+        fh.write(b"<script>alert(1)</script>")
+    east = Client()
+    east.login(username="east_registrar", password=PASSWORD)
+    response = east.get(reverse("portal:staff_attachment", args=[att.pk]))
+    assert response.status_code == 500 and "篡改" in response.content.decode()

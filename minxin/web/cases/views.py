@@ -4,7 +4,6 @@ Thin: parse, call one service (or selector), render. Every case comes from
 Case.objects.visible_to(staff); a case outside the jurisdiction is a 404.
 """
 
-import hashlib
 import logging
 
 from django.apps import apps
@@ -33,6 +32,7 @@ from minxin.web.cases import areas, forms
 from minxin.web.cases.actions import ACTIONS, perform
 from minxin.web.cases.queries import all_visible_queryset, apply_filters, inbox_queryset, may_see_identity, nearest_status
 from minxin.web.context import staff_of
+from minxin.web.files import extension, stored_file_response
 
 logger = logging.getLogger("minxin.web.cases")
 
@@ -294,19 +294,8 @@ def attachment(request, pk: int, att_pk: int):
     att = model.objects.filter(submission__case=case, pk=att_pk).first() if model else None
     if att is None:
         raise Http404(_("未找到该附件"))
-    with att.file.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != att.sha256:
-        logger.error("attachment hash mismatch id=%s", att.pk)
-        return HttpResponse(_("附件校验失败，可能已被篡改，请联系系统管理员"), status=500, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=att.content_type)
-    ext = att.file.name.rsplit(".", 1)[-1]
     # A neutral name: the uploader's own file name may be hostile or identifying.
-    response["Content-Disposition"] = content_disposition_header(True, f"附件{att.pk}.{ext}")
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(att, download_name=f"附件{att.pk}.{extension(att)}")
 
 
 @login_required
