@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v $$p; break; fi; done)
 
-.PHONY: help venv run migrate demo test test-pg test-fast bench bench-intel bench-risk worker clean
+.PHONY: help venv run migrate demo test test-pg bench bench-intel bench-risk worker clean
 
 help:
 	@echo "make run       – install, migrate, create the demo city once, serve on http://$(HOST):$(PORT)"
