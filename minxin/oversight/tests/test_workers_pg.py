@@ -16,18 +16,6 @@ ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _seeded(db):
-    """A transactional test's flush removes the rows the data migrations seeded; put back the ones used here."""
-    import importlib
-
-    from django.apps import apps
-
-    for module in ("minxin.rules.migrations.0002_seed_national_rules", "minxin.rules.migrations.0003_seed_calendar",
-                   "minxin.oversight.migrations.0002_seed_scorecard_config"):
-        importlib.import_module(module).seed(apps, None)
-
-
 def _snapshot():
     return (
         sorted(Notice.objects.values_list("kind", "case_id", "unit_id", "period")),

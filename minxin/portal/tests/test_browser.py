@@ -4,7 +4,6 @@ Set MINXIN_SCREENSHOTS_DIR to also write the README screenshots (portal.png, por
 """
 
 import datetime as dt
-import importlib
 import os
 import re
 from pathlib import Path
@@ -24,27 +23,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("MINXIN_SCREENSHOTS_DIR")
 
 
-# Rows seeded by data migrations; a transactional test before this one may have flushed them.
-SEEDS = (
-    "minxin.rules.migrations.0002_seed_national_rules",
-    "minxin.rules.migrations.0003_seed_calendar",
-    "minxin.cases.migrations.0002_seed_domains",
-    "minxin.portal.migrations.0002_seed_real_name_rules",
-)
-
-
 @pytest.fixture(autouse=True)
-def _seeded(transactional_db, settings, tmp_path):
-    from django.apps import apps
-
-    from minxin.rules.models import DeadlineRule
-
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _settings(settings):
     # The server's clock may be moved; a session cookie with an Expires date could look expired to the browser.
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-    if not DeadlineRule.objects.exists():
-        for module in SEEDS:
-            importlib.import_module(module).seed(apps, None)
 
 
 def shot(page, name):

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from minxin.cases.models import CaseState
 from minxin.cases.services import accept_case, issue_opinion, transfer_case
@@ -9,16 +8,9 @@ from minxin.core.errors import InvalidTransition, NotFound, ValidationFailed
 from minxin.portal import services
 from minxin.portal.models import AppealState
 from minxin.portal.tests.conftest import OTHER_PHONE, PHONE, submit_named
+from minxin.testing import START
 
 pytestmark = pytest.mark.django_db
-
-START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # a Monday
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def _opinion_delivered(city, sms, clock):

@@ -4,7 +4,6 @@ Each step is done by the staff member the regulation names, signed in through th
 login page; every document issued on the way is downloaded and opened as .docx.
 """
 
-import datetime as dt
 import io
 import re
 
@@ -17,40 +16,17 @@ from minxin.cases.models import Case
 from minxin.cases.tests.conftest import valid_id
 from minxin.org import services as org
 from minxin.org.models import Role
-from minxin.testing import PASSWORD
+from minxin.testing import PASSWORD, START
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# A Monday in a year whose holiday calendar is loaded; the clock keeps ticking from here.
-START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _settings(settings):
     # The server's clock is moved back to 2026-03 but the browser's is not: a session cookie
     # with an Expires date would already be expired for the browser.
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-
-
-@pytest.fixture(autouse=True)
-def _seeded_rules(db):
-    """The flush after an earlier transactional test empties the rows seeded by migrations; put them back.
-
-    (serialized_rollback clashes with the content types that flush re-creates.)
-    """
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from minxin.rules.calendar_db import seed_year
-    from minxin.rules.models import CalendarYear, DeadlineRule
-
-    if not DeadlineRule.objects.exists():
-        import_module("minxin.rules.migrations.0002_seed_national_rules").seed(apps, None)
-    for year in (2025, 2026):
-        if not CalendarYear.objects.filter(year=year).exists():
-            seed_year(year)
 
 
 @pytest.fixture

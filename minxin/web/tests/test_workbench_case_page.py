@@ -1,31 +1,17 @@
 """The case page: jurisdiction, masked identity, deadlines, documents, timeline and only the allowed actions."""
 
-import datetime as dt
 import io
 import re
 
 import docx
 import pytest
-import time_machine
 
 from minxin.cases import services as svc
 from minxin.cases.models import CaseState
 from minxin.cases.tests.conftest import person
 
-START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
