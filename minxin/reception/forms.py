@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.cases.models import Category, Domain
 from minxin.org.models import Role, Staff, Unit
 from minxin.reception.models import ReceptionKind
-from minxin.web.cases.forms import TEXTAREA, PetitionerForm, RegistrationForm, UnitChoiceField, _blank, _dispatch_units
+from minxin.web.cases.forms import TEXTAREA, AreaPickerMixin, PetitionerForm, RegistrationForm, UnitChoiceField, _blank, _dispatch_units
 
 MAX_DESK_PEOPLE = 5  # one petitioner, or up to 5 representatives of a 集体访 (Art. 20 §3)
 
@@ -59,7 +59,7 @@ class LetterForm(DeskForm):
     )
 
 
-class CallForm(forms.Form):
+class CallForm(AreaPickerMixin, forms.Form):
     category = forms.ChoiceField(label=_("信访类别"), choices=_blank(_("请选择")) + list(Category.choices))
     domain = forms.ModelChoiceField(label=_("领域"), queryset=Domain.objects.all(), required=False, empty_label=_("请选择"))
     caller_name = forms.CharField(label=_("来电人姓名（名称）"), max_length=64, required=False)
@@ -73,18 +73,6 @@ class CallForm(forms.Form):
     reasons = forms.CharField(label=_("理由"), widget=TEXTAREA, required=False)
     is_urgent = forms.BooleanField(label=_("重大、紧急"), required=False)
 
-    def __init__(self, *args, staff: Staff, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.staff = staff
-
-    def clean(self):
-        from minxin.web.cases import areas
-
-        data = super().clean()
-        if areas.has_stale_choice(self.staff, self.data):
-            raise forms.ValidationError(_("问题属地的下级区域与上级不一致，请重新选择"))
-        data["area"] = areas.chosen_area(self.staff, self.data)
-        return data
 
 
 class LeaderChoiceField(forms.ModelChoiceField):

@@ -45,7 +45,26 @@ class InboxFilterForm(forms.Form):
     DRILL_FIELDS = ("scope", "area", "domain", "unit", "received_from", "received_to", "due", "supervised")
 
 
-class RegistrationForm(forms.Form):
+class AreaPickerMixin:
+    """For a form shown with the cascading 问题属地 selects (area_1 …, see minxin.web.cases.areas).
+
+    Takes the staff member whose area bounds the choice and puts the chosen Area
+    (or None) in cleaned_data["area"].
+    """
+
+    def __init__(self, *args, staff: Staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+
+    def clean(self):
+        data = super().clean()
+        if areas.has_stale_choice(self.staff, self.data):
+            raise forms.ValidationError(_("问题属地的下级区域与上级不一致，请重新选择"))
+        data["area"] = areas.chosen_area(self.staff, self.data)
+        return data
+
+
+class RegistrationForm(AreaPickerMixin, forms.Form):
     channel = forms.ChoiceField(label=_("信访形式"), choices=_blank(_("请选择")) + list(Channel.choices))
     category = forms.ChoiceField(label=_("信访类别"), choices=_blank(_("请选择")) + list(Category.choices))
     domain = forms.ModelChoiceField(label=_("领域"), queryset=Domain.objects.all(), required=False, empty_label=_("请选择"))
@@ -59,17 +78,6 @@ class RegistrationForm(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名检举控告"), required=False, help_text=_("仅检举控告类可匿名，匿名时可不填信访人"))
     people_count = forms.IntegerField(label=_("涉及人数"), required=False, min_value=1, help_text=_("集体访填写实际人数"))
 
-    def __init__(self, *args, staff: Staff, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.staff = staff
-
-    def clean(self):
-        data = super().clean()
-        # 问题属地 comes from the cascading selects area_1 … (see minxin.web.cases.areas).
-        if areas.has_stale_choice(self.staff, self.data):
-            raise forms.ValidationError(_("问题属地的下级区域与上级不一致，请重新选择"))
-        data["area"] = areas.chosen_area(self.staff, self.data)
-        return data
 
 
 class PetitionerForm(forms.Form):
