@@ -39,7 +39,7 @@ import random
 import statistics
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy as np
 
@@ -64,29 +64,39 @@ class MemoryIndex:
 
     def __init__(self, texts: list[str]):
         from minxin.intake.duplicates import minhash
-        from minxin.intake.duplicates.text import anchors, pack_anchors, shingle_hashes
+        from minxin.intake.duplicates.text import AnchorWeights, anchors, shingle_hashes
 
         self.shingles = [shingle_hashes(t) for t in texts]
-        self.anchors = [pack_anchors(*anchors(t)) for t in texts]
-        self.bands: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for i, s in enumerate(self.shingles):
-            for b, h in enumerate(minhash.band_hashes(minhash.signature(s))):
-                self.bands[(b, h)].append(i)
+        self.anchors = [anchors(t) for t in texts]
+        counts: Counter = Counter()
+        for names, numbers in self.anchors:
+            counts.update(names | numbers)
+        self.weights = AnchorWeights(len(texts), counts)  # what minxin.intake.duplicates.weights keeps in the database
+        # Per band, keys sorted with their case ids: a prefix range is a slice, as in the B-tree.
+        keys = minhash.band_hash_array(minhash.signatures(self.shingles)) if texts else np.empty((0, minhash.BANDS), np.int64)
+        order = np.argsort(keys, axis=0, kind="stable")
+        self.band_keys = [keys[order[:, b], b] for b in range(minhash.BANDS)]
+        self.band_ids = [order[:, b] for b in range(minhash.BANDS)]
+
+    def fetch(self, ranges, n, newest):
+        out = {}
+        for b, lo, hi in ranges:
+            keys = self.band_keys[b]
+            ids = self.band_ids[b][np.searchsorted(keys, lo, side="left") : np.searchsorted(keys, hi, side="right")]
+            if len(ids):
+                out[b] = (np.sort(ids)[::-1] if newest else ids)[:n].tolist()
+        return out
 
     def lookup(self, text: str):
         from minxin.intake.duplicates import lookup, minhash
         from minxin.intake.duplicates.text import anchors, shingle_hashes
 
         q = shingle_hashes(text)
-        rows = [self.bands.get((b, h), []) for b, h in enumerate(minhash.band_hashes(minhash.signature(q)))]
-        informative = [r for r in rows if r and len(r) <= lookup.PER_BAND_CAP]  # as lookup.candidate_ids
-        hits: Counter = Counter()
-        for r in informative or [r[-lookup.PER_BAND_CAP:] for r in rows if r]:
-            hits.update(r)
+        cands = lookup.gather(minhash.band_hashes(minhash.signature(q)), self.fetch)
         names, numbers = anchors(text)
         best = None
-        for i, n in hits.most_common(lookup.MAX_VERIFY):
-            m = lookup.verify(q, names, numbers, self.shingles[i], self.anchors[i], case_id=i, band_hits=n)
+        for i, n in cands:
+            m = lookup.verify(q, names, numbers, self.shingles[i], self.anchors[i], case_id=i, band_hits=n, weights=self.weights)
             if best is None or m.score > best.score:
                 best = m
         return best
@@ -99,7 +109,7 @@ class MemoryIndex:
         names, numbers = anchors(text)
         best = None
         for i, s in enumerate(self.shingles):
-            m = lookup.verify(q, names, numbers, s, self.anchors[i], case_id=i)
+            m = lookup.verify(q, names, numbers, s, self.anchors[i], case_id=i, weights=self.weights)
             if best is None or m.score > best.score:
                 best = m
         return best
@@ -183,7 +193,7 @@ def compare(n_matters: int, seed: int) -> list[dict]:
         return (m.score, stored_mids[m.case_id]) if m else (None, None)
 
     run("brute force: exact Jaccard x anchors (baseline)", brute, fixed=MATCH_THRESHOLD)
-    run("MinHash-LSH 32x2 + exact verification (chosen)", lsh, fixed=MATCH_THRESHOLD)
+    run("MinHash LSH forest 32 bands x 2-4 rows + verification (chosen)", lsh, fixed=MATCH_THRESHOLD)
 
     sh = idx.shingles
 
@@ -261,6 +271,8 @@ def scale(n_cases: int, n_lookups: int, pg_url: str, keep_db: bool, seed: int) -
     from benchmarks.intel_dup.generator import hard_negative, paraphrase
     from minxin.intake.duplicates import minhash
     from minxin.intake.duplicates.lookup import find_similar
+    from minxin.intake.duplicates.text import unpack_anchors
+    from minxin.intake.duplicates.weights import TOTAL
 
     admin = psycopg.connect(pg_url, autocommit=True)
     admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
@@ -271,9 +283,11 @@ def scale(n_cases: int, n_lookups: int, pg_url: str, keep_db: bool, seed: int) -
         with psycopg.connect(url, autocommit=True) as con:
             con.execute(
                 "CREATE UNLOGGED TABLE intake_casetextsignature (case_id bigint NOT NULL PRIMARY KEY, scheme varchar(32) NOT NULL, "
-                "text_hash varchar(32) NOT NULL, shingles bytea NOT NULL, anchors varchar(500) NOT NULL, indexed_at timestamptz NOT NULL)"
+                "text_hash varchar(32) NOT NULL, shingles bytea NOT NULL, anchors text NOT NULL, indexed_at timestamptz NOT NULL)"
             )
             con.execute("CREATE UNLOGGED TABLE intake_caselshband (band smallint NOT NULL CHECK (band >= 0), hash bigint NOT NULL, case_id bigint NOT NULL)")
+            con.execute("CREATE UNLOGGED TABLE intake_anchorfrequency (anchor varchar(64) NOT NULL PRIMARY KEY, cases integer NOT NULL)")
+            anchor_counts: Counter = Counter()
             rng = random.Random(seed)
             sample = set(rng.sample(range(1, n_cases + 1), min(n_lookups, n_cases)))
             jobs = [(s, min(CHUNK, n_cases + 1 - s), seed, sample) for s in range(1, n_cases + 1, CHUNK)]
@@ -286,6 +300,9 @@ def scale(n_cases: int, n_lookups: int, pg_url: str, keep_db: bool, seed: int) -
                     t1 = time.perf_counter()
                     kept.update(keep)
                     n = len(shingles)
+                    for packed in anchor_list:
+                        names, numbers = unpack_anchors(packed)
+                        anchor_counts.update(k[:64] for k in names | numbers)
                     with con.cursor() as cur:
                         with cur.copy("COPY intake_casetextsignature (case_id, scheme, text_hash, shingles, anchors, indexed_at) FROM STDIN") as cp:
                             for j in range(n):
@@ -295,6 +312,11 @@ def scale(n_cases: int, n_lookups: int, pg_url: str, keep_db: bool, seed: int) -
                     copy_s += time.perf_counter() - t1
                     done = start + n - 1
                     print(f"\r  loaded {done:,}/{n_cases:,} cases ({time.perf_counter() - t0:.0f} s)", end="", flush=True)
+            anchor_counts[TOTAL] = n_cases
+            with con.cursor() as cur:
+                with cur.copy("COPY intake_anchorfrequency (anchor, cases) FROM STDIN") as cp:
+                    for k, v in anchor_counts.items():
+                        cp.write_row((k, v))
             load_s = time.perf_counter() - t0
             gen_s = load_s - copy_s
             print()

@@ -46,7 +46,7 @@ class CaseTextSignature(models.Model):
     text_hash = models.CharField(max_length=32, help_text=_("规范化文本的摘要；文本未变则不重建"))
     # Sorted unique uint32 shingle hashes, little-endian: ~4 bytes per distinct character bigram.
     shingles = models.BinaryField()
-    anchors = models.CharField(max_length=500, blank=True)
+    anchors = models.TextField(blank=True, help_text=_("地点、单位名称|…#数字|…"))
     indexed_at = models.DateTimeField()
 
     class Meta:
@@ -69,6 +69,18 @@ class CaseLshBand(models.Model):
     class Meta:
         verbose_name = _("LSH 分段哈希")
         verbose_name_plural = _("LSH 分段哈希")
+
+
+class AnchorFrequency(models.Model):
+    """How many indexed cases carry an anchor; the empty anchor counts the indexed cases themselves."""
+
+    MAX_LENGTH = 64
+    anchor = models.CharField(max_length=MAX_LENGTH, primary_key=True)
+    cases = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("锚点出现次数")
+        verbose_name_plural = _("锚点出现次数")
 
 
 class HintRoute(models.TextChoices):

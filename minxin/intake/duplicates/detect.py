@@ -99,7 +99,7 @@ def detect(draft: dict, *, staff, exclude_case_id: int | None = None) -> dict:
     for cid in own_case_ids & set(visible):
         if cid not in matches:
             case = visible[cid]
-            m = compare_texts(text, matter_text({f: getattr(case, f) for f in TEXT_FIELDS}), case_id=cid)
+            m = compare_texts(text, matter_text({f: getattr(case, f) for f in TEXT_FIELDS}), case_id=cid, weigh=True)
             if m.score >= MATCH_THRESHOLD:
                 matches[cid] = m
     parties = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -16,7 +17,7 @@ from django.db import transaction
 from minxin.core import clock
 from minxin.intake.models import CaseLshBand, CaseTextSignature
 
-from . import minhash
+from . import minhash, weights
 from .text import anchors, normalize, pack_anchors, shingle_hashes
 
 log = logging.getLogger(__name__)
@@ -80,11 +81,12 @@ def stored_shingles(sig: CaseTextSignature) -> np.ndarray:
 def index_case(case) -> bool:
     """(Re)build one case's signature; False if it was already current."""
     text = matter_text({f: getattr(case, f) for f in TEXT_FIELDS})
-    current = CaseTextSignature.objects.filter(case_id=case.pk).values_list("scheme", "text_hash").first()
-    if current == (minhash.SCHEME, _text_hash(text)):
+    current = CaseTextSignature.objects.filter(case_id=case.pk).values_list("scheme", "text_hash", "anchors").first()
+    if current and current[:2] == (minhash.SCHEME, _text_hash(text)):
         return False
     sig, bands = build(case.pk, text)
     with transaction.atomic():
+        weights.apply(weights.case_delta(current[2] if current else None, sig.anchors))
         CaseLshBand.objects.filter(case_id=case.pk).delete()
         CaseTextSignature.objects.update_or_create(
             case_id=case.pk,
@@ -97,7 +99,8 @@ def index_case(case) -> bool:
 def reindex(*, batch_size: int = 1000, full: bool = False, progress: Callable[[int, int], None] | None = None) -> dict:
     """Stream every case in primary-key order, in batches; rebuild those whose text or scheme changed.
 
-    `full` rebuilds everything regardless. Safe to interrupt and re-run: each batch commits on its own.
+    `full` rebuilds everything regardless, then recounts the anchor frequencies from scratch.
+    Safe to interrupt and re-run: each batch commits on its own, with its anchor counts.
     """
     from minxin.cases.models import Case
 
@@ -126,11 +129,18 @@ def reindex(*, batch_size: int = 1000, full: bool = False, progress: Callable[[i
             rebuilt += len(changed)
         if progress:
             progress(seen, rebuilt)
+    if full:
+        weights.rebuild()
     return {"cases": seen, "rebuilt": rebuilt}
 
 
 def _write_batch(case_ids: Iterable[int], sigs, bands) -> None:
     with transaction.atomic():
+        delta = Counter()
+        old = dict(CaseTextSignature.objects.filter(case_id__in=case_ids).values_list("case_id", "anchors"))
+        for sig in sigs:
+            delta.update(weights.case_delta(old.get(sig.case_id), sig.anchors))
+        weights.apply(delta)
         CaseLshBand.objects.filter(case_id__in=case_ids).delete()
         CaseTextSignature.objects.filter(case_id__in=case_ids).delete()
         CaseTextSignature.objects.bulk_create(sigs)

@@ -1,16 +1,21 @@
-"""MinHash signatures and LSH band hashes with fixed seeds (no external library).
+"""MinHash signatures and LSH band keys with fixed seeds (no external library).
 
 h_i(x) = (a_i * x + b_i) mod p over the shingle hashes x, with p = 2^31 - 1 so the
 products fit in 64 bits. The seeds are fixed: every process, and every stored band
-row, agrees on the same permutations. Changing NUM_PERM, BANDS or SHINGLE_K changes
-SCHEME, and `manage.py intake reindex` rebuilds rows whose scheme differs.
+row, agrees on the same permutations. Changing NUM_PERM, BANDS, ROWS or SHINGLE_K
+changes SCHEME, and `manage.py intake reindex` rebuilds rows whose scheme differs.
 
-With b bands of r rows, two texts of Jaccard s share at least one band with
-probability 1 - (1 - s^r)^b. Paraphrases of short texts keep only 0.45–0.7 of their
-character bigrams (a heavy restatement as little as 0.3), so 32 bands of 2 rows:
-s = 0.3 is found 95 % of the time, s = 0.4 99.6 %. Unrelated texts (s ≈ 0.05) still
-collide on some band 8 % of the time; the per-band cap in `lookup` bounds that work
-and verification discards them.
+Each of the 32 bands holds 4 signature rows, 16 bits each, packed into one 64-bit key
+with row 1 in the top bits: a band is a small LSH forest (Bawa et al. 2005) inside a
+B-tree. Cases sharing the band's first two rows are one index range, the first three a
+narrower range, all four one key. `lookup` reads the widest range that is not "stock"
+(more than PER_BAND_CAP cases), so a small deployment matches on 2 rows a band and a
+large one narrows only the bands that need it.
+
+With b bands of r rows, two texts of Jaccard s share a band with probability
+1 - (1 - s^r)^b. Paraphrases of short texts keep only 0.45–0.7 of their character
+bigrams (a heavy restatement as little as 0.3): at r = 2, s = 0.3 is found 95 % of the
+time, s = 0.4 99.6 %; at r = 3, s = 0.5 98.6 %; at r = 4, s = 0.5 87 %.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ import numpy as np
 
 from .text import SHINGLE_K, mix64
 
-NUM_PERM = 64
+NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
-SCHEME = f"k{SHINGLE_K}-m{NUM_PERM}-b{BANDS}x{ROWS}-v2"
+ROW_BITS = 64 // ROWS
+MIN_DEPTH = 2  # rows a band must share at least
+SCHEME = f"k{SHINGLE_K}-m{NUM_PERM}-b{BANDS}x{ROWS}f-v3"
 
 _P = np.uint64((1 << 31) - 1)
 _rng = np.random.default_rng(20260501)  # fixed: stored band hashes depend on it
@@ -54,17 +61,34 @@ def signatures(shingle_sets: list[np.ndarray]) -> np.ndarray:
 
 
 def band_hashes(sig: np.ndarray) -> list[int]:
-    """One signed 64-bit hash per band (fits PostgreSQL bigint); the band number is part of the key."""
+    """One signed 64-bit key per band (fits PostgreSQL bigint); the band number is a column of its own."""
     return band_hash_array(sig[None, :])[0].tolist()
 
 
+_SIGN = np.uint64(1 << 63)
+
+
 def band_hash_array(sigs: np.ndarray) -> np.ndarray:
-    """Band hashes of many signatures at once: (n, NUM_PERM) uint64 -> (n, BANDS) int64."""
+    """Band keys of many signatures at once: (n, NUM_PERM) uint64 -> (n, BANDS) int64.
+
+    Each row's value is mixed and its top ROW_BITS kept; the sign bit is flipped so
+    that signed order (the database's) is the unsigned order of the packed rows.
+    """
     rows = sigs.reshape(len(sigs), BANDS, ROWS).astype(np.uint64)
-    h = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) + np.uint64(1), rows.shape[:2]).copy()
+    parts = mix64(rows) >> np.uint64(64 - ROW_BITS)
+    key = np.zeros(rows.shape[:2], dtype=np.uint64)
     for r in range(ROWS):
-        h = mix64(h * np.uint64(0x9E3779B97F4A7C15) + rows[:, :, r])
-    return h.view(np.int64)
+        key = (key << np.uint64(ROW_BITS)) | parts[:, :, r]
+    return (key ^ _SIGN).view(np.int64)
+
+
+def prefix_range(key: int, depth: int) -> tuple[int, int]:
+    """The (low, high) signed keys of every case sharing this band's first `depth` rows."""
+    free = ROW_BITS * (ROWS - depth)
+    u = (key + (1 << 63)) & ((1 << 64) - 1)  # back to the unsigned packed rows
+    lo = u & ~((1 << free) - 1)
+    hi = lo | ((1 << free) - 1)
+    return lo - (1 << 63), hi - (1 << 63)
 
 
 def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:

@@ -3,8 +3,8 @@ import time_machine
 from django.core.management import call_command
 
 from minxin.cases.models import Case, CaseState
-from minxin.intake.duplicates import detect, index
-from minxin.intake.models import CaseLshBand, CaseTextSignature
+from minxin.intake.duplicates import detect, index, lookup, minhash, weights
+from minxin.intake.models import AnchorFrequency, CaseLshBand, CaseTextSignature
 
 from .dupdata import ELEVATOR, ELEVATOR_OTHER_ESTATE, ELEVATOR_PARAPHRASE, START, WAGES, person, register
 
@@ -134,3 +134,49 @@ def test_edited_text_is_reindexed(city, registered):
     assert index.index_case(case) is False
     found = detect.detect(draft(WAGES), staff=city.staff["east_registrar"])
     assert found["items"][0]["case"]["id"] == case.pk
+
+
+def _counts():
+    return {k: v for k, v in AnchorFrequency.objects.values_list("anchor", "cases") if v}
+
+
+def test_anchor_counts_follow_registration_edits_and_full_reindex(city, registered):
+    elevator = registered(content=ELEVATOR)
+    registered(content=WAGES)
+    counts = _counts()
+    assert counts[weights.TOTAL] == 2 and counts["阳光小区"] == 1 and counts["宏达建筑工程公司"] == 1
+    Case.objects.filter(pk=elevator.pk).update(content=WAGES, subject="欠薪")
+    elevator.refresh_from_db()
+    index.index_case(elevator)
+    counts = _counts()
+    assert counts[weights.TOTAL] == 2 and "阳光小区" not in counts and counts["宏达建筑工程公司"] == 2
+    AnchorFrequency.objects.update(cases=99)  # drift, as after rows deleted by hand
+    call_command("intake", "reindex", "--full")
+    assert _counts() == counts
+
+
+def _fake_fetch(table):
+    """table: {(band, depth): ids}; answers as the database does, at most n ids per range."""
+    def fetch(ranges, n, newest):
+        out = {}
+        for band, lo, hi in ranges:
+            depth = next(d for d in range(minhash.MIN_DEPTH, minhash.ROWS + 1) if minhash.prefix_range(0, d) == (lo, hi))
+            ids = sorted(table.get((band, depth), []), reverse=newest)
+            if ids:
+                out[band] = ids[:n]
+        return out
+    return fetch
+
+
+def test_a_stock_band_is_narrowed_until_it_is_informative():
+    stock = list(range(1000, 1000 + lookup.PER_BAND_CAP + 50))
+    table = {(0, 2): stock, (0, 3): stock, (0, 4): [7, 8], (1, 2): [7, 9]}
+    found = lookup.gather([0, 0], _fake_fetch(table))
+    assert found == [(7, 2), (9, 1), (8, 1)]
+
+
+def test_when_every_band_is_stock_only_the_newest_cases_are_candidates():
+    stock = list(range(1, lookup.PER_BAND_CAP + 51))
+    table = {(0, d): stock for d in (2, 3, 4)}
+    found = dict(lookup.gather([0], _fake_fetch(table)))
+    assert set(found) <= set(stock[-lookup.PER_BAND_CAP:]) and max(found) == stock[-1]

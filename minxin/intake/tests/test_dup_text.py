@@ -1,6 +1,19 @@
+import pytest
+
 from minxin.intake.duplicates import minhash
 from minxin.intake.duplicates.lookup import compare_texts
-from minxin.intake.duplicates.text import MATCH_THRESHOLD, anchors, jaccard, normalize, shingle_hashes, shared_phrases
+from minxin.intake.duplicates.text import (
+    MATCH_THRESHOLD,
+    UNIFORM,
+    AnchorWeights,
+    agreement,
+    anchors,
+    jaccard,
+    normalize,
+    same_name,
+    shared_phrases,
+    shingle_hashes,
+)
 
 from .dupdata import ELEVATOR, ELEVATOR_OTHER_ESTATE, ELEVATOR_PARAPHRASE, WAGES
 
@@ -27,14 +40,59 @@ def test_unrelated_texts_score_near_zero():
 
 def test_anchors_find_places_parties_and_figures():
     names, numbers = anchors("宏达建筑工程公司在白沙镇欠了12名工人3万元")
-    assert {"工程公司", "白沙镇"} <= names
+    assert {"宏达建筑工程公司", "白沙镇"} <= names
     assert {"12", "3"} <= numbers
+
+
+def test_a_place_gives_one_anchor_per_level():
+    names, _numbers = anchors("南湖区滨河街道阳光小区的电梯坏了")
+    assert names == {"南湖区", "滨河街道", "阳光小区"}
+
+
+def test_anchors_never_span_two_clauses():
+    names, _numbers = anchors("请政府帮助追回，公司负责人已经联系不上")
+    assert not any("追回" in n for n in names)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("我要反映阳光小区", "阳光小区", True),  # a verb run into the name
+        ("宏达建筑工程公司", "宏达建筑公程公司", True),  # one mistyped character
+        ("宏达物业服务公司", "恒信物业服务公司", False),  # another company
+        ("阳光小区", "幸福小区", False),
+    ],
+)
+def test_same_name_tolerates_run_in_words_and_one_typo_only(a, b, same):
+    assert same_name(a, b) is same
+
+
+def test_figures_must_agree_exactly():
+    agree, shared, differing = agreement(frozenset({"12"}), frozenset({"2"}), UNIFORM, names=False)
+    assert (agree, shared) == (0.0, [])
+
+
+def test_a_shared_rare_anchor_outweighs_a_shared_common_one():
+    weights = AnchorWeights(1000, {"物业公司": 400, "阳光小区": 3, "幸福家园": 3})
+    rare, _s, _d = agreement(frozenset({"阳光小区", "物业公司"}), frozenset({"阳光小区"}), weights)
+    common, _s, _d = agreement(frozenset({"阳光小区", "物业公司"}), frozenset({"物业公司"}), weights)
+    assert rare > 0.7 > 0.3 > common
 
 
 def test_minhash_estimate_tracks_exact_jaccard():
     a, b = shingle_hashes(ELEVATOR), shingle_hashes(ELEVATOR_PARAPHRASE)
     est = minhash.estimated_jaccard(minhash.signature(a), minhash.signature(b))
     assert abs(est - jaccard(a, b)) < 0.2
+
+
+def test_a_band_prefix_range_holds_exactly_the_keys_sharing_its_first_rows():
+    key = minhash.band_hashes(minhash.signature(shingle_hashes(ELEVATOR)))[0]
+    lo2, hi2 = minhash.prefix_range(key, 2)
+    lo3, hi3 = minhash.prefix_range(key, 3)
+    assert lo2 <= lo3 <= key <= hi3 <= hi2
+    assert minhash.prefix_range(key, minhash.ROWS) == (key, key)
+    free = minhash.ROW_BITS * (minhash.ROWS - 2)
+    assert hi2 - lo2 == (1 << free) - 1
 
 
 def test_band_hashes_are_stable_and_fit_a_signed_bigint():
