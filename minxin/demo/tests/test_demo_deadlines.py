@@ -72,3 +72,14 @@ def test_demo_command_fills_next_years_calendar_before_loading_clocks_into_it(db
     assert out.index("2027年节假日安排尚未录入") < out.index("正在创建演示城市")
     assert CaseDeadline.objects.filter(state=DeadlineState.RUNNING, due_on__year=2027).exists()
     call_command("audit", "verify")
+
+
+def test_demo_command_indexes_every_case_for_duplicate_detection(db, capsys):
+    from minxin.cases.models import Case
+    from minxin.intake.duplicates.weights import TOTAL
+    from minxin.intake.models import AnchorFrequency, CaseTextSignature
+
+    call_command("demo", "--small", "--cases", "40", "--seed", "3", "--end-date", "2026-11-20")
+    assert "重复件检测索引：40 件" in capsys.readouterr().out
+    assert CaseTextSignature.objects.count() == Case.objects.count() == 40
+    assert AnchorFrequency.objects.get(anchor=TOTAL).cases == 40

@@ -124,6 +124,9 @@ def _register_page(request, staff, form, formset, *, area_data, status=200):
     context = {
         "form": form, "formset": formset, "more_people_open": _more_people_typed(formset), "area_levels": areas.picker_levels(staff, area_data),
         "area_chosen": areas.chosen_area(staff, area_data),
+        # A form shown again (errors, or the no-JS area step) asks for its suggestions again on load,
+        # so what the registrar saw before submitting is not lost.
+        "reload_suggestions": bool(area_data and any((area_data.get(k) or "").strip() for k in ("subject", "content"))),
     }
     return render(request, "web/cases/register.html", context, status=status)
 

@@ -178,6 +178,15 @@ def test_the_registration_page_has_the_suggestions_panel(client, city):
     assert "智能建议" in html and 'hx-post="/cases/register/suggestions/"' in html and 'id="suggestions-panel"' in html
 
 
+def test_a_form_shown_again_with_errors_asks_for_its_suggestions_again_on_load(client, city):
+    client.force_login(city.staff["east_registrar"].user)
+    fresh = client.get("/cases/register/").content.decode()
+    assert 'hx-trigger="load,' not in fresh  # nothing typed yet: nothing to suggest
+    resp = client.post("/cases/register/", form_data(city, channel=""))
+    assert resp.status_code == 422 and Case.objects.count() == 0
+    assert 'hx-trigger="load, click' in resp.content.decode()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_in_the_browser_the_registrar_asks_adopts_by_keyboard_and_the_choice_is_recorded(page, city, settings, tmp_path):
@@ -205,11 +214,14 @@ def test_in_the_browser_the_registrar_asks_adopts_by_keyboard_and_the_choice_is_
     page.locator("#id_channel").select_option("visit")
     page.locator("#id_category").select_option("complaint")
     page.locator("#id_subject").fill("电梯故障")
-    page.locator("#id_request").fill("尽快修复")
     page.locator("#id_facts").fill("一直没人管")
     page.locator("#id_reasons").fill("影响出行")
     page.locator("#id_p-0-name").fill("王小明")
     page.locator("#id_p-0-address").fill("东一社区1号")
+    page.get_by_role("button", name="登记", exact=True).click()  # 诉求 left out: the form comes back
+    expect(page.locator(".form__error").first).to_be_visible()
+    expect(page.get_by_test_id("suggestion-domain")).to_contain_text("城乡建设")  # asked again, not lost
+    page.locator("#id_request").fill("尽快修复")
     page.get_by_role("button", name="登记", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("已登记")
     row = SuggestionFeedback.objects.get(kind="domain")
