@@ -23,7 +23,7 @@ from minxin.intake.models import CaseLshBand, CaseTextSignature
 
 from . import minhash, weights
 from .index import stored_shingles
-from .text import MATCH_THRESHOLD, UNIFORM, AnchorWeights, agreement, anchors, match_score, shingle_hashes, unpack_anchors
+from .text import MATCH_THRESHOLD, UNIFORM, AnchorWeights, agreement, anchors, jaccard, match_score, shingle_hashes, unpack_anchors
 
 PER_BAND_CAP = 200
 MAX_VERIFY = 100
@@ -138,10 +138,13 @@ def find_similar(text: str, *, exclude: set[int] = frozenset(), threshold: float
         return []
     hits = dict(cands)
     names, numbers = anchors(text)
-    stored = [
-        (sig.case_id, stored_shingles(sig), unpack_anchors(sig.anchors))
-        for sig in CaseTextSignature.objects.using(using).filter(case_id__in=list(hits)).only("case_id", "shingles", "anchors")
-    ]
+    # The score is the Jaccard times factors of at most 1, so a candidate whose Jaccard alone
+    # misses the threshold is dropped before its anchors are weighed.
+    stored = []
+    for sig in CaseTextSignature.objects.using(using).filter(case_id__in=list(hits)).only("case_id", "shingles", "anchors"):
+        s = stored_shingles(sig)
+        if jaccard(q, s) >= threshold:
+            stored.append((sig.case_id, s, unpack_anchors(sig.anchors)))
     keys = set(names) | set(numbers)
     for _cid, _s, (s_names, s_numbers) in stored:
         keys |= s_names | s_numbers

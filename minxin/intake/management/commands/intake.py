@@ -20,7 +20,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{reindex,accuracy,export-training}")
         p = sub.add_parser("reindex", help="为全部信访事项建立或更新文本签名（分批、可中断、可重复执行）")
         p.add_argument("--batch-size", type=int, default=1000)
-        p.add_argument("--full", action="store_true", help="不论是否已是最新，全部重建")
+        p.add_argument("--full", action="store_true", help="不论是否已是最新，全部重建，并重新统计地点、单位和数字的出现次数")
         p = sub.add_parser("accuracy", help="登记员采纳系统建议的比例（按建议类型和模型版本）")
         p.add_argument("--kind", default=None, help="只看一种建议，如 category")
         p = sub.add_parser("export-training", help="把登记员确认的标签导出为训练用 CSV（text,label）")
