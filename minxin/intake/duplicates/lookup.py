@@ -22,22 +22,42 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from minxin.intake.models import CaseLshBand, CaseTextSignature
 
 from . import minhash, weights
-from .index import stored_shingles
 from .text import MATCH_THRESHOLD, UNIFORM, AnchorWeights, agreement, anchors, jaccard, match_score, shingle_hashes, unpack_anchors
 
 PER_BAND_CAP = 200
 MAX_VERIFY = 100
 
-# Per band, at most cap + 1 case ids whose key lies in the band's prefix range.
-_PG_RANGE = """
-SELECT c.band, c.case_id
-FROM unnest(%s::smallint[], %s::bigint[], %s::bigint[]) AS q(band, lo, hi)
-CROSS JOIN LATERAL (
-    SELECT b.band, b.case_id FROM {table} b
-    WHERE b.band = q.band AND b.hash BETWEEN q.lo AND q.hi
-    {order}
-    LIMIT %s
-) c
+# The whole descent in one statement, for 4-row bands: per band, read (up to cap + 1) the
+# cases sharing its first 2 rows, and only if they are stock the first 3, then all 4
+# (newest first); keep the shallowest informative read; count shared bands per case over
+# the informative bands (over the stock ones only if no band is informative), best first.
+# MATERIALIZED keeps each read to one evaluation per band.
+_PG_DESCENT = """
+WITH d2 AS MATERIALIZED (
+    SELECT q.band, q.lo3, q.hi3, q.key,
+           ARRAY(SELECT b.case_id FROM {table} b WHERE b.band = q.band AND b.hash BETWEEN q.lo2 AND q.hi2 LIMIT %(cap1)s) AS ids
+    FROM unnest(%(band)s::smallint[], %(lo2)s::bigint[], %(hi2)s::bigint[], %(lo3)s::bigint[], %(hi3)s::bigint[], %(key)s::bigint[])
+         AS q(band, lo2, hi2, lo3, hi3, key)
+), d3 AS MATERIALIZED (
+    SELECT d.band, d.key, ARRAY(SELECT b.case_id FROM {table} b WHERE b.band = d.band AND b.hash BETWEEN d.lo3 AND d.hi3 LIMIT %(cap1)s) AS ids
+    FROM d2 d WHERE cardinality(d.ids) > %(cap)s
+), d4 AS MATERIALIZED (
+    SELECT d.band, ARRAY(SELECT b.case_id FROM {table} b WHERE b.band = d.band AND b.hash = d.key ORDER BY b.case_id DESC LIMIT %(cap1)s) AS ids
+    FROM d3 d WHERE cardinality(d.ids) > %(cap)s
+), pick AS MATERIALIZED (
+    SELECT ids, true AS informative FROM d2 WHERE cardinality(ids) BETWEEN 1 AND %(cap)s
+    UNION ALL SELECT ids, true FROM d3 WHERE cardinality(ids) BETWEEN 1 AND %(cap)s
+    UNION ALL SELECT ids, cardinality(ids) <= %(cap)s FROM d4 WHERE cardinality(ids) > 0
+), hit AS MATERIALIZED (
+    SELECT p.informative, c.case_id
+    FROM pick p CROSS JOIN LATERAL unnest(p.ids[1:%(cap)s]) AS c(case_id)
+    WHERE c.case_id <> ALL(%(exclude)s::bigint[])
+)
+SELECT case_id, count(*) AS hits FROM hit
+WHERE informative OR NOT EXISTS (SELECT 1 FROM hit WHERE informative)
+GROUP BY case_id
+ORDER BY hits DESC, case_id DESC
+LIMIT %(limit)s
 """
 
 # One call reads, for each (band, low, high), up to n case ids in that key range
@@ -64,8 +84,9 @@ def candidate_ids(bands: list[int], *, exclude: set[int] = frozenset(), per_band
     """(case id, shared band count), most shared first."""
     if not bands:
         return []
-    fetch = _pg_fetch(using) if connections[using].vendor == "postgresql" else _orm_fetch(using)
-    return gather(bands, fetch, exclude=exclude, per_band=per_band, limit=limit)
+    if connections[using].vendor == "postgresql" and minhash.ROWS == 4 and minhash.MIN_DEPTH == 2:
+        return _pg_candidates(bands, exclude=exclude, per_band=per_band, limit=limit, using=using)
+    return gather(bands, _orm_fetch(using), exclude=exclude, per_band=per_band, limit=limit)
 
 
 def gather(bands: list[int], fetch: Fetch, *, exclude: set[int] = frozenset(), per_band: int = PER_BAND_CAP,
@@ -89,6 +110,10 @@ def gather(bands: list[int], fetch: Fetch, *, exclude: set[int] = frozenset(), p
             else:
                 narrower.append(b)
         pending = narrower
+    return _count_hits(informative, stock, exclude=exclude, limit=limit)
+
+
+def _count_hits(informative: dict[int, list[int]], stock: dict[int, list[int]], *, exclude, limit) -> list[tuple[int, int]]:
     hits: Counter = Counter()
     for ids in [ids for ids in informative.values() if ids] or stock.values():
         hits.update(ids)
@@ -97,20 +122,18 @@ def gather(bands: list[int], fetch: Fetch, *, exclude: set[int] = frozenset(), p
     return sorted(hits.items(), key=lambda kv: (-kv[1], -kv[0]))[:limit]
 
 
-def _pg_fetch(using: str) -> Fetch:
+def _pg_candidates(bands: list[int], *, exclude, per_band: int, limit: int, using: str) -> list[tuple[int, int]]:
+    """`gather` in one round trip that returns only the best `limit` candidates."""
     connection = connections[using]
-    table = connection.ops.quote_name(CaseLshBand._meta.db_table)
-
-    def fetch(ranges, n, newest):
-        sql = _PG_RANGE.format(table=table, order="ORDER BY b.case_id DESC" if newest else "")
-        out: dict[int, list[int]] = {}
-        with connection.cursor() as cur:
-            cur.execute(sql, [[r[0] for r in ranges], [r[1] for r in ranges], [r[2] for r in ranges], n])
-            for band, case_id in cur.fetchall():
-                out.setdefault(band, []).append(case_id)
-        return out
-
-    return fetch
+    r2 = [minhash.prefix_range(k, 2) for k in bands]
+    r3 = [minhash.prefix_range(k, 3) for k in bands]
+    params = {
+        "band": list(range(len(bands))), "lo2": [r[0] for r in r2], "hi2": [r[1] for r in r2], "lo3": [r[0] for r in r3],
+        "hi3": [r[1] for r in r3], "key": list(bands), "cap": per_band, "cap1": per_band + 1, "exclude": sorted(exclude), "limit": limit,
+    }
+    with connection.cursor() as cur:
+        cur.execute(_PG_DESCENT.format(table=connection.ops.quote_name(CaseLshBand._meta.db_table)), params)
+        return [(case_id, hits) for case_id, hits in cur.fetchall()]
 
 
 def _orm_fetch(using: str) -> Fetch:
@@ -141,31 +164,47 @@ def find_similar(text: str, *, exclude: set[int] = frozenset(), threshold: float
     # The score is the Jaccard times factors of at most 1, so a candidate whose Jaccard alone
     # misses the threshold is dropped before its anchors are weighed.
     stored = []
-    for sig in CaseTextSignature.objects.using(using).filter(case_id__in=list(hits)).only("case_id", "shingles", "anchors"):
-        s = stored_shingles(sig)
+    for case_id, packed_shingles, packed_anchors in _signatures(list(hits), using):
+        s = np.frombuffer(bytes(packed_shingles), dtype="<u4").astype(np.uint32)
         if jaccard(q, s) >= threshold:
-            stored.append((sig.case_id, s, unpack_anchors(sig.anchors)))
+            stored.append((case_id, s, unpack_anchors(packed_anchors)))
     keys = set(names) | set(numbers)
     for _cid, _s, (s_names, s_numbers) in stored:
         keys |= s_names | s_numbers
     w = weights.load(keys, using=using)
     out = []
     for case_id, s, stored_anchors in stored:
-        m = verify(q, names, numbers, s, stored_anchors, case_id=case_id, band_hits=hits[case_id], weights=w)
-        if m.score >= threshold:
+        m = verify(q, names, numbers, s, stored_anchors, case_id=case_id, band_hits=hits[case_id], weights=w, threshold=threshold)
+        if m is not None and m.score >= threshold:
             out.append(m)
     out.sort(key=lambda m: (-m.score, -m.case_id))
     return out[:limit]
 
 
+def _signatures(case_ids: list[int], using: str):
+    """(case id, shingles, anchors) of the given cases; on PostgreSQL one array parameter, not a hundred."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return CaseTextSignature.objects.using(using).filter(case_id__in=case_ids).values_list("case_id", "shingles", "anchors")
+    table = connection.ops.quote_name(CaseTextSignature._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT case_id, shingles, anchors FROM {table} WHERE case_id = ANY(%s)", [case_ids])
+        return cur.fetchall()
+
+
 def verify(q: np.ndarray, names, numbers, s: np.ndarray, stored_anchors: tuple[frozenset, frozenset], *, case_id: int,
-           band_hits: int = 0, weights: AnchorWeights = UNIFORM) -> Match:
-    """Exact comparison of a query with one stored case: bigram Jaccard x rarity-weighted anchor agreement."""
+           band_hits: int = 0, weights: AnchorWeights = UNIFORM, threshold: float | None = None) -> Match | None:
+    """Exact comparison of a query with one stored case: bigram Jaccard x rarity-weighted anchor agreement.
+
+    With a threshold, None as soon as the score cannot reach it (figures are cheaper to weigh than names).
+    """
     s_names, s_numbers = stored_anchors
     inter = len(np.intersect1d(q, s, assume_unique=True)) if len(q) and len(s) else 0
     jac = inter / (len(q) + len(s) - inter) if inter else 0.0
-    name_agree, shared_names, differing_names = agreement(names, s_names, weights)
     number_agree, shared_numbers, _differing = agreement(numbers, s_numbers, weights, names=False)
+    if threshold is not None and match_score(jac, 1.0, number_agree) < threshold:
+        return None
+    name_agree, shared_names, differing_names = agreement(names, s_names, weights)
     score = match_score(jac, name_agree, number_agree)
     return Match(
         case_id=case_id, score=round(score, 4), jaccard=round(jac, 4), containment=round(inter / min(len(q), len(s)), 4) if inter else 0.0,

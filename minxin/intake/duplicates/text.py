@@ -163,20 +163,18 @@ def agreement(a: frozenset, b: frozenset, weight: Callable[[str], float], *, nam
     """
     if not a and not b:
         return 1.0, [], []
-    shared, differing = [], []
+    shared = a & b
     only_a, only_b = a - b, b - a
-    for x in sorted(a | b):
-        if x in a and x in b:
-            shared.append(x)
-        elif names and x in only_a and any(same_name(x, y) for y in only_b):
-            shared.append(x)
-        elif names and x in only_b and any(same_name(x, y) for y in only_a):
-            continue  # counted once, from a's side
-        else:
-            differing.append(x)
-    s = sum(weight(x) for x in shared)
-    d = sum(weight(x) for x in differing)
-    return (s / (s + d) if s + d else 1.0), shared, differing
+    if names and only_a and only_b:
+        fuzzy_a = {x for x in only_a if any(same_name(x, y) for y in only_b)}
+        fuzzy_b = {y for y in only_b if any(same_name(x, y) for x in fuzzy_a)}  # same_name is symmetric
+        shared = shared | fuzzy_a  # a pair counts once, from a's side
+        differing = (only_a - fuzzy_a) | (only_b - fuzzy_b)
+    else:
+        differing = only_a | only_b
+    s = sum(map(weight, shared))
+    d = sum(map(weight, differing))
+    return (s / (s + d) if s + d else 1.0), sorted(shared), sorted(differing)
 
 
 class AnchorWeights:
@@ -185,9 +183,13 @@ class AnchorWeights:
     def __init__(self, total: int, counts: dict[str, int]):
         self.total = max(0, total)
         self.counts = counts
+        self._memo: dict[str, float] = {}  # one lookup weighs the query's anchors against up to 100 candidates
 
     def __call__(self, anchor: str) -> float:
-        return math.log((self.total + 1) / (self.counts.get(anchor, 0) + 1)) + 1
+        w = self._memo.get(anchor)
+        if w is None:
+            w = self._memo[anchor] = math.log((self.total + 1) / (self.counts.get(anchor, 0) + 1)) + 1
+        return w
 
 
 UNIFORM = AnchorWeights(0, {})  # every anchor weighs 1: for comparing two texts with no index behind them

@@ -1,6 +1,7 @@
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 
 from minxin.cases.models import Case, CaseState
 from minxin.intake.duplicates import detect, index, lookup, minhash, weights
@@ -180,3 +181,30 @@ def test_when_every_band_is_stock_only_the_newest_cases_are_candidates():
     table = {(0, d): stock for d in (2, 3, 4)}
     found = dict(lookup.gather([0], _fake_fetch(table)))
     assert set(found) <= set(stock[-lookup.PER_BAND_CAP:]) and max(found) == stock[-1]
+
+
+def _key(r1, r2=0, r3=0, r4=0) -> int:
+    """A band key from four 16-bit rows, as minhash.band_hash_array packs them."""
+    u = (r1 << 48) | (r2 << 32) | (r3 << 16) | r4
+    return u - (1 << 63)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement descent is PostgreSQL's; SQLite uses gather")
+def test_postgres_descent_in_one_statement_finds_what_the_step_by_step_descent_finds(city, registered):
+    cases = [registered(content=f"{ELEVATOR}第{i}次").pk for i in range(9)]
+    CaseLshBand.objects.all().delete()
+    rows = [
+        # band 0: six cases share 2 rows with the query, four share 3, two all 4 (stock until depth 4 at cap 3)
+        *[(0, _key(7, 7, 9, 9 + i), cases[i]) for i in range(2)],
+        *[(0, _key(7, 7, 9, 1 + i), cases[2 + i]) for i in range(2)],
+        *[(0, _key(7, 7, 1 + i, 0), cases[4 + i]) for i in range(2)],
+        # band 1: two cases share 2 rows (informative at once); band 2: four identical keys (stock at every depth)
+        (1, _key(3, 3, 1, 1), cases[0]), (1, _key(3, 3, 2, 2), cases[6]),
+        *[(2, _key(5, 5, 5, 5), cases[i]) for i in (1, 6, 7, 8)],
+    ]
+    CaseLshBand.objects.bulk_create([CaseLshBand(band=b, hash=h, case_id=c) for b, h, c in rows])
+    query = [_key(7, 7, 9, 9), _key(3, 3, 8, 8), _key(5, 5, 5, 5)] + [_key(1000 + b) for b in range(3, minhash.BANDS)]
+    step_by_step = lookup.gather(query, lookup._orm_fetch("default"), per_band=3, exclude={cases[8]})
+    assert lookup.candidate_ids(query, per_band=3, exclude={cases[8]}) == step_by_step
+    assert dict(step_by_step) == {cases[0]: 2, cases[6]: 1}  # band 0 at full depth (case 0 only), band 1; band 2 unused
