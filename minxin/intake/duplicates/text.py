@@ -102,7 +102,7 @@ def shared_phrases(a: str, b: str, *, min_len: int = 4, limit: int = 5) -> list[
 # party and the figures. Templated complaints ("开发商延期交房…") from two estates share
 # most of their wording; their anchors differ. A name is a run of characters ending in a
 # place or organisation suffix (阳光小区, 宏达物业服务公司, 白沙镇), cut at punctuation and
-# at function characters (的, 在, 我们…) so that it never spans two clauses; a run holding
+# at particles (的, 在, 我们…) so that it never spans two clauses; a run holding
 # several (南湖区滨河街道阳光小区) gives one name per level. Numbers are digit runs.
 _SUFFIXES = sorted(
     {
@@ -114,7 +114,9 @@ _SUFFIXES = sorted(
     reverse=True,  # longest first, so 街道 wins over 街
 )
 _NAME = re.compile(r"(.+?)((?:" + "|".join(_SUFFIXES) + r")+)")
-_FUNCTION_CHARS = re.compile(r"[的在是了和与及把被向给对从到说我们你他她就都也又还时后前里等让将由为于来去有没不这那每已经要]+")
+# Particles and pronouns that almost never stand inside a place or organisation name; 和, 向, 都,
+# 前, 时… are left out on purpose (和平街道, 向阳小区, 成都市, 前进村, 时代广场).
+_FUNCTION_CHARS = re.compile(r"[的在是了把被给对从到说我你他她们就也又还让每]+")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"\d+")
 NAME_HEAD_MAX = 8

@@ -49,6 +49,11 @@ def test_a_place_gives_one_anchor_per_level():
     assert names == {"南湖区", "滨河街道", "阳光小区"}
 
 
+def test_names_holding_characters_that_are_often_particles_elsewhere_stay_whole():
+    names, _numbers = anchors("和平街道向阳小区的业主，成都市前进村的村民")
+    assert {"和平街道", "向阳小区", "成都市", "前进村"} <= names
+
+
 def test_anchors_never_span_two_clauses():
     names, _numbers = anchors("请政府帮助追回，公司负责人已经联系不上")
     assert not any("追回" in n for n in names)
