@@ -447,9 +447,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n== method comparison: {args.compare_matters} matters, seed {args.seed + 1} ==")
     rows, n_stored, n_q = compare(args.compare_matters, args.seed + 1)
     print(f"stored {n_stored:,}, queries {n_q:,}")
-    print(f"{'method':<50}{'thr':>7}{'P':>8}{'R':>8}{'ms/q':>9}{'x brute':>9}")
+    print(f"{'method':<66}{'thr':>7}{'P':>8}{'R':>8}{'ms/q':>9}{'x brute':>9}")
     for r in rows:
-        print(f"{r['method']:<50}{r['threshold']:>7.2f}{r['precision']:>8.4f}{r['recall']:>8.4f}{r['ms']:>9.2f}{r['ratio']:>9.3f}  {r['note']}")
+        print(f"{r['method']:<66}{r['threshold']:>7.2f}{r['precision']:>8.4f}{r['recall']:>8.4f}{r['ms']:>9.2f}{r['ratio']:>9.3f}  {r['note']}")
 
     if not args.skip_scale:
         print(f"\n== scale: {args.cases:,} cases on PostgreSQL ({BENCH_DB}) ==")

@@ -18,7 +18,7 @@ from minxin.core import crypto
 
 from .index import TEXT_FIELDS, matter_text
 from .lookup import Match, compare_texts, find_similar
-from .text import MATCH_THRESHOLD, shared_phrases
+from .text import HASHED, MATCH_THRESHOLD, shared_phrases
 
 COLLECTIVE_MIN_OTHERS = 2  # the draft plus two other petitioners' cases make a 联名/集体 suggestion
 MAX_SHOWN = 10
@@ -72,8 +72,11 @@ def _explain(m: Match, draft_text: str, case: Case) -> tuple[list[str], list[str
     ]
     if m.shared_names:
         reasons.append(_("相同的地点或单位：%(n)s") % {"n": "、".join(m.shared_names)})
-    if m.shared_numbers:
-        reasons.append(_("相同的数字（金额、日期、人数等）：%(n)s") % {"n": "、".join(m.shared_numbers[:8])})
+    figures = [n for n in m.shared_numbers if not n.startswith(HASHED)]
+    if figures:
+        reasons.append(_("相同的数字（金额、日期、人数等）：%(n)s") % {"n": "、".join(figures[:8])})
+    if len(figures) < len(m.shared_numbers):
+        reasons.append(_("相同的长号码（电话、证件或账号）%(n)d 个") % {"n": len(m.shared_numbers) - len(figures)})
     if m.name_agreement < 1 and m.differing_names:
         reasons.append(_("不同的地点或单位：%(n)s（请核对是否同一事项）") % {"n": "、".join(m.differing_names[:6])})
     return reasons, phrases

@@ -103,7 +103,7 @@ def shared_phrases(a: str, b: str, *, min_len: int = 4, limit: int = 5) -> list[
 # most of their wording; their anchors differ. A name is a run of characters ending in a
 # place or organisation suffix (阳光小区, 宏达物业服务公司, 白沙镇), cut at punctuation and
 # at particles (的, 在, 我们…) so that it never spans two clauses; a run holding
-# several (南湖区滨河街道阳光小区) gives one name per level. Numbers are digit runs.
+# several (南湖区滨河街道阳光小区) gives one name per level. Numbers are digit runs, long ones hashed.
 _SUFFIXES = sorted(
     {
         "小区", "花园", "家园", "新村", "华庭", "雅苑", "公馆", "苑", "大厦", "广场", "市场", "中心", "公司", "集团", "厂", "场",
@@ -120,6 +120,18 @@ _FUNCTION_CHARS = re.compile(r"[的在是了把被给对从到说我你他她们
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NUMBER = re.compile(r"\d+")
 NAME_HEAD_MAX = 8
+# A run of this many digits may be a phone, ID or account number: it is kept only as a keyed
+# hash (still an exact match, never readable in the index or its frequency table).
+LONG_NUMBER = 7
+HASHED = "~"
+
+
+def _number_anchor(digits: str) -> str:
+    if len(digits) < LONG_NUMBER:
+        return digits
+    from minxin.core import crypto
+
+    return HASHED + crypto.blind_index("anchor", digits)[:16]
 
 
 def anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -136,7 +148,7 @@ def anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
             for m in _NAME.finditer(run):
                 if len(m.group(1)) >= 2:
                     names.add(m.group(1)[-NAME_HEAD_MAX:] + m.group(2))
-    return frozenset(names), frozenset(_NUMBER.findall(text))
+    return frozenset(names), frozenset(map(_number_anchor, _NUMBER.findall(text)))
 
 
 def pack_anchors(names, numbers) -> str:

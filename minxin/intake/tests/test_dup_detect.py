@@ -208,3 +208,14 @@ def test_postgres_descent_in_one_statement_finds_what_the_step_by_step_descent_f
     step_by_step = lookup.gather(query, lookup._orm_fetch("default"), per_band=3, exclude={cases[8]})
     assert lookup.candidate_ids(query, per_band=3, exclude={cases[8]}) == step_by_step
     assert dict(step_by_step) == {cases[0]: 2, cases[6]: 1}  # band 0 at full depth (case 0 only), band 1; band 2 unused
+
+
+def test_a_shared_phone_number_is_a_reason_but_never_stored_or_shown_in_clear(city, registered):
+    phone = "13912345678"
+    registered(content=f"{ELEVATOR}，联系电话{phone}")
+    found = detect.detect(draft(f"{ELEVATOR_PARAPHRASE}联系电话{phone}"), staff=city.staff["east_registrar"])
+    reasons = found["items"][0]["reasons"]
+    assert "相同的长号码（电话、证件或账号）1 个" in reasons
+    assert not any(phone in r for r in reasons)
+    assert not AnchorFrequency.objects.filter(anchor__contains=phone).exists()
+    assert not CaseTextSignature.objects.filter(anchors__contains=phone).exists()

@@ -44,6 +44,12 @@ def test_anchors_find_places_parties_and_figures():
     assert {"12", "3"} <= numbers
 
 
+def test_long_numbers_are_kept_only_as_keyed_hashes_that_still_match():
+    _names, numbers = anchors("请联系13800138000，欠款3万元")
+    assert "3" in numbers and not any("13800138000" in n for n in numbers)
+    assert numbers == anchors("电话 13800138000，欠款3万元")[1]
+
+
 def test_a_place_gives_one_anchor_per_level():
     names, _numbers = anchors("南湖区滨河街道阳光小区的电梯坏了")
     assert names == {"南湖区", "滨河街道", "阳光小区"}
