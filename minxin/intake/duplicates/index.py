@@ -74,8 +74,9 @@ def build_many(items: list[tuple[int, str]], *, now) -> tuple[list[CaseTextSigna
     return sigs, bands
 
 
-def stored_shingles(sig: CaseTextSignature) -> np.ndarray:
-    return np.frombuffer(bytes(sig.shingles), dtype="<u4").astype(np.uint32)
+def stored_shingles(packed) -> np.ndarray:
+    """A signature row's shingle set, as `shingle_hashes` made it."""
+    return np.frombuffer(bytes(packed), dtype="<u4").astype(np.uint32)
 
 
 def index_case(case) -> bool:

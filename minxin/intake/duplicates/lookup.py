@@ -22,6 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from minxin.intake.models import CaseLshBand, CaseTextSignature
 
 from . import minhash, weights
+from .index import stored_shingles
 from .text import MATCH_THRESHOLD, UNIFORM, AnchorWeights, agreement, anchors, jaccard, match_score, shingle_hashes, unpack_anchors
 
 PER_BAND_CAP = 200
@@ -165,7 +166,7 @@ def find_similar(text: str, *, exclude: set[int] = frozenset(), threshold: float
     # misses the threshold is dropped before its anchors are weighed.
     stored = []
     for case_id, packed_shingles, packed_anchors in _signatures(list(hits), using):
-        s = np.frombuffer(bytes(packed_shingles), dtype="<u4").astype(np.uint32)
+        s = stored_shingles(packed_shingles)
         if jaccard(q, s) >= threshold:
             stored.append((case_id, s, unpack_anchors(packed_anchors)))
     keys = set(names) | set(numbers)

@@ -49,14 +49,13 @@ def case_delta(old: str | None, new: str | None) -> Counter:
 
 def apply(delta: Counter, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Add `delta` to the counts (an upsert per chunk; keys in sorted order so concurrent writers never deadlock)."""
-    items = sorted((k[: AnchorFrequency.MAX_LENGTH], v) for k, v in delta.items() if v)
-    if not items:
-        return
     merged: Counter = Counter()
-    for k, v in items:  # truncation may fold two long keys into one
-        merged[k] += v
+    for k, v in delta.items():  # truncation may fold two long keys into one
+        merged[k[: AnchorFrequency.MAX_LENGTH]] += v
+    rows = sorted((k, v) for k, v in merged.items() if v)
+    if not rows:
+        return
     table = connections[using].ops.quote_name(AnchorFrequency._meta.db_table)
-    rows = sorted(merged.items())
     with connections[using].cursor() as cur:
         for i in range(0, len(rows), _CHUNK):
             chunk = rows[i : i + _CHUNK]
