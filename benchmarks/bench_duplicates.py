@@ -89,17 +89,16 @@ class MemoryIndex:
 
     def lookup(self, text: str):
         from minxin.intake.duplicates import lookup, minhash
-        from minxin.intake.duplicates.text import MATCH_THRESHOLD, anchors, jaccard, shingle_hashes
+        from minxin.intake.duplicates.text import MATCH_THRESHOLD, anchors, shingle_hashes
 
         q = shingle_hashes(text)
         cands = lookup.gather(minhash.band_hashes(minhash.signature(q)), self.fetch)
         names, numbers = anchors(text)
         best = None
         for i, n in cands:
-            if jaccard(q, self.shingles[i]) < MATCH_THRESHOLD:  # as find_similar: the score cannot reach it
-                continue
-            m = lookup.verify(q, names, numbers, self.shingles[i], self.anchors[i], case_id=i, band_hits=n, weights=self.weights)
-            if best is None or m.score > best.score:
+            m = lookup.verify(q, names, numbers, self.shingles[i], self.anchors[i], case_id=i, band_hits=n, weights=self.weights,
+                              threshold=MATCH_THRESHOLD)  # as find_similar: None when the score cannot reach it
+            if m is not None and (best is None or m.score > best.score):
                 best = m
         return best
 

@@ -62,7 +62,7 @@ LIMIT %(limit)s
 """
 
 # One call reads, for each (band, low, high), up to n case ids in that key range
-# (newest first when asked): the database's way, or the benchmark's in memory.
+# (newest first when asked): SQLite's way through the ORM, or the benchmark's in memory.
 Fetch = Callable[[list[tuple[int, int, int]], int, bool], dict[int, list[int]]]
 
 
@@ -162,8 +162,8 @@ def find_similar(text: str, *, exclude: set[int] = frozenset(), threshold: float
         return []
     hits = dict(cands)
     names, numbers = anchors(text)
-    # The score is the Jaccard times factors of at most 1, so a candidate whose Jaccard alone
-    # misses the threshold is dropped before its anchors are weighed.
+    # As in `verify`: a candidate whose Jaccard alone misses the threshold cannot match, so its
+    # anchors are not even looked up.
     stored = []
     for case_id, packed_shingles, packed_anchors in _signatures(list(hits), using):
         s = stored_shingles(packed_shingles)
@@ -197,11 +197,14 @@ def verify(q: np.ndarray, names, numbers, s: np.ndarray, stored_anchors: tuple[f
            band_hits: int = 0, weights: AnchorWeights = UNIFORM, threshold: float | None = None) -> Match | None:
     """Exact comparison of a query with one stored case: bigram Jaccard x rarity-weighted anchor agreement.
 
-    With a threshold, None as soon as the score cannot reach it (figures are cheaper to weigh than names).
+    With a threshold, None as soon as the score cannot reach it: the score is the Jaccard times
+    factors of at most 1, and figures are cheaper to weigh than names.
     """
     s_names, s_numbers = stored_anchors
     inter = len(np.intersect1d(q, s, assume_unique=True)) if len(q) and len(s) else 0
     jac = inter / (len(q) + len(s) - inter) if inter else 0.0
+    if threshold is not None and jac < threshold:
+        return None
     number_agree, shared_numbers, _differing = agreement(numbers, s_numbers, weights, names=False)
     if threshold is not None and match_score(jac, 1.0, number_agree) < threshold:
         return None

@@ -25,15 +25,18 @@ _CN_DIGITS = {"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三":
 _CN_SMALL = re.compile(r"(?<![零〇一二两三四五六七八九十百千万])([一二两三四五六七八九])(?=[个年月天日周次名位户人间套万元])")
 
 
-def normalize(text) -> str:
-    if not text:
-        return ""
+def _fold(text: str) -> str:
+    """Full-width forms folded, lower case, small Chinese numbers as digits; punctuation still there."""
     text = str(text)
     if not unicodedata.is_normalized("NFKC", text):  # the check is far cheaper than normalising
         text = unicodedata.normalize("NFKC", text)
-    text = text.lower()
-    text = _CN_SMALL.sub(lambda m: _CN_DIGITS[m.group(1)], text)
-    return _DROP.sub("", text)
+    return _CN_SMALL.sub(lambda m: _CN_DIGITS[m.group(1)], text.lower())
+
+
+def normalize(text) -> str:
+    if not text:
+        return ""
+    return _DROP.sub("", _fold(text))
 
 
 def shingle_strings(norm: str, k: int = SHINGLE_K) -> list[str]:
@@ -138,10 +141,7 @@ def anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names, numbers) of a text; punctuation is kept until the text is cut into runs."""
     if not text:
         return frozenset(), frozenset()
-    text = str(text)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    text = _CN_SMALL.sub(lambda m: _CN_DIGITS[m.group(1)], text.lower())
+    text = _fold(text)
     names = set()
     for han in _HAN_RUN.findall(text):
         for run in _FUNCTION_CHARS.split(han):
