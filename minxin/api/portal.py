@@ -15,7 +15,6 @@ from ninja.files import UploadedFile
 from minxin.core.errors import NotFound
 from minxin.org.models import Area
 from minxin.portal import services
-from minxin.portal.models import Submission
 from minxin.portal.throttle import client_ip
 
 router = Router(tags=["网上信访（公开）"], auth=None)
@@ -169,7 +168,7 @@ def follow_start(request, payload: FollowStartIn):
     return Status(202, {"message": _("如果查询码和手机号匹配，验证码已发送到该手机")})
 
 
-def _progress(sub: Submission, token: str) -> dict:
+def _progress(sub: services.Tracked, token: str) -> dict:
     return {
         "token": token, "status": services.status_text(sub), "subject": sub.subject,
         "case_number": sub.case.number if sub.case_id else "", "refusal_reason": sub.refusal_reason,
@@ -183,16 +182,16 @@ def _progress(sub: Submission, token: str) -> dict:
 @router.post("/follow", response=ProgressOut, summary="查询第二步：验证并查看进度")
 def follow(request, payload: FollowIn):
     sub = services.finish_follow(payload.code, payload.phone, payload.sms_code, ip=client_ip(request))
-    token = signing.dumps({"s": sub.pk}, salt=TOKEN_SALT)
+    token = signing.dumps(sub.key(), salt=TOKEN_SALT)
     return _progress(sub, token)
 
 
-def _from_token(token: str) -> Submission:
+def _from_token(token: str) -> services.Tracked:
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_SECONDS)
     except signing.BadSignature:
         raise NotFound(_("查询凭证无效或已过期，请重新查询")) from None
-    sub = Submission.objects.select_related("case", "area").filter(pk=data.get("s")).first()
+    sub = services.Tracked.from_key(data)
     if sub is None:
         raise NotFound(_("查询凭证无效或已过期，请重新查询"))
     return sub

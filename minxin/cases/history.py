@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.cases.audit import build_event
+from minxin.cases.events import EVENTS, SATISFIED_BY_DECISION, Ctx, apply_clocks
 from minxin.cases.models import Case, CaseEvent, CaseParty, CaseRouting, Petitioner
 from minxin.core import crypto, identity
 from minxin.core.errors import ConfigurationMissing, ValidationFailed
 from minxin.rules.calendar_db import load_working_calendar
-from minxin.rules.deadlines import _compute_due
+from minxin.rules.deadlines import _apply_resume, _compute_due
 from minxin.rules.models import CaseDeadline, DeadlineRule, DeadlineState
 
 MAX_REPRESENTATIVES = 5  # 信访工作条例 第二十条第三款
@@ -227,52 +228,9 @@ def _chain_events(items: list[HistoricalCase]) -> list[CaseEvent]:
 
 # -- deadline clocks ----------------------------------------------------------------
 #
-# What each action does to a case's clocks, mirroring minxin.cases.services (named per
-# entry), so a loaded case carries the same CaseDeadline rows a live one would. Ops run
-# in order: ("complete", code) / ("cancel", code) only touch a running clock,
-# ("start", code) replaces a running one, ("stop_all",) is common.stop_all_clocks.
-# Steps that depend on the event (route, delivery date, assignment days, window by
-# state) are handled in `_apply_action`.
-CLOCK_EFFECTS: dict[str, tuple[tuple[str, ...], ...]] = {
-    # services.registration.register_case
-    "register": (("start", "register_route_15d"),),
-    # services.routing._dispatch (transfer_case / assign_case); assign adds assigned_report
-    "transfer": (("complete", "register_route_15d"), ("cancel", "accept_notice_15d"), ("cancel", "objection_5wd"),
-                 ("start_notice",), ("start", "objection_5wd")),
-    "assign": (("complete", "register_route_15d"), ("cancel", "accept_notice_15d"), ("cancel", "objection_5wd"),
-               ("start_notice",), ("start", "objection_5wd"), ("cancel", "assigned_report"), ("start_assigned",)),
-    # services.routing.object_to_transfer
-    "object": (("complete", "objection_5wd"), ("start", "objection_verify")),
-    # services.routing.decide_objection (agreed: back to intake)
-    "decide_objection": (("complete", "objection_verify"), ("if_agreed",)),
-    # services.routing.open_jurisdiction_dispute / settle_dispute
-    "open_dispute": (("cancel", "accept_notice_15d"), ("cancel", "objection_5wd"), ("cancel", "register_route_15d")),
-    "settle_dispute": (("start_notice",),),
-    # services.handling.accept_case: route （六） opinion starts the 60日 clock (Art. 34)
-    "accept": (("complete", "accept_notice_15d"), ("cancel", "objection_5wd"), ("if_opinion",)),
-    # services.handling.extend_handling
-    "extend": (("extend", "handle_60d"),),
-    # services.handling.issue_opinion / record_delivery (window by state)
-    "issue_opinion": (("complete", "handle_60d"), ("delivery", "review_request_30d")),
-    "record_delivery": (("delivery_by_state",),),
-    # services.handling.submit_report / review_report
-    "submit_report": (("complete", "assigned_report"),),
-    "review_report": (("review_report",),),
-    # services.handling.close_case, services.registration.refuse_case / refuse_repeat
-    "close": (("stop_all",),),
-    "refuse": (("stop_all",),),
-    "refuse_repeat": (("stop_all",),),
-    # services.handling.close_expired_review_window
-    "close_expired": (("cancel_window",),),
-    # services.appeals.request_review / request_recheck / decide_review / decide_recheck
-    "request_review": (("complete", "review_request_30d"), ("start_requested", "review_decide_30d")),
-    "request_recheck": (("complete", "recheck_request_30d"), ("start_requested", "recheck_decide_30d")),
-    "decide_review": (("complete", "review_decide_30d"), ("delivery", "recheck_request_30d")),
-    "decide_recheck": (("complete", "recheck_decide_30d"), ("stop_all",)),
-}
-_SATISFIED_BY_DECISION = ("register_route_15d", "accept_notice_15d")  # as services.common.stop_all_clocks
-_WINDOW_BY_STATE = {"opinion_issued": "review_request_30d", "review_decided": "recheck_request_30d"}
-_DISPATCHED = ("transferred", "assigned")
+# What each action does to a case's clocks is declared once, in the event registry
+# (minxin.cases.events); the live services apply it through LiveClocks, the replay
+# below through _CaseClocks, so a loaded case carries the CaseDeadline rows a live one would.
 
 
 def _as_day(value) -> dt.date:
@@ -315,9 +273,10 @@ class _CaseClocks:
         self.book, self.case = book, case
         self.rows: list[CaseDeadline] = []
         self.running: dict[str, CaseDeadline] = {}
+        self.at: dt.datetime | None = None
 
-    def start(self, code: str, on, at: dt.datetime, amount: int | None = None) -> None:
-        on = _as_day(on)
+    def start(self, code: str, *, on, amount: int | None = None) -> CaseDeadline:
+        on, at = _as_day(on), self.at
         rule = self.book.rule(code, self.case.area, on)
         amount = rule.amount if amount is None else amount
         if amount is None or amount < 1:
@@ -325,84 +284,67 @@ class _CaseClocks:
                 _("历史信访件%(n)s的“%(rule)s”期限缺少指定办理期限") % {"n": self.case.number, "rule": rule.name},
                 fields={"amount": _("必填")},
             )
-        self.cancel(code, at)
+        self.cancel(code, at=at)
         dl = CaseDeadline(case=self.case, rule=rule, code=code, started_on=on, amount=amount, unit=rule.unit, created_at=at)
         dl.due_on = _compute_due(self.book.cal, dl)
         self.rows.append(dl)
         self.running[code] = dl
+        return dl
 
-    def complete(self, code: str, at: dt.datetime) -> None:
+    def complete(self, code: str, *, at: dt.datetime) -> CaseDeadline | None:
         dl = self.running.pop(code, None)
         if dl is not None:
-            dl.state = DeadlineState.MET if _as_day(at) <= dl.due_on else DeadlineState.MISSED
+            done_on = _as_day(at)
+            if dl.paused_at is not None:  # as rules.deadlines.complete_deadline: the pause counts in its favour
+                self.resume(code, on=max(done_on, dl.paused_at), dl=dl)
+            dl.state = DeadlineState.MET if done_on <= dl.due_on else DeadlineState.MISSED
             dl.completed_at = at
+        return dl
 
-    def cancel(self, code: str, at: dt.datetime) -> None:
+    def cancel(self, code: str, *, at: dt.datetime) -> CaseDeadline | None:
         dl = self.running.pop(code, None)
         if dl is not None:
             dl.state = DeadlineState.CANCELLED
             dl.completed_at = at
+        return dl
 
-    def stop_all(self, at: dt.datetime) -> None:
+    def stop_all(self, *, at: dt.datetime) -> None:
         for code in sorted(self.running):
-            (self.complete if code in _SATISFIED_BY_DECISION else self.cancel)(code, at)
+            (self.complete if code in SATISFIED_BY_DECISION else self.cancel)(code, at=at)
+
+    def extend(self, code: str, *, days, reason: str, approved_by, at: dt.datetime) -> CaseDeadline | None:
+        dl = self.running.get(code)
+        if dl is not None and days:
+            dl.extended_days = int(days)
+            dl.extension_reason = reason or ""
+            dl.extension_approved_by_id = getattr(approved_by, "pk", None)
+            dl.extended_at = at
+            dl.due_on = max(dl.due_on, _compute_due(self.book.cal, dl))
+        return dl
+
+    def pause(self, code: str, *, on) -> CaseDeadline | None:
+        dl = self.running.get(code)
+        if dl is None or dl.paused_at is not None:
+            return None
+        dl.paused_at = _as_day(on)
+        return dl
+
+    def resume(self, code: str, *, on, dl: CaseDeadline | None = None) -> CaseDeadline | None:
+        dl = dl or self.running.get(code)
+        if dl is None or dl.paused_at is None:
+            return None
+        _apply_resume(dl, on=_as_day(on), cal=self.book.cal)
+        return dl
 
     def apply(self, ev: EventRecord) -> None:
-        at, payload = ev.at, ev.payload or {}
-        today = _as_day(at)
-        for op, *arg in CLOCK_EFFECTS.get(ev.action, ()):
-            code = arg[0] if arg else ""
-            if op == "start":
-                self.start(code, self.case.received_at if ev.action == "register" else today, at)
-            elif op == "complete":
-                self.complete(code, at)
-            elif op == "cancel":
-                self.cancel(code, at)
-            elif op == "stop_all":
-                self.stop_all(at)
-            elif op == "start_notice":
-                if not self.case.is_anonymous:  # Art. 23 §2: no notice duty when unknown
-                    self.start("accept_notice_15d", today, at)
-            elif op == "start_assigned":
-                self.start("assigned_report", today, at, amount=payload.get("days") or self.case.assigned_days)
-            elif op == "start_requested":
-                self.start(code, payload.get("requested_on") or today, at)
-            elif op == "if_opinion":
-                if payload.get("route") == "opinion":
-                    self.start("handle_60d", today, at)
-            elif op == "if_agreed":
-                if payload.get("agree", payload.get("agreed")):
-                    self.cancel("accept_notice_15d", at)
-                    self.cancel("assigned_report", at)
-                    self.start("register_route_15d", today, at)
-                    if ev.to_state in _DISPATCHED:
-                        # The bureau re-sent the item in the same step (as the demo records it):
-                        # the clocks of that 转送/交办 follow at once.
-                        self.apply(EventRecord(at, "assign" if ev.to_state == "assigned" else "transfer", payload=payload))
-            elif op == "delivery":
-                if payload.get("delivered_on"):
-                    self.start(code, payload["delivered_on"], at)
-            elif op == "delivery_by_state":
-                window = "review_request_30d" if ev.from_state == "opinion_issued" else "recheck_request_30d"
-                self.start(window, payload.get("delivered_on") or today, at)
-            elif op == "cancel_window":
-                code = payload.get("window") or _WINDOW_BY_STATE.get(ev.from_state, "")
-                self.cancel(code, at)
-            elif op == "extend":
-                dl = self.running.get(code)
-                if dl is not None and payload.get("days"):
-                    dl.extended_days = int(payload["days"])
-                    dl.extension_reason = payload.get("reason", "")
-                    dl.extension_approved_by_id = getattr(ev.actor, "pk", None)
-                    dl.extended_at = at
-                    dl.due_on = max(dl.due_on, _compute_due(self.book.cal, dl))
-            elif op == "review_report":
-                if payload.get("accept", True) is False:
-                    self.cancel("review_request_30d", at)
-                    if self.case.assigned_days:
-                        self.start("assigned_report", today, at, amount=self.case.assigned_days)
-                elif ev.to_state == "closed":
-                    self.stop_all(at)
+        if ev.action not in EVENTS:
+            raise ValidationFailed(
+                _("历史信访件%(n)s的办理记录含有未知动作“%(a)s”") % {"n": self.case.number, "a": ev.action}, fields={"events": _("未知动作")}
+            )
+        self.at = ev.at
+        ctx = Ctx(case=self.case, payload=ev.payload or {}, from_state=ev.from_state, to_state=ev.to_state,
+                  on=_as_day(ev.at), at=ev.at, actor=ev.actor)
+        apply_clocks(ev.action, self, ctx)
 
 
 def _derive_clocks(items: list[HistoricalCase]) -> list[CaseDeadline]:

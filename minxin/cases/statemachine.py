@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from minxin.cases.events import A, label as event_label
 from minxin.cases.models import Case, CaseState as S, Category
 from minxin.org.models import Role, Staff, Unit
 
@@ -31,59 +32,7 @@ LEAD = frozenset({Role.REVIEWER})
 RECORD = frozenset({Role.REGISTRAR, Role.HANDLER, Role.REVIEWER})
 
 
-class A:
-    """Action codes, as stored in CaseEvent.action."""
-
-    REGISTER = "register"
-    TRANSFER = "transfer"
-    ASSIGN = "assign"
-    ACCEPT = "accept"
-    OBJECT = "object"
-    DECIDE_OBJECTION = "decide_objection"
-    REFUSE = "refuse"
-    REFUSE_REPEAT = "refuse_repeat"
-    OPEN_DISPUTE = "open_dispute"
-    SETTLE_DISPUTE = "settle_dispute"
-    START_HEARING = "start_hearing"
-    END_HEARING = "end_hearing"
-    EXTEND = "extend"
-    ISSUE_OPINION = "issue_opinion"
-    RECORD_DELIVERY = "record_delivery"
-    SUBMIT_REPORT = "submit_report"
-    REVIEW_REPORT = "review_report"
-    CLOSE = "close"
-    CLOSE_EXPIRED = "close_expired"
-    REQUEST_REVIEW = "request_review"
-    DECIDE_REVIEW = "decide_review"
-    REQUEST_RECHECK = "request_recheck"
-    DECIDE_RECHECK = "decide_recheck"
-
-
-LABELS = {
-    A.REGISTER: _("登记"),
-    A.TRANSFER: _("转送"),
-    A.ASSIGN: _("交办"),
-    A.ACCEPT: _("受理"),
-    A.OBJECT: _("提出异议"),
-    A.DECIDE_OBJECTION: _("核实异议"),
-    A.REFUSE: _("不予受理"),
-    A.REFUSE_REPEAT: _("不再受理"),
-    A.OPEN_DISPUTE: _("提请确定受理机关"),
-    A.SETTLE_DISPUTE: _("决定受理机关"),
-    A.START_HEARING: _("开始听证"),
-    A.END_HEARING: _("结束听证"),
-    A.EXTEND: _("延期办理"),
-    A.ISSUE_OPINION: _("出具处理意见书"),
-    A.RECORD_DELIVERY: _("登记送达"),
-    A.SUBMIT_REPORT: _("报送办结报告"),
-    A.REVIEW_REPORT: _("审核办结报告"),
-    A.CLOSE: _("办结"),
-    A.CLOSE_EXPIRED: _("期满办结"),
-    A.REQUEST_REVIEW: _("申请复查"),
-    A.DECIDE_REVIEW: _("出具复查意见"),
-    A.REQUEST_RECHECK: _("申请复核"),
-    A.DECIDE_RECHECK: _("出具复核意见"),
-}
+# Action codes and their wording live in the event registry (minxin.cases.events).
 
 
 def _is_assigned(case: Case) -> bool:
@@ -220,7 +169,7 @@ def find_transition(action: str, case: Case, staff: Staff | None) -> Transition:
     from minxin.core.errors import InvalidTransition, PermissionDenied
 
     rows = [t for t in transitions_for(action) if t.allows_state(case.state)]
-    label = LABELS.get(action, action)
+    label = event_label(action)
     if not rows:
         raise InvalidTransition(
             _("信访件%(number)s当前状态为“%(state)s”，不能%(action)s")

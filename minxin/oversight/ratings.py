@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from minxin.cases.audit import append_event
+from minxin.cases.events import A
 from minxin.cases.models import Case, CaseParty, CaseRouting, CaseState
 from minxin.core import clock
 from minxin.core.errors import PermissionDenied, ValidationFailed
@@ -25,7 +26,7 @@ from minxin.org.models import Role, Staff, Unit
 from minxin.oversight.models import Rating, RatingScore, RatingTarget, RatingWindow, RatingWindowState
 
 RULE_CODE = "rating_window"
-RATE_ACTION = "rate"
+RATE_ACTION = A.RATE
 CHANNELS = ("portal", "phone", "visit", "sms", "letter", "hotline", "app")
 # States in which the result has reached the petitioner for good.
 ENDING_STATES = (CaseState.CLOSED, CaseState.FINAL, CaseState.NOT_ACCEPTED, CaseState.NOT_REACCEPTED)

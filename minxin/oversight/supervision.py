@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from minxin.cases.audit import append_event
+from minxin.cases.events import A
 from minxin.cases.models import Case
 from minxin.core import clock
 from minxin.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
@@ -138,7 +139,7 @@ def issue_supervision(case, *, actor: Staff, ground: str, reason: str, target_un
                                          payload={"level": level, "ground": ground, "document": doc.number})
         if proposal is not None:
             SupervisionProposal.objects.filter(pk=proposal.pk).update(state=ProposalState.ISSUED, decided_at=now, decided_by=actor)
-        _event(c, actor=actor, action="supervise", sup=sup, at=now, payload={
+        _event(c, actor=actor, action=A.SUPERVISE, sup=sup, at=now, payload={
             "ground": ground, "reply_due_on": due.isoformat(), "document": doc.number,
         })
     return sup
@@ -163,7 +164,7 @@ def reply_to_supervision(supervision, *, actor: Staff, text: str) -> Supervision
         sup.refresh_from_db()
         late = clock.today() > sup.reply_due_on
         SupervisionRecord.objects.create(supervision=sup, kind=K.REPLY, at=now, by=actor, text=text, payload={"late": late})
-        _event(c, actor=actor, action="supervision_reply", sup=sup, at=now, payload={"late": late})
+        _event(c, actor=actor, action=A.SUPERVISION_REPLY, sup=sup, at=now, payload={"late": late})
     return sup
 
 
@@ -190,7 +191,7 @@ def review_supervision_reply(supervision, *, actor: Staff, accept: bool, note: s
             payload = {"accept": False, "reply_due_on": due.isoformat()}
         sup.refresh_from_db()
         SupervisionRecord.objects.create(supervision=sup, kind=K.ACCEPT if accept else K.REJECT, at=now, by=actor, text=note, payload=payload)
-        _event(c, actor=actor, action="supervision_review", sup=sup, at=now, payload={**payload, "note": note})
+        _event(c, actor=actor, action=A.SUPERVISION_REVIEW, sup=sup, at=now, payload={**payload, "note": note})
     return sup
 
 
@@ -222,7 +223,7 @@ def escalate_supervision(supervision, *, actor: Staff | None, reason: str) -> Su
         Supervision.objects.filter(pk=sup.pk).update(document=doc)
         SupervisionRecord.objects.create(supervision=sup, kind=K.ESCALATE, at=now, by=actor, text=reason,
                                          payload={"from": old, "to": sup.level, "document": doc.number, "reply_due_on": due.isoformat()})
-        _event(c, actor=actor, action="supervision_escalate", sup=sup, at=now,
+        _event(c, actor=actor, action=A.SUPERVISION_ESCALATE, sup=sup, at=now,
                payload={"from": old, "to": sup.level, "reason": reason, "document": doc.number})
     return sup
 
@@ -247,7 +248,7 @@ def record_interview(supervision, *, actor: Staff, held_on: dt.date, interviewee
         raise ValidationFailed(_("请填写约谈对象和约谈情况"), fields={k: _("必填") for k, v in (("interviewee", interviewee), ("summary", summary)) if not v})
     if held_on > clock.today():
         raise ValidationFailed(_("约谈日期不能晚于今天"), fields={"held_on": _("晚于今天")})
-    return _sanction(supervision, actor=actor, kind=K.INTERVIEW, text=summary, action="supervision_interview",
+    return _sanction(supervision, actor=actor, kind=K.INTERVIEW, text=summary, action=A.SUPERVISION_INTERVIEW,
                      payload={"held_on": held_on.isoformat(), "interviewee": interviewee})
 
 
@@ -256,7 +257,7 @@ def record_circular(supervision, *, actor: Staff, scope: str, text: str) -> Supe
     scope, text = (scope or "").strip(), (text or "").strip()
     if not scope or not text:
         raise ValidationFailed(_("请填写通报范围和通报内容"), fields={k: _("必填") for k, v in (("scope", scope), ("text", text)) if not v})
-    return _sanction(supervision, actor=actor, kind=K.CIRCULAR, text=text, action="supervision_circular", payload={"scope": scope})
+    return _sanction(supervision, actor=actor, kind=K.CIRCULAR, text=text, action=A.SUPERVISION_CIRCULAR, payload={"scope": scope})
 
 
 def escalate_ignored(today: dt.date | None = None, *, after_each=None) -> int:
@@ -298,6 +299,6 @@ def dismiss_proposal(proposal, *, actor: Staff, reason: str) -> SupervisionPropo
         now = clock.now()
         SupervisionProposal.objects.filter(pk=p.pk).update(state=ProposalState.DISMISSED, decided_at=now, decided_by=actor)
         p.refresh_from_db()
-        append_event(c, at=now, actor=actor, action="supervision_dismiss", from_state=c.state, to_state=c.state,
+        append_event(c, at=now, actor=actor, action=A.SUPERVISION_DISMISS, from_state=c.state, to_state=c.state,
                      payload={"proposal": p.pk, "deadline": p.deadline_id, "reason": reason})
     return p

@@ -331,6 +331,7 @@ def register_submission(submission: Submission | int, *, actor: Staff, category:
             reasons=reasons if reasons is not None else (sub.reasons or sub.content),
             area=area or sub.area, petitioners=people, received_at=sub.created_at, domain=domain,
             anonymous=sub.is_anonymous and (category or sub.category) == Category.ACCUSATION,
+            query_code=sub.code,  # the citizen already holds this 查询码: the case keeps it
         )
         Submission.objects.filter(pk=sub.pk).update(
             state=SubmissionState.REGISTERED, case=case, decided_by=actor, decided_at=clock.now()
@@ -353,7 +354,8 @@ def refuse_submission(submission: Submission | int, *, actor: Staff, reason: str
     if sub.phone:
         from minxin.notify.services import queue_sms
 
-        queue_sms(sub.phone, _("您在网上信访提交的事项未予登记，理由请凭查询码在网上信访查看。"), purpose="refuse")
+        queue_sms(sub.phone, _("您在网上信访提交的事项未予登记，理由请凭查询码%(code)s在网上信访查看。") % {"code": sub.code},
+                  purpose="refuse")
     return sub
 
 
@@ -366,8 +368,91 @@ def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code or "").upper()
 
 
-def _find(code: str) -> Submission | None:
-    return Submission.objects.select_related("case", "area").filter(code=normalise_code(code)).first()
+@dataclass
+class Tracked:
+    """What one follower may see: a case registered through any channel (desk, letter, call,
+    portal, API) and/or the portal submission behind it, plus the phone they proved."""
+
+    submission: Submission | None = None
+    case: Case | None = None
+    phone_hash: str = ""
+
+    @property
+    def case_id(self):
+        return self.case.pk if self.case is not None else None
+
+    @property
+    def _source(self):
+        return self.case if self.case is not None else self.submission
+
+    @property
+    def subject(self):
+        return self._source.subject
+
+    @property
+    def area(self):
+        return self._source.area
+
+    @property
+    def is_anonymous(self):
+        return self._source.is_anonymous
+
+    @property
+    def refusal_reason(self):
+        return self.submission.refusal_reason if self.submission is not None else ""
+
+    def get_category_display(self):
+        return self._source.get_category_display()
+
+    @property
+    def appeals(self):
+        return self.submission.appeals.all() if self.submission is not None else AppealRequest.objects.none()
+
+    def key(self) -> dict:
+        """What a session or signed token keeps to find this again."""
+        return {"s": self.submission.pk if self.submission else None, "c": self.case_id, "p": self.phone_hash}
+
+    @classmethod
+    def from_key(cls, data: dict) -> "Tracked | None":
+        sub = Submission.objects.select_related("case", "area", "case__current_unit").filter(pk=data.get("s")).first() \
+            if data.get("s") else None
+        case = Case.objects.select_related("area", "current_unit").filter(pk=data.get("c")).first() if data.get("c") else None
+        if sub is not None and sub.case_id:
+            case = sub.case
+        if sub is None and case is None:
+            return None
+        return cls(submission=sub, case=case, phone_hash=data.get("p") or "")
+
+
+def _find(code: str) -> Tracked | None:
+    """The case or submission holding this 查询码: a portal submission's code is its case's code
+    once registered; cases registered at the desk, by letter, call or API have their own."""
+    code = normalise_code(code)
+    if not code:
+        return None
+    sub = Submission.objects.select_related("case", "area", "case__current_unit").filter(code=code).first()
+    if sub is not None:
+        return Tracked(submission=sub, case=sub.case)
+    case = Case.objects.select_related("area", "current_unit").filter(query_code=code).first()
+    if case is None:
+        return None
+    return Tracked(submission=Submission.objects.filter(case=case).first(), case=case)
+
+
+def _phone_hashes(t: Tracked) -> set[str]:
+    """The phones on record for this matter: the submitter's verified phone and every 信访人's."""
+    hashes = {t.submission.phone_hash} if t.submission is not None and t.submission.phone_hash else set()
+    if t.case is not None:
+        hashes |= set(CaseParty.objects.filter(case=t.case).exclude(petitioner__phone_hash="")
+                      .values_list("petitioner__phone_hash", flat=True))
+    return hashes
+
+
+def _phone_matches(t: Tracked, phone: str) -> bool:
+    if not phone:
+        return False
+    given = crypto.blind_index("phone", phone)
+    return any(hmac.compare_digest(h, given) for h in _phone_hashes(t))
 
 
 def start_follow(code: str, phone: str, *, ip: str) -> None:
@@ -376,27 +461,30 @@ def start_follow(code: str, phone: str, *, ip: str) -> None:
     throttle.hit("follow_ip", ip, _("查询过于频繁，请于%(wait)s后再试"))
     code = normalise_code(code)
     throttle.hit("follow_code", code, _("该查询码尝试次数过多，请于%(wait)s后再试"))
-    sub = _find(code)
+    tracked = _find(code)
     phone = (phone or "").strip()
-    if sub is not None and sub.phone_hash and phone and hmac.compare_digest(sub.phone_hash, crypto.blind_index("phone", phone)):
+    if tracked is not None and _phone_matches(tracked, phone):
         send_code(phone, purpose="follow", ip=ip)
 
 
-def finish_follow(code: str, phone: str, sms_code: str, *, ip: str) -> Submission:
-    """Step 2: the SMS code proves the phone; returns the submission or raises NotFound."""
+def finish_follow(code: str, phone: str, sms_code: str, *, ip: str) -> Tracked:
+    """Step 2: the SMS code proves the phone; returns what may be shown or raises NotFound."""
     throttle.hit("follow_ip", ip, _("查询过于频繁，请于%(wait)s后再试"))
     code = normalise_code(code)
     throttle.hit("follow_code", code, _("该查询码尝试次数过多，请于%(wait)s后再试"))
-    sub = _find(code)
+    tracked = _find(code)
     phone = (phone or "").strip()
-    if sub is None or not sub.phone_hash:
-        if sub is not None and not sub.phone_hash and not phone:
-            return sub  # anonymous without a phone: the code alone, and nothing personal is shown
+    if tracked is None:
         raise NotFound(_NO_MATCH)
-    if not hmac.compare_digest(sub.phone_hash, crypto.blind_index("phone", phone)):
+    if not _phone_hashes(tracked):
+        if tracked.is_anonymous and not phone:
+            return tracked  # anonymous without a phone: the code alone, and nothing personal is shown
+        raise NotFound(_NO_MATCH)
+    if not _phone_matches(tracked, phone):
         raise NotFound(_NO_MATCH)
     check_code(phone, sms_code, purpose="follow")
-    return sub
+    tracked.phone_hash = crypto.blind_index("phone", phone)
+    return tracked
 
 
 @dataclass
@@ -405,101 +493,65 @@ class Step:
     text: str
 
 
-def _unit_name(payload: dict, key: str) -> str:
-    v = payload.get(key) or {}
-    return v.get("name", "") if isinstance(v, dict) else ""
-
-
-def progress(sub: Submission) -> list[Step]:
-    """Plain-words progress, petitioner-safe: units by name only, no notes, reasons, staff or
-    accused persons. Built from a whitelist of actions; anything else is left out."""
+def progress(t: Tracked) -> list[Step]:
+    """Plain-words progress, petitioner-safe: each event's public wording from the event
+    registry (minxin.cases.events); events without one are not shown."""
     from django.utils import timezone
 
-    from minxin.cases.statemachine import A
+    from minxin.cases.events import public_text
 
-    steps = [Step(timezone.localdate(sub.created_at), _("您已在网上提交，等待信访部门登记"))]
-    if sub.state == SubmissionState.REFUSED:
-        steps.append(Step(timezone.localdate(sub.decided_at), _("未予登记。理由：%(reason)s") % {"reason": sub.refusal_reason}))
+    steps = []
+    sub = t.submission
+    if sub is not None:
+        steps.append(Step(timezone.localdate(sub.created_at), _("您已在网上提交，等待信访部门登记")))
+        if sub.state == SubmissionState.REFUSED:
+            steps.append(Step(timezone.localdate(sub.decided_at), _("未予登记。理由：%(reason)s") % {"reason": sub.refusal_reason}))
+            return steps
+    if t.case is None:
         return steps
-    if sub.case_id is None:
-        return steps
-    for ev in sub.case.events.order_by("seq").only("at", "action", "payload", "to_state"):
-        p = ev.payload or {}
-        a = ev.action
-        text = None
-        if a == A.REGISTER:
-            text = _("%(unit)s已登记，信访件编号%(n)s") % {"unit": p.get("unit", ""), "n": sub.case.number}
-        elif a in (A.TRANSFER, A.ASSIGN):
-            text = _("已转交%(unit)s办理") % {"unit": _unit_name(p, "to_unit")}
-        elif a == A.SETTLE_DISPUTE:
-            text = _("已确定由%(unit)s办理") % {"unit": _unit_name(p, "to_unit")}
-        elif a in (A.OBJECT, A.OPEN_DISPUTE):
-            text = _("正在确定办理单位")
-        elif a == A.ACCEPT:
-            text = _("%(unit)s已受理") % {"unit": p.get("unit", "")}
-        elif a == A.EXTEND:
-            text = _("办理期限依法延长，延期理由见告知书")
-        elif a in (A.START_HEARING,):
-            text = _("举行听证")
-        elif a == A.ISSUE_OPINION:
-            text = _("已出具信访处理意见书")
-        elif a == A.RECORD_DELIVERY:
-            text = _("书面答复已送达")
-        elif a in (A.CLOSE, A.CLOSE_EXPIRED) or (a == A.REVIEW_REPORT and ev.to_state == CaseState.CLOSED):
-            text = _("事项已办结")
-        elif a == A.REFUSE:
-            text = _("决定不予受理，详见告知书")
-        elif a == A.REFUSE_REPEAT:
-            text = _("决定不再受理，详见告知书")
-        elif a == A.REQUEST_REVIEW:
-            text = _("已登记复查申请，由%(unit)s复查") % {"unit": _unit_name(p, "to_unit")}
-        elif a == A.DECIDE_REVIEW:
-            text = _("已出具复查意见书")
-        elif a == A.REQUEST_RECHECK:
-            text = _("已登记复核申请，由%(unit)s复核") % {"unit": _unit_name(p, "to_unit")}
-        elif a == A.DECIDE_RECHECK:
-            text = _("已出具复核意见书，事项复核终结")
-        elif a == "rate":
-            target = _("信访部门") if p.get("target") == "bureau" else _("责任单位")
-            text = _("已收到您对%(target)s的评价") % {"target": target}
+    for ev in t.case.events.order_by("seq").only("at", "action", "payload", "to_state", "case"):
+        ev.case = t.case
+        text = public_text(ev)
         if text:
             steps.append(Step(timezone.localdate(ev.at), text))
     return steps
 
 
-def status_text(sub: Submission) -> str:
-    if sub.state == SubmissionState.PENDING:
-        return _("待登记")
-    if sub.state == SubmissionState.REFUSED:
+def status_text(t: Tracked) -> str:
+    if t.case is not None:
+        return t.case.get_state_display()
+    if t.submission.state == SubmissionState.REFUSED:
         return _("未予登记")
-    return sub.case.get_state_display()
+    return _("待登记")
 
 
-def petitioner_of(sub: Submission):
-    """The case's 信访人 that this submission's verified phone (or ID) belongs to."""
-    if sub.case_id is None or sub.is_anonymous:
+def petitioner_of(t: Tracked):
+    """The case's 信访人 that the follower's verified phone (or the submission's ID) belongs to."""
+    if t.case_id is None or t.is_anonymous:
         return None
-    parties = CaseParty.objects.filter(case_id=sub.case_id).select_related("petitioner")
-    id_hash = crypto.blind_index("id", sub.id_number) if sub.id_number_enc else ""
+    sub = t.submission
+    parties = CaseParty.objects.filter(case_id=t.case_id).select_related("petitioner")
+    id_hash = crypto.blind_index("id", sub.id_number) if sub is not None and sub.id_number_enc else ""
+    phones = {h for h in (t.phone_hash, sub.phone_hash if sub is not None else "") if h}
     for party in parties:
         pet = party.petitioner
-        if (id_hash and pet.id_hash == id_hash) or (sub.phone_hash and pet.phone_hash == sub.phone_hash):
+        if (id_hash and pet.id_hash == id_hash) or (pet.phone_hash and pet.phone_hash in phones):
             return pet
     return None
 
 
-def documents(sub: Submission):
+def documents(t: Tracked):
     from minxin.documents.selectors import petitioner_documents
 
-    if sub.case_id is None or sub.is_anonymous:
+    if t.case_id is None or t.is_anonymous:
         return []
-    return list(petitioner_documents(sub.case))
+    return list(petitioner_documents(t.case))
 
 
 # --- rating and appeals --------------------------------------------------------------------
 
 
-def rate(sub: Submission, *, target: str, score: str, comment: str = ""):
+def rate(sub: Tracked, *, target: str, score: str, comment: str = ""):
     from minxin.oversight.ratings import record_rating
 
     if sub.case_id is None:
@@ -511,7 +563,7 @@ def rate(sub: Submission, *, target: str, score: str, comment: str = ""):
                          rater_petitioner=pet, actor=None)
 
 
-def rating_state(sub: Submission) -> dict:
+def rating_state(sub: Tracked) -> dict:
     """What the rating form should offer: window dates and which targets were rated."""
     from minxin.oversight.models import Rating, RatingWindow
     from minxin.oversight.ratings import rating_opening
@@ -532,11 +584,15 @@ _APPEALS = {
 }
 
 
-def appeal_options(sub: Submission) -> list[dict]:
-    """Which of 复查/复核 may be requested now, with the last day."""
+def appeal_options(sub: Tracked) -> list[dict]:
+    """Which of 复查/复核 may be requested now, with the last day.
+
+    The request is recorded against the portal submission, so a case registered at the desk,
+    by letter or call asks for 复查/复核 there (the page says so) rather than online.
+    """
     from minxin.rules.selectors import running_deadlines
 
-    if sub.case_id is None or sub.is_anonymous:
+    if sub.case_id is None or sub.is_anonymous or sub.submission is None:
         return []
     out = []
     for kind, (state, window, label, article) in _APPEALS.items():
@@ -551,7 +607,7 @@ def appeal_options(sub: Submission) -> list[dict]:
     return out
 
 
-def request_appeal(sub: Submission, *, kind: str, request: str) -> AppealRequest:
+def request_appeal(sub: Tracked, *, kind: str, request: str) -> AppealRequest:
     """Record the petitioner's 复查/复核 request with today's date; a registrar enters it into the case."""
     if kind not in AppealKind.values:
         raise ValidationFailed(_("请选择复查或复核"), fields={"kind": _("无效")})
@@ -572,7 +628,7 @@ def request_appeal(sub: Submission, *, kind: str, request: str) -> AppealRequest
     if option["pending"]:
         raise InvalidTransition(_("您已提交%(label)s申请，正在等待登记") % {"label": label})
     with transaction.atomic():
-        appeal = AppealRequest.objects.create(submission=sub, kind=kind, request=request, requested_on=clock.today(),
+        appeal = AppealRequest.objects.create(submission=sub.submission, kind=kind, request=request, requested_on=clock.today(),
                                               created_at=clock.now())
     return appeal
 

@@ -124,12 +124,12 @@ def done(request):
 # --- follow --------------------------------------------------------------------------------
 
 
-def _followed(request) -> Submission | None:
+def _followed(request) -> services.Tracked | None:
     info = request.session.get(FOLLOW_SESSION_KEY)
     if not info or time.time() - info.get("at", 0) > FOLLOW_SECONDS:
         request.session.pop(FOLLOW_SESSION_KEY, None)
         return None
-    return Submission.objects.select_related("case", "area", "case__current_unit").filter(pk=info["id"]).first()
+    return services.Tracked.from_key(info)
 
 
 @never_cache
@@ -154,7 +154,7 @@ def follow(request):
         ctx["step"] = "verify" if request.POST.get("step") == "verify" else "start"
         return _render(request, "portal/follow.html", ctx, exc)
     request.session.cycle_key()
-    request.session[FOLLOW_SESSION_KEY] = {"id": sub.pk, "at": time.time()}
+    request.session[FOLLOW_SESSION_KEY] = {**sub.key(), "at": time.time()}
     return redirect("portal:progress")
 
 

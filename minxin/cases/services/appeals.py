@@ -48,10 +48,9 @@ def _request(case, *, actor, action, window, decide_clock, kind, request, reques
                     % {"due": clock_.due_on.isoformat()}
                 )
             flags = {"late": True, "override_reason": override_reason.strip()}
-        common.complete_if_running(c, window, at=step.at)
-        common.start(c, decide_clock, on=requested_on)
         CaseRouting.objects.create(case=c, unit=body, kind=kind, at=step.at, from_unit=c.decision_unit, by=actor)
         to_state = CaseState.REVIEW_REQUESTED if action == A.REQUEST_REVIEW else CaseState.RECHECK_REQUESTED
+        common.apply_clocks(step, to_state=to_state, requested_on=requested_on)
         common.finish(step, to_state=to_state, fields={"current_unit": body, "hearing_since": None}, payload={
             "request": request, "requested_on": requested_on.isoformat(), "to_unit": common.unit_payload(body),
             "decided_by": common.unit_payload(c.decision_unit), **flags,
@@ -110,17 +109,16 @@ def _decide(case, *, actor, action, result, facts, opinion, legal_basis, deliver
             context["recheck_body"] = next_body.name
         common.issue(step, kind=DocumentKind.REVIEW_OPINION if review else DocumentKind.RECHECK_OPINION, unit=actor.unit, context=context)
         decide_clock = "review_decide_30d" if review else "recheck_decide_30d"
-        clock_ = common.complete_if_running(c, decide_clock, at=step.at)
         if review:
             to_state = CaseState.REVIEW_DECIDED
             if delivered_on is not None:
                 from minxin.cases.services.handling import _record_delivery
 
-                fields.update(_record_delivery(step, delivered_on, window="recheck_request_30d", document_kind=DocumentKind.REVIEW_OPINION))
+                fields.update(_record_delivery(step, delivered_on, document_kind=DocumentKind.REVIEW_OPINION))
         else:
             to_state = CaseState.FINAL
             fields["closed_at"] = step.at
-            common.stop_all_clocks(c, at=step.at)
+        clock_ = common.apply_clocks(step, to_state=to_state, delivered_on=delivered_on).completed.get(decide_clock)
         common.finish(step, to_state=to_state, fields=fields, payload={
             "result": result, "legal_basis": values["legal_basis"], "late": bool(clock_ and clock_.state == "missed"),
         })

@@ -21,6 +21,8 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from minxin.cases.audit import append_event
+from minxin.cases.events import SATISFIED_BY_DECISION, ClockResult, Ctx
+from minxin.cases.events import apply_clocks as run_clock_effects
 from minxin.cases.models import Case
 from minxin.cases.statemachine import Transition, find_transition
 from minxin.core import clock
@@ -178,13 +180,61 @@ def start(case: Case, code: str, *, on: dt.date, amount: int | None = None):
     return start_deadline(case, code, trigger_date=on, amount=amount)
 
 
-# A decision that ends the case satisfies the intake and notice clocks; the rest are moot.
-_SATISFIED_BY_DECISION = ("register_route_15d", "accept_notice_15d")
+class LiveClocks:
+    """The clock book of a live case: the registry's effects become CaseDeadline writes
+    through minxin.rules.deadlines (cases.history has the in-memory twin for replays)."""
+
+    def __init__(self, case: Case):
+        self.case = case
+
+    def start(self, code: str, *, on: dt.date, amount: int | None = None):
+        return start(self.case, code, on=on, amount=amount)
+
+    def complete(self, code: str, *, at=None):
+        return complete_if_running(self.case, code, at=at)
+
+    def cancel(self, code: str, *, at=None):
+        dl = running(self.case, code)
+        if dl is not None:
+            cancel_if_running(self.case, code)
+        return dl
+
+    def stop_all(self, *, at=None):
+        stop_all_clocks(self.case, at=at)
+
+    def extend(self, code: str, *, days, reason: str, approved_by, at=None):
+        from minxin.rules.deadlines import extend_deadline
+
+        return extend_deadline(self.case, code, days=days, reason=reason, approved_by=approved_by)
+
+    def pause(self, code: str, *, on: dt.date):
+        from minxin.rules.deadlines import pause_deadline
+
+        dl = running(self.case, code)
+        return pause_deadline(self.case, code, on=on) if dl is not None and dl.paused_at is None else None
+
+    def resume(self, code: str, *, on: dt.date):
+        from minxin.rules.deadlines import resume_deadline
+
+        dl = running(self.case, code)
+        return resume_deadline(self.case, code, on=on) if dl is not None and dl.paused_at is not None else None
+
+
+def apply_clocks(step: Step, *, to_state: str | None = None, **payload) -> ClockResult:
+    """Apply the clock effects the event registry declares for this step's action.
+
+    `payload` carries the values the effects read (route, days, delivered_on, …): the
+    same keys the event records, so a replay of the audit trail gives the same clocks.
+    """
+    ctx = Ctx(case=step.case, payload=payload, from_state=step.from_state,
+              to_state=to_state if to_state is not None else step.case.state, on=step.today, at=step.at, actor=step.actor)
+    return run_clock_effects(step.transition.action, LiveClocks(step.case), ctx)
 
 
 def stop_all_clocks(case: Case, *, at=None):
+    # A decision that ends the case satisfies the intake and notice clocks; the rest are moot.
     for code in running_codes(case):
-        if code in _SATISFIED_BY_DECISION:
+        if code in SATISFIED_BY_DECISION:
             complete_if_running(case, code, at=at)
         else:
             cancel_if_running(case, code)

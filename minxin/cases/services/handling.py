@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minxin.cases.models import Case, CaseState, Category
+from minxin.cases.events import window_for_state
 from minxin.cases.services import common
 from minxin.cases.statemachine import A
 from minxin.core import clock
@@ -59,18 +60,16 @@ def accept_case(case, *, actor: Staff, route: str = "", note: str = "", expected
                 )
         elif route:
             raise ValidationFailed(_("%(cat)s事项不适用第三十一条分类处理途径") % {"cat": c.get_category_display()}, fields={"route": _("不适用")})
-        common.complete_if_running(c, "accept_notice_15d", at=step.at)
-        common.cancel_if_running(c, "objection_5wd")
         referred = route and route != Route.OPINION
         if not c.is_anonymous:
             context = {"addressee": common.petitioner_label(c), "received_on": _local(c.received_at), "matter": c.subject,
                        "accepted_on": step.today, "query_code": c.query_code}
             if not referred:
                 common.issue(step, kind=DocumentKind.ACCEPTANCE, unit=actor.unit, context=context)
-        if route == Route.OPINION:
-            common.start(c, "handle_60d", on=step.today)
+        to_state = CaseState.REFERRED if referred else CaseState.ACCEPTED
+        common.apply_clocks(step, to_state=to_state, route=route)
         common.finish(
-            step, to_state=CaseState.REFERRED if referred else CaseState.ACCEPTED,
+            step, to_state=to_state,
             fields={"route": route, "accepted_at": step.at},
             payload={"route": route, "route_label": str(Route(route).label) if route else "", "note": note},
         )
@@ -79,39 +78,26 @@ def accept_case(case, *, actor: Staff, route: str = "", note: str = "", expected
 
 def start_hearing(case, *, actor: Staff, expected_version: int | None = None) -> Case:
     """听证 for a 重大、复杂、疑难 item (Art. 31(六)); during 复核 its time is not counted (Art. 36 §2)."""
-    from minxin.rules.deadlines import pause_deadline
-
     with transaction.atomic():
         step = common.begin(case, actor=actor, action=A.START_HEARING, expected_version=expected_version)
-        c = step.case
-        paused = ""
-        if c.state == CaseState.RECHECK_REQUESTED and common.running(c, "recheck_decide_30d") is not None:
-            pause_deadline(c, "recheck_decide_30d", on=step.today)
-            paused = "recheck_decide_30d"
-        common.finish(step, fields={"hearing_since": step.today}, payload={"paused": paused})
+        paused = common.apply_clocks(step).paused
+        common.finish(step, fields={"hearing_since": step.today}, payload={"paused": paused[0] if paused else ""})
     return step.case
 
 
 def end_hearing(case, *, actor: Staff, summary: str = "", expected_version: int | None = None) -> Case:
-    from minxin.rules.deadlines import resume_deadline
-
     with transaction.atomic():
         step = common.begin(case, actor=actor, action=A.END_HEARING, expected_version=expected_version)
         c = step.case
-        resumed = ""
-        clock_ = common.running(c, "recheck_decide_30d")
-        if clock_ is not None and clock_.paused_at is not None:
-            resume_deadline(c, "recheck_decide_30d", on=step.today)
-            resumed = "recheck_decide_30d"
+        resumed = common.apply_clocks(step).resumed
         common.finish(step, fields={"hearing_since": None},
-                      payload={"resumed": resumed, "started_on": c.hearing_since.isoformat(), "summary": summary})
+                      payload={"resumed": resumed[0] if resumed else "", "started_on": c.hearing_since.isoformat(), "summary": summary})
     return step.case
 
 
 def extend_handling(case, *, actor: Staff, days: int, reason: str, expected_version: int | None = None) -> Case:
     """延期 once, ≤30日, approved by the body's 负责人, reason told to the petitioner (Art. 34)."""
     from minxin.documents.kinds import DocumentKind
-    from minxin.rules.deadlines import extend_deadline
 
     reason = common.require_text(reason, "reason", _("延期理由"))
     with transaction.atomic():
@@ -120,7 +106,7 @@ def extend_handling(case, *, actor: Staff, days: int, reason: str, expected_vers
         before = common.running(c, "handle_60d")
         if before is None:
             raise InvalidTransition(_("信访件%(number)s没有计时中的办理期限，无需延期") % {"number": c.number})
-        dl = extend_deadline(c, "handle_60d", days=days, reason=reason, approved_by=actor)
+        dl = common.apply_clocks(step, days=days, reason=reason).extended["handle_60d"]
         if not c.is_anonymous:
             common.issue(step, kind=DocumentKind.EXTENSION, unit=actor.unit, context={
                 "addressee": common.petitioner_label(c), "matter": c.subject, "reason": reason,
@@ -133,7 +119,8 @@ def extend_handling(case, *, actor: Staff, days: int, reason: str, expected_vers
     return step.case
 
 
-def _record_delivery(step, delivered_on: dt.date, *, window: str, document_kind: str):
+def _record_delivery(step, delivered_on: dt.date, *, document_kind: str):
+    """Record the document's delivery; the 复查/复核 window it starts is the event's clock effect."""
     from minxin.documents.models import Document
     from minxin.documents.services import record_delivery as record_document_delivery
 
@@ -143,7 +130,6 @@ def _record_delivery(step, delivered_on: dt.date, *, window: str, document_kind:
     doc = Document.objects.filter(case=c, kind=document_kind).order_by("-pk").first()
     if doc is not None:
         record_document_delivery(doc, delivered_on=delivered_on)
-    common.start(c, window, on=delivered_on)
     step.payload.update({"delivered_on": delivered_on.isoformat(), "document": doc.number if doc else ""})
     return {"decision_delivered_on": delivered_on}
 
@@ -171,11 +157,11 @@ def issue_opinion(case, *, actor: Staff, request: str, facts: str, opinion: str,
             "addressee": common.petitioner_label(c), **values, "outcome": outcome, "review_body": body.name,
             "received_on": _local(c.received_at), "matter": c.subject,
         })
-        clock_ = common.complete_if_running(c, "handle_60d", at=step.at)
         # A hearing still marked open ends with the decision it informed.
         fields = {"outcome": outcome, "decision_unit": actor.unit, "decision_delivered_on": None, "hearing_since": None}
         if delivered_on is not None:
-            fields.update(_record_delivery(step, delivered_on, window="review_request_30d", document_kind=DocumentKind.OPINION))
+            fields.update(_record_delivery(step, delivered_on, document_kind=DocumentKind.OPINION))
+        clock_ = common.apply_clocks(step, to_state=CaseState.OPINION_ISSUED, delivered_on=delivered_on).completed.get("handle_60d")
         common.finish(step, to_state=CaseState.OPINION_ISSUED, fields=fields, payload={
             "outcome": outcome, "legal_basis": values["legal_basis"], "review_body": common.unit_payload(body),
             "handling_late": bool(clock_ and clock_.state == "missed"),
@@ -189,10 +175,9 @@ def record_delivery(case, *, actor: Staff, delivered_on: dt.date, expected_versi
 
     with transaction.atomic():
         step = common.begin(case, actor=actor, action=A.RECORD_DELIVERY, expected_version=expected_version)
-        if step.case.state == CaseState.OPINION_ISSUED:
-            fields = _record_delivery(step, delivered_on, window="review_request_30d", document_kind=DocumentKind.OPINION)
-        else:
-            fields = _record_delivery(step, delivered_on, window="recheck_request_30d", document_kind=DocumentKind.REVIEW_OPINION)
+        kind = DocumentKind.OPINION if step.case.state == CaseState.OPINION_ISSUED else DocumentKind.REVIEW_OPINION
+        fields = _record_delivery(step, delivered_on, document_kind=kind)
+        common.apply_clocks(step, delivered_on=delivered_on)
         common.finish(step, fields=fields)
     return step.case
 
@@ -216,7 +201,7 @@ def submit_report(case, *, actor: Staff, process: str, result: str, feedback: st
         if feedback:
             context["feedback"] = feedback
         common.issue(step, kind=DocumentKind.COMPLETION_REPORT, unit=actor.unit, context=context, addressed_to_petitioner=False)
-        clock_ = common.complete_if_running(c, "assigned_report", at=step.at)
+        clock_ = common.apply_clocks(step, to_state=CaseState.REPORTED).completed.get("assigned_report")
         common.finish(step, to_state=CaseState.REPORTED, fields={"pre_report_state": c.state},
                       payload={"report_late": bool(clock_ and clock_.state == "missed")})
     return step.case
@@ -234,15 +219,11 @@ def review_report(case, *, actor: Staff, accept: bool, note: str = "", expected_
             else:
                 to_state = CaseState.CLOSED
                 fields["closed_at"] = step.at
-                common.stop_all_clocks(c, at=step.at)
         else:
             note = common.require_text(note, "note", _("退回理由"))
             to_state = CaseState.ACCEPTED
-            for code in ("review_request_30d",):
-                common.cancel_if_running(c, code)
             fields["decision_delivered_on"] = None
-            if c.assigned_days:
-                common.start(c, "assigned_report", on=step.today, amount=c.assigned_days)
+        common.apply_clocks(step, to_state=to_state, accept=accept)
         common.finish(step, to_state=to_state, fields=fields, payload={"accept": accept, "note": note})
     return step.case
 
@@ -252,12 +233,12 @@ def close_case(case, *, actor: Staff, result: str, expected_version: int | None 
     result = common.require_text(result, "result", _("办理结果"))
     with transaction.atomic():
         step = common.begin(case, actor=actor, action=A.CLOSE, expected_version=expected_version)
-        common.stop_all_clocks(step.case, at=step.at)
+        common.apply_clocks(step, to_state=CaseState.CLOSED)
         common.finish(step, to_state=CaseState.CLOSED, fields={"closed_at": step.at}, payload={"result": result})
     return step.case
 
 
-_WINDOWS = {CaseState.OPINION_ISSUED: "review_request_30d", CaseState.REVIEW_DECIDED: "recheck_request_30d"}
+_WINDOWS = {state: window_for_state(state) for state in (CaseState.OPINION_ISSUED, CaseState.REVIEW_DECIDED)}
 
 
 def close_expired_review_window(case, *, today: dt.date | None = None) -> bool:
@@ -274,7 +255,7 @@ def close_expired_review_window(case, *, today: dt.date | None = None) -> bool:
             if window is None or window.paused_at is not None or today <= window.due_on:
                 return False
             step = common.begin(c, actor=None, action=A.CLOSE_EXPIRED, expected_version=c.version)
-            common.cancel_if_running(step.case, code)
+            common.apply_clocks(step, to_state=CaseState.CLOSED, window=code)
             common.finish(step, to_state=CaseState.CLOSED, fields={"closed_at": step.at},
                           payload={"window": code, "due_on": window.due_on.isoformat()})
     except Conflict:

@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from minxin.cases.audit import append_event
+from minxin.cases.events import Ctx
+from minxin.cases.events import apply_clocks as run_clock_effects
 from minxin.cases.models import OPEN_STATES, Case, CaseNumberSequence, CaseParty, CaseState, Category, Channel, Petitioner
 from minxin.cases.services import common
 from minxin.cases.statemachine import A
@@ -127,8 +129,14 @@ def register_case(
     accused_unit: Unit | None = None,
     accused_staff: Staff | None = None,
     anonymous: bool = False,
+    query_code: str = "",
 ) -> Case:
-    """登记 a petition at a 信访部门 (Art. 19, 20, 22). Starts the 15日 转送/交办 clock."""
+    """登记 a petition at a 信访部门 (Art. 19, 20, 22). Starts the 15日 转送/交办 clock.
+
+    `query_code` keeps a 查询码 the petitioner already holds (an online submission's);
+    otherwise a new one is drawn. Either way it is told to the petitioner by the
+    registration notice and works on the portal with their phone.
+    """
     common.check_actor(actor)
     unit = actor.unit
     if not (unit.is_petition_bureau and actor.has_role(Role.REGISTRAR, Role.REVIEWER)):
@@ -172,6 +180,9 @@ def register_case(
         raise ValidationFailed(_("涉及人数不能少于登记的信访人数"), fields={"people_count": _("过少")})
     if accused_unit is not None and accused_unit.pk == unit.pk:
         raise ValidationFailed(_("检举控告本单位的事项应由上级信访部门登记（第三十条第三款）"), fields={"accused_unit": _("回避")})
+    query_code = (query_code or "").strip().upper()
+    if query_code and Case.objects.filter(query_code=query_code).exists():
+        raise ValidationFailed(_("查询码%(code)s已被另一信访事项使用") % {"code": query_code}, fields={"query_code": _("已被使用")})
     now = clock.now()
     received_at = received_at or now
     if received_at > now:
@@ -180,7 +191,7 @@ def register_case(
     with transaction.atomic():
         case = Case.objects.create(
             number=next_case_number(unit, clock.today().year),
-            query_code=_new_query_code(),
+            query_code=query_code or _new_query_code(),
             channel=channel,
             category=category,
             domain=domain,
@@ -208,7 +219,8 @@ def register_case(
             [CaseParty(case=case, petitioner=pet, is_representative=p.is_representative)
              for p, pet in _dedupe([(p, _petitioner_for(p)) for p in people])]
         )
-        common.start(case, "register_route_15d", on=_local_date(received_at))
+        run_clock_effects(A.REGISTER, common.LiveClocks(case),
+                          Ctx(case=case, payload={}, to_state=CaseState.REGISTERED, on=clock.today(), at=now, actor=actor))
         event = append_event(
             case, at=now, actor=actor, action=A.REGISTER, from_state="", to_state=CaseState.REGISTERED,
             payload=common.redact({
@@ -278,7 +290,7 @@ def refuse_case(case, *, actor: Staff, ground: str, reason: str, related_case: C
         else:
             raise ValidationFailed(_("请选择不予受理的依据"), fields={"ground": _("无效")})
         _refusal_document(step, DocumentKind.NON_ACCEPTANCE, reason, basis)
-        common.stop_all_clocks(c, at=step.at)
+        common.apply_clocks(step, to_state=CaseState.NOT_ACCEPTED)
         common.finish(
             step, to_state=CaseState.NOT_ACCEPTED,
             fields={"related_case": related, "closed_at": step.at},
@@ -306,7 +318,7 @@ def refuse_repeat(case, *, actor: Staff, earlier_case: Case, reason: str, expect
                 _("原信访事项%(number)s尚未经复核终结，不适用不再受理（第三十六条第三款）") % {"number": earlier.number}
             )
         _refusal_document(step, DocumentKind.NOT_REACCEPTED, reason, "《信访工作条例》第三十六条第三款", earlier=earlier)
-        common.stop_all_clocks(step.case, at=step.at)
+        common.apply_clocks(step, to_state=CaseState.NOT_REACCEPTED)
         common.finish(
             step, to_state=CaseState.NOT_REACCEPTED,
             fields={"related_case": earlier, "closed_at": step.at},

@@ -57,17 +57,10 @@ def _dispatch(case, *, actor, unit, kind, days, requirements, override_reason, e
         c = step.case
         flags = _check_destination(c, unit, actor, override_reason)
         CaseRouting.objects.create(case=c, unit=unit, kind=action, at=step.at, from_unit=actor.unit, by=actor, due_days=days)
-        route_clock = common.complete_if_running(c, "register_route_15d", at=step.at)
-        # Defensive: a case sent on again must not keep an earlier receiver's clocks.
-        common.cancel_if_running(c, "accept_notice_15d")
-        common.cancel_if_running(c, "objection_5wd")
-        if not c.is_anonymous:  # Art. 23 §2: no notice duty when name and address are unknown
-            common.start(c, "accept_notice_15d", on=step.today)
-        common.start(c, "objection_5wd", on=step.today)
-        due_on = None
-        if kind == ASSIGN:
-            common.cancel_if_running(c, "assigned_report")
-            due_on = common.start(c, "assigned_report", on=step.today, amount=days).due_on
+        to_state = CaseState.ASSIGNED if kind == ASSIGN else CaseState.TRANSFERRED
+        clocks = common.apply_clocks(step, to_state=to_state, days=days)
+        route_clock = clocks.completed.get("register_route_15d")
+        due_on = clocks.started["assigned_report"].due_on if kind == ASSIGN else None
         doc_due = due_on or common.running(c, "objection_5wd").due_on
         context = {
             "addressee": unit.name,
@@ -82,7 +75,7 @@ def _dispatch(case, *, actor, unit, kind, days, requirements, override_reason, e
                      context=context, addressed_to_petitioner=False)
         common.finish(
             step,
-            to_state=CaseState.ASSIGNED if kind == ASSIGN else CaseState.TRANSFERRED,
+            to_state=to_state,
             fields={
                 "current_unit": unit, "dispatching_unit": actor.unit, "dispatch_kind": kind,
                 "assigned_days": days if kind == ASSIGN else None,
@@ -133,8 +126,7 @@ def object_to_transfer(case, *, actor: Staff, reason: str, override_reason: str 
                     % {"due": due}
                 )
             flags = {"late": True, "override_reason": override_reason.strip()}
-        common.complete_if_running(c, "objection_5wd", at=step.at)
-        common.start(c, "objection_verify", on=step.today)
+        common.apply_clocks(step, to_state=CaseState.OBJECTED)
         common.finish(step, to_state=CaseState.OBJECTED, payload={"reason": reason, **flags})
     return step.case
 
@@ -148,18 +140,15 @@ def decide_objection(case, *, actor: Staff, agree: bool, note: str = "", expecte
     with transaction.atomic():
         step = common.begin(case, actor=actor, action=A.DECIDE_OBJECTION, expected_version=expected_version)
         c = step.case
-        common.complete_if_running(c, "objection_verify", at=step.at)
         objecting = c.current_unit
         if agree:
-            common.cancel_if_running(c, "accept_notice_15d")
-            common.cancel_if_running(c, "assigned_report")
-            common.start(c, "register_route_15d", on=step.today)
             to_state = CaseState.REGISTERED
             fields = {"current_unit": c.registering_unit, "dispatch_kind": "", "dispatching_unit": None, "assigned_days": None}
         else:
             note = common.require_text(note, "note", _("不同意异议的理由"))
             to_state = CaseState.ASSIGNED if c.dispatch_kind == ASSIGN else CaseState.TRANSFERRED
             fields = {}
+        common.apply_clocks(step, to_state=to_state, agree=agree)
         common.finish(step, to_state=to_state, fields=fields,
                       payload={"agree": agree, "note": note, "objecting_unit": common.unit_payload(objecting)})
     return step.case
@@ -208,8 +197,7 @@ def open_jurisdiction_dispute(case, *, actor: Staff, units: list[Unit], reason: 
         )
         dispute.units.set(units)
         CaseRouting.objects.create(case=c, unit=arbiter, kind="dispute", at=step.at, from_unit=actor.unit, by=actor)
-        for code in ("accept_notice_15d", "objection_5wd", "register_route_15d"):
-            common.cancel_if_running(c, code)
+        common.apply_clocks(step, to_state=CaseState.DISPUTED)
         common.finish(
             step, to_state=CaseState.DISPUTED,
             payload={"units": [common.unit_payload(u) for u in units], "arbiter": common.unit_payload(arbiter), "reason": reason},
@@ -229,8 +217,7 @@ def settle_dispute(case, *, actor: Staff, unit: Unit, note: str = "", expected_v
         dispute.settled_at = step.at
         dispute.save(update_fields=["settled_unit", "settled_at"])
         CaseRouting.objects.create(case=c, unit=unit, kind=TRANSFER, at=step.at, from_unit=actor.unit, by=actor)
-        if not c.is_anonymous:
-            common.start(c, "accept_notice_15d", on=step.today)
+        common.apply_clocks(step, to_state=CaseState.TRANSFERRED)
         common.finish(
             step, to_state=CaseState.TRANSFERRED,
             fields={"current_unit": unit, "dispatching_unit": actor.unit, "dispatch_kind": TRANSFER, "assigned_days": None},

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from minxin.cases import services as svc
 from minxin.cases.models import Case
-from minxin.cases.statemachine import A, LABELS
+from minxin.cases.events import label as event_label
+from minxin.cases.statemachine import A
 from minxin.core.errors import ValidationFailed
 from minxin.org.models import Staff, Unit
 
@@ -27,7 +28,7 @@ class ActionSpec:
 
     @property
     def label(self) -> str:
-        return str(LABELS.get(self.code, self.code))
+        return event_label(self.code)
 
 
 ACTIONS: dict[str, ActionSpec] = {
