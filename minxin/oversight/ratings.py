@@ -26,7 +26,6 @@ from minxin.org.models import Role, Staff, Unit
 from minxin.oversight.models import Rating, RatingScore, RatingTarget, RatingWindow, RatingWindowState
 
 RULE_CODE = "rating_window"
-RATE_ACTION = A.RATE
 CHANNELS = ("portal", "phone", "visit", "sms", "letter", "hotline", "app")
 # States in which the result has reached the petitioner for good.
 ENDING_STATES = (CaseState.CLOSED, CaseState.FINAL, CaseState.NOT_ACCEPTED, CaseState.NOT_REACCEPTED)
@@ -185,7 +184,7 @@ def record_rating(case, *, target: str, score: str, comment: str = "", channel: 
         if window.state != RatingWindowState.RATED:
             RatingWindow.objects.filter(pk=window.pk).update(state=RatingWindowState.RATED)
         append_event(
-            c, at=now, actor=actor, action=RATE_ACTION, from_state=c.state, to_state=c.state,
+            c, at=now, actor=actor, action=A.RATE, from_state=c.state, to_state=c.state,
             payload={"target": target, "unit": rated_unit.name, "score": score, "channel": channel,
                      "on_behalf": actor is not None},
         )

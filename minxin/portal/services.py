@@ -424,6 +424,13 @@ class Tracked:
         return cls(submission=sub, case=case, phone_hash=data.get("p") or "")
 
 
+def tracked(value: "Tracked | Submission") -> Tracked:
+    """A Submission (e.g. from the staff side or a test) as what its follower sees."""
+    if isinstance(value, Tracked):
+        return value
+    return Tracked(submission=value, case=value.case if value.case_id else None)
+
+
 def _find(code: str) -> Tracked | None:
     """The case or submission holding this 查询码: a portal submission's code is its case's code
     once registered; cases registered at the desk, by letter, call or API have their own."""
@@ -493,9 +500,10 @@ class Step:
     text: str
 
 
-def progress(t: Tracked) -> list[Step]:
+def progress(t: "Tracked | Submission") -> list[Step]:
     """Plain-words progress, petitioner-safe: each event's public wording from the event
     registry (minxin.cases.events); events without one are not shown."""
+    t = tracked(t)
     from django.utils import timezone
 
     from minxin.cases.events import public_text
@@ -517,7 +525,8 @@ def progress(t: Tracked) -> list[Step]:
     return steps
 
 
-def status_text(t: Tracked) -> str:
+def status_text(t: "Tracked | Submission") -> str:
+    t = tracked(t)
     if t.case is not None:
         return t.case.get_state_display()
     if t.submission.state == SubmissionState.REFUSED:
@@ -525,8 +534,9 @@ def status_text(t: Tracked) -> str:
     return _("待登记")
 
 
-def petitioner_of(t: Tracked):
+def petitioner_of(t: "Tracked | Submission"):
     """The case's 信访人 that the follower's verified phone (or the submission's ID) belongs to."""
+    t = tracked(t)
     if t.case_id is None or t.is_anonymous:
         return None
     sub = t.submission
@@ -540,7 +550,8 @@ def petitioner_of(t: Tracked):
     return None
 
 
-def documents(t: Tracked):
+def documents(t: "Tracked | Submission"):
+    t = tracked(t)
     from minxin.documents.selectors import petitioner_documents
 
     if t.case_id is None or t.is_anonymous:
@@ -551,7 +562,8 @@ def documents(t: Tracked):
 # --- rating and appeals --------------------------------------------------------------------
 
 
-def rate(sub: Tracked, *, target: str, score: str, comment: str = ""):
+def rate(sub: "Tracked | Submission", *, target: str, score: str, comment: str = ""):
+    sub = tracked(sub)
     from minxin.oversight.ratings import record_rating
 
     if sub.case_id is None:
@@ -563,8 +575,9 @@ def rate(sub: Tracked, *, target: str, score: str, comment: str = ""):
                          rater_petitioner=pet, actor=None)
 
 
-def rating_state(sub: Tracked) -> dict:
+def rating_state(sub: "Tracked | Submission") -> dict:
     """What the rating form should offer: window dates and which targets were rated."""
+    sub = tracked(sub)
     from minxin.oversight.models import Rating, RatingWindow
     from minxin.oversight.ratings import rating_opening
 
@@ -584,12 +597,13 @@ _APPEALS = {
 }
 
 
-def appeal_options(sub: Tracked) -> list[dict]:
+def appeal_options(sub: "Tracked | Submission") -> list[dict]:
     """Which of 复查/复核 may be requested now, with the last day.
 
     The request is recorded against the portal submission, so a case registered at the desk,
     by letter or call asks for 复查/复核 there (the page says so) rather than online.
     """
+    sub = tracked(sub)
     from minxin.rules.selectors import running_deadlines
 
     if sub.case_id is None or sub.is_anonymous or sub.submission is None:
@@ -607,8 +621,9 @@ def appeal_options(sub: Tracked) -> list[dict]:
     return out
 
 
-def request_appeal(sub: Tracked, *, kind: str, request: str) -> AppealRequest:
+def request_appeal(sub: "Tracked | Submission", *, kind: str, request: str) -> AppealRequest:
     """Record the petitioner's 复查/复核 request with today's date; a registrar enters it into the case."""
+    sub = tracked(sub)
     if kind not in AppealKind.values:
         raise ValidationFailed(_("请选择复查或复核"), fields={"kind": _("无效")})
     request = _clean(request)

@@ -34,7 +34,7 @@ def _follow(sub, sms, phone=PHONE, ip="10.1.1.1"):
 
 def test_follow_needs_the_code_and_the_verified_phone(city, sms, clock):
     sub = submit_named(city, sms)
-    assert _follow(sub, sms).pk == sub.pk
+    assert _follow(sub, sms).submission.pk == sub.pk
     services.start_follow(sub.code, OTHER_PHONE, ip="10.1.1.2")
     assert sms.texts_to(OTHER_PHONE) == []  # a wrong phone gets no code, and the answer looks the same
     with pytest.raises(NotFound):
