@@ -143,3 +143,31 @@ def test_attachments_of_an_online_submission_download_only_within_the_jurisdicti
 
     client.force_login(city.staff["west_registrar"].user)
     assert client.get(f"/cases/{case.pk}/attachments/{att.pk}/").status_code == 404
+
+
+def test_the_case_page_shows_the_query_code_the_petitioner_uses_online(client, city, case):
+    html = page(client, city.staff["east_registrar"], case).content.decode()
+    assert f'<code data-testid="query-code">{case.query_code}</code>' in html
+
+
+def test_a_portal_case_shows_its_facts_once_not_again_as_fact_and_reason(client, city, case):
+    from minxin.cases.models import Case
+
+    text = "1号楼电梯自1月起停运，物业称无维修资金。"
+    Case.objects.filter(pk=case.pk).update(content=text, facts=text, reasons=text)
+    html = page(client, city.staff["east_registrar"], case).content.decode()
+    assert html.count(text) == 1
+    assert "<dt>事实</dt>" not in html and "<dt>理由</dt>" not in html
+
+
+def test_oversight_events_read_as_chinese_on_the_timeline(client, city, case, clock):
+    from minxin.cases.audit import append_event
+    from minxin.cases.events import A
+    from minxin.core import clock as now
+
+    append_event(case, at=now.now(), actor=None, action=A.RATE, from_state=case.state, to_state=case.state,
+                 payload={"target": "bureau", "unit": "东城区信访局", "score": "satisfied", "channel": "portal", "on_behalf": False})
+    html = page(client, city.staff["east_registrar"], case).content.decode()
+    timeline = html[html.index('id="timeline-title"'):]
+    assert "信访人 信访人评价东城区信访局：满意" in timeline
+    assert " rate<" not in timeline and "东城区信访局 rate" not in timeline
