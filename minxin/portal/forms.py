@@ -62,10 +62,11 @@ class SubmissionForm(forms.Form):
 
 class FollowForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=24, required=False,
+                           help_text=_("网上提交时得到的查询码，或来访、来信、来电登记后短信和告知书上的查询码"),
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))
     phone = forms.CharField(label=_("手机号码"), max_length=11, required=False,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
-                            help_text=_("提交时验证过的手机号；匿名且未留手机号的可不填"))
+                            help_text=_("提交时验证过的手机号，或登记时留下的手机号；匿名且未留手机号的可不填"))
     sms_code = forms.CharField(label=_("短信验证码"), max_length=6, required=False,
                                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 

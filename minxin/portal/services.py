@@ -621,6 +621,13 @@ def appeal_options(sub: "Tracked | Submission") -> list[dict]:
     return out
 
 
+def appeal_offline(sub: "Tracked | Submission") -> bool:
+    """A case registered off the portal in a 复查/复核 window: the page says where to apply in writing."""
+    sub = tracked(sub)
+    return (sub.submission is None and sub.case is not None and not sub.is_anonymous
+            and sub.case.state in (CaseState.OPINION_ISSUED, CaseState.REVIEW_DECIDED))
+
+
 def request_appeal(sub: "Tracked | Submission", *, kind: str, request: str) -> AppealRequest:
     """Record the petitioner's 复查/复核 request with today's date; a registrar enters it into the case."""
     sub = tracked(sub)

@@ -94,3 +94,27 @@ def test_a_desk_petitioner_following_online_sees_public_steps_and_their_document
     assert texts[1:] == ["已转交东城区住房和城乡建设局办理", "东城区住房和城乡建设局已受理"]
     assert [d.kind for d in services.documents(tracked)] == ["acceptance"]
     assert services.petitioner_of(tracked) is not None
+
+
+def test_the_progress_page_of_a_desk_case_opens_with_the_code_and_phone(client, city, sms, clock):
+    case = _desk_case(city)
+    client.post("/xf/follow/", {"code": case.query_code, "phone": PHONE})
+    response = client.post("/xf/follow/", {"step": "verify", "code": case.query_code, "phone": PHONE,
+                                               "sms_code": sms.last_code(PHONE)}, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200 and case.number in html and case.subject in html
+    assert "东城区信访局已登记" in html
+
+
+def test_a_desk_petitioner_is_told_where_to_ask_for_review_in_writing(city, sms, clock):
+    from minxin.cases.services import Outcome, accept_case, issue_opinion
+    from minxin.core import clock as now
+
+    case = transfer_case(_desk_case(city), actor=city.staff["east_registrar"], unit=city.units["east_housing"])
+    accept_case(case, actor=city.staff["east_housing_handler"], route="opinion")
+    tracked = _follow(case.query_code, sms)
+    assert not services.appeal_offline(tracked)
+    issue_opinion(case, actor=city.staff["east_housing_handler"], request="修复", facts="属实", opinion="修复", legal_basis="条例",
+                  outcome=Outcome.SUPPORT, delivered_on=now.today())
+    tracked = _follow(case.query_code, sms, ip="10.2.2.9")
+    assert services.appeal_offline(tracked) and services.appeal_options(tracked) == []
