@@ -118,3 +118,21 @@ def test_a_desk_petitioner_is_told_where_to_ask_for_review_in_writing(city, sms,
                   outcome=Outcome.SUPPORT, delivered_on=now.today())
     tracked = _follow(case.query_code, sms, ip="10.2.2.9")
     assert services.appeal_offline(tracked) and services.appeal_options(tracked) == []
+
+
+def test_a_case_registered_through_the_cases_api_is_followed_with_its_code_and_phone(client, city, sms, clock):
+    import json
+
+    from minxin.testing import valid_id
+
+    body = {
+        "channel": "letter", "category": "complaint", "area": city.areas["east1v"].code, "subject": "拖欠工资",
+        "content": "工地拖欠工资三个月", "request": "支付工资", "facts": "2025年12月起未发", "reasons": "生活困难",
+        "petitioners": [{"name": "李四", "id_number": valid_id(), "address": "东一社区2号", "phone": PHONE}],
+    }
+    client.force_login(city.staff["east_registrar"].user)
+    created = client.post("/api/v1/cases", json.dumps(body), content_type="application/json").json()
+    assert created["query_code"]
+    client.logout()
+    tracked = _follow(created["query_code"], sms)
+    assert tracked.case.number == created["number"]
