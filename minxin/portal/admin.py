@@ -23,4 +23,4 @@ class SubmissionAdmin(admin.ModelAdmin):
 @admin.register(AppealRequest)
 class AppealRequestAdmin(admin.ModelAdmin):
     list_display = ("created_at", "kind", "requested_on", "state")
-    readonly_fields = ("submission", "kind", "request", "requested_on", "created_at", "state", "decided_by", "decided_at")
+    readonly_fields = ("case", "submission", "kind", "request", "requested_on", "created_at", "state", "decided_by", "decided_at")

@@ -160,7 +160,10 @@ class AppealRequest(models.Model):
     registering bureau records it with `requested_on` = the portal date (Art. 35/36 windows).
     """
 
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="appeals")
+    # The case is what is appealed; the submission is set when the case came from the portal
+    # (cases registered at the desk, by letter or call are followed online too).
+    case = models.ForeignKey("cases.Case", verbose_name=_("信访事项"), on_delete=models.PROTECT, related_name="portal_appeals")
+    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals")
     kind = models.CharField(_("申请类型"), max_length=8, choices=AppealKind.choices)
     request = models.TextField(_("请求事项和理由"))
     requested_on = models.DateField(_("申请日期"))
@@ -174,5 +177,5 @@ class AppealRequest(models.Model):
         verbose_name = _("复查/复核申请（网上）")
         verbose_name_plural = _("复查/复核申请（网上）")
         constraints = [
-            models.UniqueConstraint(fields=["submission", "kind"], condition=models.Q(state="pending"), name="portal_one_pending_appeal")
+            models.UniqueConstraint(fields=["case", "kind"], condition=models.Q(state="pending"), name="portal_one_pending_appeal")
         ]

@@ -406,7 +406,7 @@ class Tracked:
 
     @property
     def appeals(self):
-        return self.submission.appeals.all() if self.submission is not None else AppealRequest.objects.none()
+        return AppealRequest.objects.filter(case=self.case) if self.case is not None else AppealRequest.objects.none()
 
     def key(self) -> dict:
         """What a session or signed token keeps to find this again."""
@@ -598,15 +598,11 @@ _APPEALS = {
 
 
 def appeal_options(sub: "Tracked | Submission") -> list[dict]:
-    """Which of 复查/复核 may be requested now, with the last day.
-
-    The request is recorded against the portal submission, so a case registered at the desk,
-    by letter or call asks for 复查/复核 there (the page says so) rather than online.
-    """
+    """Which of 复查/复核 may be requested now, with the last day (for a case from any channel)."""
     sub = tracked(sub)
     from minxin.rules.selectors import running_deadlines
 
-    if sub.case_id is None or sub.is_anonymous or sub.submission is None:
+    if sub.case_id is None or sub.is_anonymous:
         return []
     out = []
     for kind, (state, window, label, article) in _APPEALS.items():
@@ -619,13 +615,6 @@ def appeal_options(sub: "Tracked | Submission") -> list[dict]:
         out.append({"kind": kind, "label": label, "due_on": dl.due_on, "article": article, "pending": pending,
                     "expired": clock.today() > dl.due_on})
     return out
-
-
-def appeal_offline(sub: "Tracked | Submission") -> bool:
-    """A case registered off the portal in a 复查/复核 window: the page says where to apply in writing."""
-    sub = tracked(sub)
-    return (sub.submission is None and sub.case is not None and not sub.is_anonymous
-            and sub.case.state in (CaseState.OPINION_ISSUED, CaseState.REVIEW_DECIDED))
 
 
 def request_appeal(sub: "Tracked | Submission", *, kind: str, request: str) -> AppealRequest:
@@ -650,7 +639,7 @@ def request_appeal(sub: "Tracked | Submission", *, kind: str, request: str) -> A
     if option["pending"]:
         raise InvalidTransition(_("您已提交%(label)s申请，正在等待登记") % {"label": label})
     with transaction.atomic():
-        appeal = AppealRequest.objects.create(submission=sub.submission, kind=kind, request=request, requested_on=clock.today(),
+        appeal = AppealRequest.objects.create(case=sub.case, submission=sub.submission, kind=kind, request=request, requested_on=clock.today(),
                                               created_at=clock.now())
     return appeal
 
@@ -660,8 +649,8 @@ def appeals_for(staff: Staff):
     if not may_register(staff):
         return AppealRequest.objects.none()
     return AppealRequest.objects.filter(
-        state=AppealState.PENDING, submission__case__registering_unit_id=staff.unit_id
-    ).select_related("submission__case")
+        state=AppealState.PENDING, case__registering_unit_id=staff.unit_id
+    ).select_related("case")
 
 
 def record_appeal(appeal: AppealRequest | int, *, actor: Staff) -> Case:
@@ -674,7 +663,7 @@ def record_appeal(appeal: AppealRequest | int, *, actor: Staff) -> Case:
             raise NotFound(_("未找到该申请，或已处理"))
         service = request_review if ap.kind == AppealKind.REVIEW else request_recheck
         # The petitioner's portal date is the request date: the Art. 35/36 window is judged by it.
-        case = service(ap.submission.case, actor=actor, request=ap.request, requested_on=ap.requested_on)
+        case = service(ap.case, actor=actor, request=ap.request, requested_on=ap.requested_on)
         AppealRequest.objects.filter(pk=ap.pk).update(state=AppealState.RECORDED, decided_by=actor, decided_at=clock.now())
     return case
 

@@ -173,7 +173,6 @@ def _progress_ctx(sub, **extra):
     ctx = {
         "sub": sub, "status": services.status_text(sub), "steps": services.progress(sub), "documents": services.documents(sub),
         "rating": rating, "appeals": services.appeal_options(sub), "my_appeals": list(sub.appeals.order_by("-created_at")),
-        "appeal_offline": services.appeal_offline(sub),
         "targets": [], "score_choices": forms.RatingForm.base_fields["score"].choices,
     }
     if rating.get("open"):

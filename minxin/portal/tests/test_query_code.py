@@ -106,18 +106,24 @@ def test_the_progress_page_of_a_desk_case_opens_with_the_code_and_phone(client, 
     assert "东城区信访局已登记" in html
 
 
-def test_a_desk_petitioner_is_told_where_to_ask_for_review_in_writing(city, sms, clock):
+def test_a_desk_petitioner_asks_for_review_online_and_the_registrar_records_it(city, sms, clock):
+    from minxin.cases.models import CaseState
     from minxin.cases.services import Outcome, accept_case, issue_opinion
     from minxin.core import clock as now
 
     case = transfer_case(_desk_case(city), actor=city.staff["east_registrar"], unit=city.units["east_housing"])
     accept_case(case, actor=city.staff["east_housing_handler"], route="opinion")
     tracked = _follow(case.query_code, sms)
-    assert not services.appeal_offline(tracked)
+    assert services.appeal_options(tracked) == []
     issue_opinion(case, actor=city.staff["east_housing_handler"], request="修复", facts="属实", opinion="修复", legal_basis="条例",
                   outcome=Outcome.SUPPORT, delivered_on=now.today())
     tracked = _follow(case.query_code, sms, ip="10.2.2.9")
-    assert services.appeal_offline(tracked) and services.appeal_options(tracked) == []
+    assert [o["kind"] for o in services.appeal_options(tracked)] == ["review"]
+    appeal = services.request_appeal(tracked, kind="review", request="对处理意见不服")
+    assert appeal.case_id == case.pk and appeal.submission is None
+    assert list(services.appeals_for(city.staff["east_registrar"])) == [appeal]
+    case = services.record_appeal(appeal, actor=city.staff["east_registrar"])
+    assert case.state == CaseState.REVIEW_REQUESTED
 
 
 def test_a_case_registered_through_the_cases_api_is_followed_with_its_code_and_phone(client, city, sms, clock):
