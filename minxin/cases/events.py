@@ -326,6 +326,12 @@ _RESULTS = {"upheld": gettext_lazy("维持原意见"), "changed": gettext_lazy("
 _ENDED = (CaseState.CLOSED, CaseState.FINAL, CaseState.NOT_ACCEPTED, CaseState.NOT_REACCEPTED)
 
 
+def _paren(*parts) -> str:
+    """"（a，b）" of the parts present; "" when none (older or imported payloads may lack them)."""
+    present = [str(p) for p in parts if p]
+    return "（%s）" % "，".join(present) if present else ""
+
+
 def _route_label(p):
     return _("，处理途径：%(route)s") % {"route": p["route_label"]} if p.get("route_label") else ""
 
@@ -408,8 +414,7 @@ def _ev(action, label, staff, public=None, notices=(), clocks=(), **kw) -> Event
 
 _KINDS = (
     _ev(A.REGISTER, gettext_lazy("登记"),
-        lambda p: _("登记信访事项（%(channel)s，%(category)s）") % {
-            "channel": _label(Channel, p.get("channel", "")), "category": _label(Category, p.get("category", ""))},
+        lambda p: _("登记信访事项") + _paren(_label(Channel, p.get("channel", "")), _label(Category, p.get("category", ""))),
         public=lambda p, ev: _("%(unit)s已登记，信访件编号%(n)s") % {"unit": p.get("unit", ""), "n": ev.case.number},
         notices=[Notice("register")],
         clocks=[Start("register_route_15d", on="received")]),
@@ -444,17 +449,17 @@ _KINDS = (
                 Also(lambda c: A.ASSIGN if c.to_state == CaseState.ASSIGNED else A.TRANSFER,
                      when=lambda c: _agreed(c) and c.to_state in (CaseState.TRANSFERRED, CaseState.ASSIGNED))]),
     _ev(A.REFUSE, gettext_lazy("不予受理"),
-        lambda p: _("决定不予受理（%(basis)s）") % {"basis": p.get("legal_basis", "")},
+        lambda p: _("决定不予受理") + _paren(p.get("legal_basis")),
         public=lambda p, ev: _("决定不予受理，详见告知书"),
         notices=_CLOSES, clocks=[StopAll()]),
     _ev(A.REFUSE_REPEAT, gettext_lazy("不再受理"),
-        lambda p: _("决定不再受理（与信访件%(number)s同一事实和理由，%(basis)s）") % {
-            "number": p.get("earlier_case", ""), "basis": p.get("legal_basis", "")},
+        lambda p: _("决定不再受理") + _paren(
+            _("与信访件%(number)s同一事实和理由") % {"number": p["earlier_case"]} if p.get("earlier_case") else "", p.get("legal_basis")),
         public=lambda p, ev: _("决定不再受理，详见告知书"),
         notices=_CLOSES, clocks=[StopAll()]),
     _ev(A.OPEN_DISPUTE, gettext_lazy("提请确定受理机关"),
-        lambda p: _("提请 %(arbiter)s 确定受理机关（涉及%(units)s）") % {
-            "arbiter": _unit(p, "arbiter"), "units": "、".join(u.get("name", "") for u in p.get("units", []))},
+        lambda p: _("提请 %(arbiter)s 确定受理机关") % {"arbiter": _unit(p, "arbiter")} + _paren(
+            _("涉及%(units)s") % {"units": "、".join(u.get("name", "") for u in p["units"])} if p.get("units") else ""),
         public=lambda p, ev: _("正在确定办理单位"),
         clocks=[Cancel("accept_notice_15d"), Cancel("objection_5wd"), Cancel("register_route_15d")]),
     _ev(A.SETTLE_DISPUTE, gettext_lazy("决定受理机关"),
@@ -474,7 +479,7 @@ _KINDS = (
         public=lambda p, ev: _("办理期限依法延长，延期理由见告知书"),
         clocks=[Extend("handle_60d")]),
     _ev(A.ISSUE_OPINION, gettext_lazy("出具处理意见书"),
-        lambda p: _("出具信访处理意见书（%(outcome)s）") % {"outcome": _outcome(p)},
+        lambda p: _("出具信访处理意见书") + _paren(_outcome(p)),
         public=lambda p, ev: _("已出具信访处理意见书"),
         notices=[Notice("opinion"), Notice(RATING_INVITE, when=_delivered)],
         # Delivery recorded with the opinion starts the 30日 复查 window (Art. 35).
@@ -510,7 +515,7 @@ _KINDS = (
         public=lambda p, ev: _("已登记复查申请，由%(unit)s复查") % {"unit": _unit(p, "to_unit")},
         clocks=[Complete("review_request_30d"), Start("review_decide_30d", on="requested_on")]),
     _ev(A.DECIDE_REVIEW, gettext_lazy("出具复查意见"),
-        lambda p: _("出具复查意见书（%(result)s）") % {"result": _RESULTS.get(p.get("result", ""), "")},
+        lambda p: _("出具复查意见书") + _paren(_RESULTS.get(p.get("result", ""), "")),
         public=lambda p, ev: _("已出具复查意见书"),
         clocks=[Complete("review_decide_30d"),
                 Start("recheck_request_30d", on="delivered_on", when=lambda c: bool(c.payload.get("delivered_on")))]),
@@ -519,7 +524,7 @@ _KINDS = (
         public=lambda p, ev: _("已登记复核申请，由%(unit)s复核") % {"unit": _unit(p, "to_unit")},
         clocks=[Complete("recheck_request_30d"), Start("recheck_decide_30d", on="requested_on")]),
     _ev(A.DECIDE_RECHECK, gettext_lazy("出具复核意见"),
-        lambda p: _("出具复核意见书（%(result)s）") % {"result": _RESULTS.get(p.get("result", ""), "")},
+        lambda p: _("出具复核意见书") + _paren(_RESULTS.get(p.get("result", ""), "")),
         public=lambda p, ev: _("已出具复核意见书，事项复核终结"),
         notices=_CLOSES, clocks=[Complete("recheck_decide_30d"), StopAll()]),
     # -- oversight (minxin.oversight.ratings / supervision) --
@@ -529,8 +534,8 @@ _KINDS = (
         public=lambda p, ev: _("已收到您对%(target)s的评价") % {"target": _target(p)},
         payload_unit_is_actor=False),
     _ev(A.SUPERVISE, gettext_lazy("发出督办"),
-        lambda p: _("向 %(unit)s 发出%(level)s（%(ground)s），督办函%(doc)s") % {
-            "unit": p.get("target_unit", ""), "level": _level(p), "ground": _ground(p), "doc": p.get("document", "")}),
+        lambda p: _("向 %(unit)s 发出%(level)s") % {"unit": p.get("target_unit", ""), "level": _level(p) or _("督办")}
+        + _paren(_ground(p)) + (_("，督办函%(doc)s") % {"doc": p["document"]} if p.get("document") else "")),
     _ev(A.SUPERVISION_REPLY, gettext_lazy("督办反馈"),
         lambda p: _("%(unit)s 反馈督办办理情况") % {"unit": p.get("target_unit", "")}
         + (_("（逾期反馈）") if p.get("late") else "")),
@@ -541,8 +546,8 @@ _KINDS = (
     _ev(A.SUPERVISION_ESCALATE, gettext_lazy("升级督办"),
         lambda p: _("对 %(unit)s 的督办升级，理由：%(reason)s") % {"unit": p.get("target_unit", ""), "reason": p.get("reason", "")}),
     _ev(A.SUPERVISION_INTERVIEW, gettext_lazy("约谈"),
-        lambda p: _("就督办事项约谈 %(unit)s（%(who)s，%(day)s）") % {
-            "unit": p.get("target_unit", ""), "who": p.get("interviewee", ""), "day": format_date(p.get("held_on", ""))}),
+        lambda p: _("就督办事项约谈 %(unit)s") % {"unit": p.get("target_unit", "")}
+        + _paren(p.get("interviewee"), format_date(p.get("held_on", "")))),
     _ev(A.SUPERVISION_CIRCULAR, gettext_lazy("通报"),
         lambda p: _("就督办事项通报 %(unit)s，通报范围：%(scope)s") % {"unit": p.get("target_unit", ""), "scope": p.get("scope", "")}),
     _ev(A.SUPERVISION_DISMISS, gettext_lazy("不予督办"),
@@ -566,9 +571,10 @@ def staff_text(event) -> str:
     p = event.payload or {}
     kind = EVENTS.get(event.action)
     text = kind.staff(p) if kind else event.action
-    if p.get("late") or p.get("override"):
-        if p.get("override_reason") or event.action in LIFECYCLE_ACTIONS:
-            text += _("（逾期或例外处理，理由：%(reason)s）") % {"reason": p.get("override_reason", "")}
+    if p.get("override_reason"):
+        text += _("（逾期或例外处理，理由：%(reason)s）") % {"reason": p["override_reason"]}
+    elif p.get("late") and event.action in LIFECYCLE_ACTIONS:
+        text += _("（逾期）")
     if p.get("documents"):
         text += _("，文号：%(numbers)s") % {"numbers": "、".join(d.get("number", "") for d in p["documents"])}
     return text

@@ -47,7 +47,7 @@ def test_every_event_has_staff_wording_without_its_code(action):
     assert str(kind.label).strip() and action not in str(kind.label)
     text = describe_event(CaseEvent(action=action, at=dt.datetime(2026, 12, 3, 2, tzinfo=dt.UTC), actor_label="市督办员", payload={}))
     assert text.startswith("2026年12月3日 市督办员 ")
-    assert action not in text
+    assert action not in text and "（，）" not in text and "（）" not in text
 
 
 def test_notices_and_clocks_name_only_known_templates_and_rules(db):
@@ -167,3 +167,11 @@ def clock_today():
     from minxin.core import clock
 
     return clock.today()
+
+
+def test_a_late_step_says_why_when_a_reason_was_recorded_and_just_late_otherwise():
+    at = dt.datetime(2026, 12, 3, 2, tzinfo=dt.UTC)
+    with_reason = CaseEvent(action=A.OBJECT, at=at, actor_label="张三", payload={"reason": "不属本单位", "late": True, "override_reason": "材料迟到"})
+    assert describe_event(with_reason).endswith("对转送提出异议：不属本单位（逾期或例外处理，理由：材料迟到）")
+    late = CaseEvent(action=A.DECIDE_REVIEW, at=at, actor_label="李四", payload={"result": "upheld", "late": True})
+    assert describe_event(late).endswith("出具复查意见书（维持原意见）（逾期）")
