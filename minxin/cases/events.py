@@ -15,8 +15,9 @@ the notices (notify.events), the live lifecycle services (through
 so a wording or a clock rule is changed here and nowhere else. A test checks that
 every action the state machine or an oversight service can write is declared.
 
-Action codes are plain strings; the lifecycle ones are ``statemachine.A``. This module
-imports nothing from the services, so both they and the replay can use it.
+Action codes are plain strings, named in ``A`` below (``statemachine`` re-exports it). At import
+time this module needs only the case models, so the services, the replay and the state machine
+can all import it; choice labels of other apps are looked up lazily, when a line is worded.
 """
 
 import datetime as dt
@@ -323,7 +324,6 @@ def format_date(iso) -> str:
 
 
 _RESULTS = {"upheld": gettext_lazy("维持原意见"), "changed": gettext_lazy("变更原意见"), "overturned": gettext_lazy("撤销原意见")}
-_ENDED = (CaseState.CLOSED, CaseState.FINAL, CaseState.NOT_ACCEPTED, CaseState.NOT_REACCEPTED)
 
 
 def _paren(*parts) -> str:
