@@ -149,6 +149,11 @@ TASKS = {
         "BACKEND": env_str("MINXIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A job RUNNING this long whose worker ran on another machine is taken to be orphaned (a worker on
+# this machine is checked directly); one started this many times is failed, not retried (minxin.core.workers).
+MINXIN_TASK_STALE_SECONDS = env_int("MINXIN_TASK_STALE_SECONDS", 3600, minimum=60)
+MINXIN_TASK_MAX_STARTS = env_int("MINXIN_TASK_MAX_STARTS", 3, minimum=1)
+MINXIN_WORKER_MAINTENANCE_SECONDS = env_int("MINXIN_WORKER_MAINTENANCE_SECONDS", 60, minimum=1)
 
 
 LOGGING = {
@@ -177,6 +182,9 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("MINXIN_SMS_BACKOFF_SECONDS must be a number of seconds") from exc
 MINXIN_SMS_SIGNATURE = env_str("MINXIN_SMS_SIGNATURE", "【民心信访】")
+# A worker sending a message holds it this long; past that (or once that worker is seen dead) another
+# worker sends it again with the same idempotency key, which the gateway deduplicates.
+MINXIN_SMS_LEASE_SECONDS = env_int("MINXIN_SMS_LEASE_SECONDS", 120, minimum=5)
 # Petitioners get SMS/e-mail at registration, transfer, acceptance, closure and the rating invitation.
 MINXIN_NOTIFY_PETITIONERS = env_bool("MINXIN_NOTIFY_PETITIONERS", True)
 # E-mail (Django 6.1 MAILERS): console by default; set MINXIN_EMAIL_HOST to send through SMTP.

@@ -1,7 +1,7 @@
 """Petitioner notifications for lifecycle events.
 
-Hooked to `minxin.cases.services.case_changed` (sent by every lifecycle service after
-commit) in NotifyConfig.ready — the cases services are not edited. `notify_for_event`
+Hooked to `minxin.cases.services.common.case_event_recorded` (sent by every lifecycle service
+inside its transaction) in NotifyConfig.ready, so the notices commit with the event. `notify_for_event`
 can also be called directly (e.g. by a sweep or a data repair) with the same arguments.
 
 Messages carry the case number and plain words only: no names, no unit staff, nothing
@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-
-from minxin.core import crypto
 
 # Callables case -> iterable of Contact; the portal adds the contact details of online submitters.
 RECIPIENT_SOURCES: list[Callable] = []
@@ -77,7 +75,7 @@ def notify_for_event(*, case_id: int, action: str, to_state: str = "", event_id=
     Idempotent: a second call for the same event and recipient queues nothing.
     """
     from minxin.cases.models import Case
-    from minxin.notify.services import queue_email, queue_sms
+    from minxin.notify.services import queue_notice
 
     case = Case.objects.select_related("current_unit").filter(pk=case_id).first()
     if case is None:
@@ -85,20 +83,10 @@ def notify_for_event(*, case_id: int, action: str, to_state: str = "", event_id=
     texts = _messages(case, action, to_state)
     if case.is_anonymous:  # anonymous matters are not rated (minxin.oversight.ratings)
         texts = [t for t in texts if t[0] != _INVITE]
-    if not texts:
-        return 0
-    queued = 0
     event_key = event_id if event_id is not None else f"{action}-{to_state}"
-    for contact in recipients(case):
-        for purpose, text in texts:
-            who = crypto.blind_index("notify", contact.phone or contact.email)[:24]
-            key = f"case{case.pk}:{purpose}:{who}" if purpose == _INVITE else f"case{case.pk}:ev{event_key}:{purpose}:{who}"
-            if contact.phone:
-                done = queue_sms(contact.phone, text, purpose=purpose, case=case, dedupe_key=key)
-            else:
-                done = queue_email(contact.email, _("信访事项办理进度通知"), text, purpose=purpose, case=case, dedupe_key=key)
-            queued += done is not None
-    return queued
+    return sum(
+        queue_notice(case, purpose, text, event_id=event_key, once_per_case=purpose == _INVITE) for purpose, text in texts
+    )
 
 
 def on_case_changed(sender, **kwargs):

@@ -222,6 +222,7 @@ def register_case(
 
         refresh_next_due(case)
         info = {"case_id": case.pk, "action": A.REGISTER, "from_state": "", "to_state": CaseState.REGISTERED, "event_id": event.pk}
+        common.case_event_recorded.send(sender=Case, **info)
         transaction.on_commit(lambda: common.case_changed.send(sender=Case, **info))
     case.refresh_from_db()
     return case
