@@ -15,8 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="*", help="处理的队列，* 表示全部")
         parser.add_argument("--batch", action="store_true", help="处理完当前任务后退出（用于测试和定时触发）")
         parser.add_argument("--interval", type=float, default=1.0, help="无任务时的轮询间隔（秒）")
+        parser.add_argument("--reload", action="store_true", help="代码改动时自动重启（仅供开发）")
 
-    def handle(self, *args, queue_name, batch, interval, **options):
+    def handle(self, *args, queue_name, batch, interval, reload, **options):
         # Jobs left RUNNING by a worker that died (SIGKILL, OOM) would otherwise never run again.
         self._reclaim()
         stop = threading.Event()
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         # PostgreSQL, so any number of workers on any number of machines share the queue.
         # Our id says host and pid, so a survivor can tell when this process has died.
         argv = ["--queue-name", queue_name, "--interval", str(interval), "--worker-id", workers.current_worker_id()]
+        # Off unless asked: a reloading worker is a parent and a child, and killing the parent leaves the child.
+        argv.append("--reload" if reload and not batch else "--no-reload")
         if batch:
             argv.append("--batch")
         try:
