@@ -197,9 +197,12 @@ if env_str("MINXIN_EMAIL_HOST"):
     }}}
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-# Throttle counters live in Django's cache. The embedded default (local memory) works in one
-# process; with several web processes point MINXIN_CACHE_URL at shared storage:
-# "db://minxin_cache" (run `manage.py createcachetable`) or "redis://127.0.0.1:6379/1".
+# Throttle counters (minxin.portal.throttle): "db" (default, a table shared by every process) or a
+# redis:// URL. Never the cache below, which may be per-process and evicts keys.
+MINXIN_THROTTLE_STORE = env_str("MINXIN_THROTTLE_STORE", "db")
+if not (MINXIN_THROTTLE_STORE == "db" or MINXIN_THROTTLE_STORE.startswith(("redis://", "rediss://", "unix://"))):
+    raise ImproperlyConfigured("MINXIN_THROTTLE_STORE must be db or a redis:// URL")
+# Django's cache (nothing relies on it being shared); "db://minxin_cache" or "redis://…" if wanted.
 _cache_url = env_str("MINXIN_CACHE_URL", "locmem://")
 if _cache_url.startswith("redis://") or _cache_url.startswith("rediss://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
