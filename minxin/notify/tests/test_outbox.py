@@ -221,6 +221,7 @@ def test_a_job_that_killed_its_worker_too_often_is_failed_not_retried(settings):
     assert job.status == "FAILED" and "died 3 times" in job.traceback
 
 
+@pytest.mark.django_db(transaction=True)  # db_worker closes and reopens connections, as a real worker does
 def test_worker_command_requeues_and_runs_a_job_its_dead_predecessor_left_running(settings):
     from django.core.management import call_command
 
