@@ -149,6 +149,11 @@ TASKS = {
         "BACKEND": env_str("MINXIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A job RUNNING this long whose worker ran on another machine is taken to be orphaned (a worker on
+# this machine is checked directly); one started this many times is failed, not retried (minxin.core.workers).
+MINXIN_TASK_STALE_SECONDS = env_int("MINXIN_TASK_STALE_SECONDS", 3600, minimum=60)
+MINXIN_TASK_MAX_STARTS = env_int("MINXIN_TASK_MAX_STARTS", 3, minimum=1)
+MINXIN_WORKER_MAINTENANCE_SECONDS = env_int("MINXIN_WORKER_MAINTENANCE_SECONDS", 60, minimum=1)
 
 
 LOGGING = {
@@ -177,6 +182,9 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("MINXIN_SMS_BACKOFF_SECONDS must be a number of seconds") from exc
 MINXIN_SMS_SIGNATURE = env_str("MINXIN_SMS_SIGNATURE", "【民心信访】")
+# A worker sending a message holds it this long; past that (or once that worker is seen dead) another
+# worker sends it again with the same idempotency key, which the gateway deduplicates.
+MINXIN_SMS_LEASE_SECONDS = env_int("MINXIN_SMS_LEASE_SECONDS", 120, minimum=5)
 # Petitioners get SMS/e-mail at registration, transfer, acceptance, closure and the rating invitation.
 MINXIN_NOTIFY_PETITIONERS = env_bool("MINXIN_NOTIFY_PETITIONERS", True)
 # E-mail (Django 6.1 MAILERS): console by default; set MINXIN_EMAIL_HOST to send through SMTP.
@@ -189,9 +197,12 @@ if env_str("MINXIN_EMAIL_HOST"):
     }}}
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-# Throttle counters live in Django's cache. The embedded default (local memory) works in one
-# process; with several web processes point MINXIN_CACHE_URL at shared storage:
-# "db://minxin_cache" (run `manage.py createcachetable`) or "redis://127.0.0.1:6379/1".
+# Throttle counters (minxin.portal.throttle): "db" (default, a table shared by every process) or a
+# redis:// URL. Never the cache below, which may be per-process and evicts keys.
+MINXIN_THROTTLE_STORE = env_str("MINXIN_THROTTLE_STORE", "db")
+if not (MINXIN_THROTTLE_STORE == "db" or MINXIN_THROTTLE_STORE.startswith(("redis://", "rediss://", "unix://"))):
+    raise ImproperlyConfigured("MINXIN_THROTTLE_STORE must be db or a redis:// URL")
+# Django's cache (nothing relies on it being shared); "db://minxin_cache" or "redis://…" if wanted.
 _cache_url = env_str("MINXIN_CACHE_URL", "locmem://")
 if _cache_url.startswith("redis://") or _cache_url.startswith("rediss://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}

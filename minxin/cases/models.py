@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from minxin.core import crypto
 from minxin.core.personal import EncryptedPersonFields
 from minxin.org.models import Area, Staff, Unit
 
@@ -99,6 +100,42 @@ class Petitioner(EncryptedPersonFields, models.Model):
 
     def __str__(self):
         return self.name_masked
+
+
+class PetitionerContactHistory(models.Model):
+    """Contact details a 信访人 had before a later registration brought newer ones (same ID number).
+
+    Encrypted like the petitioner's own fields; the petitioner row always holds the newest, which
+    is where notices go.
+    """
+
+    petitioner = models.ForeignKey(Petitioner, verbose_name=_("信访人"), on_delete=models.CASCADE, related_name="contact_history")
+    name_enc = models.TextField(_("原姓名（密文）"))
+    phone_enc = models.TextField(_("原电话（密文）"), blank=True)
+    address_enc = models.TextField(_("原住址（密文）"), blank=True)
+    name_masked = models.CharField(_("原姓名"), max_length=32)
+    phone_masked = models.CharField(_("原电话"), max_length=16, blank=True)
+    replaced_at = models.DateTimeField(_("更新时间"))
+    replaced_by = models.ForeignKey(Staff, verbose_name=_("更新人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    case = models.ForeignKey("Case", verbose_name=_("带来新信息的信访事项"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+
+    class Meta:
+        verbose_name = _("信访人联系方式变更记录")
+        verbose_name_plural = _("信访人联系方式变更记录")
+        ordering = ["-replaced_at", "-pk"]
+
+    @property
+    def name(self) -> str:
+        return crypto.decrypt(self.name_enc)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @property
+    def address(self) -> str:
+        return crypto.decrypt(self.address_enc)
 
 
 class CaseQuerySet(models.QuerySet):

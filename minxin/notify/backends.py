@@ -6,7 +6,9 @@
 - HttpGatewayBackend: POSTs to a gateway, signed with HMAC-SHA256, retried with backoff.
 
 A backend's `send` returns the gateway's message id (or "") and raises SmsError on
-failure; `SmsError.retryable` tells the caller whether trying again can help.
+failure; `SmsError.retryable` tells the caller whether trying again can help. It may take a
+keyword `idempotency_key` (the same on every attempt for one message); a backend whose `send`
+has no such parameter is called without it (minxin.notify.services.send_sms).
 """
 
 import hashlib
@@ -34,12 +36,12 @@ class SmsError(Exception):
 
 
 class BaseBackend:
-    def send(self, phone: str, text: str) -> str:  # pragma: no cover - interface
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> str:  # pragma: no cover - interface
         raise NotImplementedError
 
 
 class ConsoleBackend(BaseBackend):
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> str:
         sys.stdout.write(f"[短信] {mask_phone(phone)}: {text}\n")
         sys.stdout.flush()
         return ""
@@ -50,11 +52,12 @@ class FileBackend(BaseBackend):
 
     _lock = threading.Lock()
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> str:
         path = getattr(settings, "MINXIN_SMS_FILE_PATH", "")
         if not path:
             raise ImproperlyConfigured("MINXIN_SMS_FILE_PATH must be set for the file SMS backend")
-        line = json.dumps({"at": clock.now().isoformat(), "to": mask_phone(phone), "text": text}, ensure_ascii=False)
+        record = {"at": clock.now().isoformat(), "to": mask_phone(phone), "text": text, "key": idempotency_key}
+        line = json.dumps(record, ensure_ascii=False)
         with self._lock, open(path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
         return ""
@@ -65,18 +68,23 @@ class LocmemBackend(BaseBackend):
 
     outbox: list[dict] = []
 
-    def send(self, phone: str, text: str) -> str:
-        LocmemBackend.outbox.append({"phone": phone, "text": text})
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> str:
+        LocmemBackend.outbox.append({"phone": phone, "text": text, "key": idempotency_key})
         return f"locmem-{len(LocmemBackend.outbox)}"
 
 
 class HttpGatewayBackend(BaseBackend):
     """Generic JSON gateway.
 
-    Request: POST MINXIN_SMS_GATEWAY_URL with body {"app_key", "phone", "text", "timestamp", "nonce"}
-    and headers X-App-Key, X-Timestamp, X-Nonce, X-Signature = hex HMAC-SHA256(secret,
-    "<timestamp>\\n<nonce>\\n<body>"). A 2xx answer with JSON {"id": "..."} (optional) is success;
-    4xx other than 408/429 is permanent; 5xx, 408, 429 and network errors are retried.
+    Request: POST MINXIN_SMS_GATEWAY_URL with body {"app_key", "phone", "text", "timestamp", "nonce",
+    "idempotency_key"} and headers X-App-Key, X-Timestamp, X-Nonce, Idempotency-Key, X-Signature =
+    hex HMAC-SHA256(secret, "<timestamp>\\n<nonce>\\n<body>"). A 2xx answer with JSON {"id": "..."}
+    (optional) is success; 4xx other than 408/429 is permanent; 5xx, 408, 429 and network errors are
+    retried.
+
+    Contract: the gateway sends each idempotency key at most once. A request repeating a key it
+    has accepted is answered like the first (2xx, same id) without sending again — we repeat a
+    key when a worker died between the gateway's acceptance and our record of it.
     """
 
     def __init__(self):
@@ -94,13 +102,14 @@ class HttpGatewayBackend(BaseBackend):
         msg = timestamp.encode() + b"\n" + nonce.encode() + b"\n" + body
         return hmac.new(secret.encode("utf-8"), msg, hashlib.sha256).hexdigest()
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, *, idempotency_key: str = "") -> str:
         timestamp = str(int(time.time()))
         nonce = secrets.token_hex(8)
-        body = json.dumps(
-            {"app_key": self.app_key, "phone": phone, "text": text, "timestamp": timestamp, "nonce": nonce},
-            ensure_ascii=False,
-        ).encode("utf-8")
+        payload = {"app_key": self.app_key, "phone": phone, "text": text, "timestamp": timestamp, "nonce": nonce}
+        if idempotency_key:
+            payload["idempotency_key"] = idempotency_key
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        key_header = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         req = urllib.request.Request(
             self.url,
             data=body,
@@ -111,6 +120,7 @@ class HttpGatewayBackend(BaseBackend):
                 "X-Timestamp": timestamp,
                 "X-Nonce": nonce,
                 "X-Signature": self.signature(self.secret, timestamp, nonce, body),
+                **key_header,
             },
         )
         try:

@@ -1,7 +1,7 @@
 """Petitioner notifications for lifecycle events.
 
-Hooked to `minxin.cases.services.case_changed` (sent by every lifecycle service after
-commit) in NotifyConfig.ready — the cases services are not edited. `notify_for_event`
+Hooked to `minxin.cases.services.common.case_event_recorded` (sent by every lifecycle service
+inside its transaction) in NotifyConfig.ready, so the notices commit with the event. `notify_for_event`
 can also be called directly (e.g. by a sweep or a data repair) with the same arguments.
 
 Which event sends which notice, and its wording, are declared in the event registry
@@ -12,9 +12,6 @@ names, no unit staff, nothing about accused persons.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
-from minxin.core import crypto
 
 # Callables case -> iterable of Contact; the portal adds the contact details of online submitters.
 RECIPIENT_SOURCES: list[Callable] = []
@@ -51,28 +48,18 @@ def notify_for_event(*, case_id: int, action: str, to_state: str = "", event_id=
     """
     from minxin.cases.events import notices_for
     from minxin.cases.models import Case
-    from minxin.notify.services import queue_email, queue_sms
+    from minxin.notify.services import queue_notice
 
     case = Case.objects.select_related("current_unit").filter(pk=case_id).first()
     if case is None:
         return 0
-    # What is said and which event says it: the event registry (minxin.cases.events).
-    notices = notices_for(case, action, from_state=from_state, to_state=to_state)
-    if not notices:
-        return 0
-    queued = 0
+    # What is said and which event says it: the event registry (minxin.cases.events);
+    # how it is queued (in this transaction, once per recipient): minxin.notify.services.queue_notice.
     event_key = event_id if event_id is not None else f"{action}-{to_state}"
-    for contact in recipients(case):
-        for notice in notices:
-            purpose, text = notice.template.key, notice.text
-            who = crypto.blind_index("notify", contact.phone or contact.email)[:24]
-            key = f"case{case.pk}:{purpose}:{who}" if notice.template.once_per_case else f"case{case.pk}:ev{event_key}:{purpose}:{who}"
-            if contact.phone:
-                done = queue_sms(contact.phone, text, purpose=purpose, case=case, dedupe_key=key)
-            else:
-                done = queue_email(contact.email, _("信访事项办理进度通知"), text, purpose=purpose, case=case, dedupe_key=key)
-            queued += done is not None
-    return queued
+    return sum(
+        queue_notice(case, n.template.key, n.text, event_id=event_key, once_per_case=n.template.once_per_case)
+        for n in notices_for(case, action, from_state=from_state, to_state=to_state)
+    )
 
 
 def on_case_changed(sender, **kwargs):

@@ -179,3 +179,19 @@ class AppealRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], condition=models.Q(state="pending"), name="portal_one_pending_appeal")
         ]
+
+
+class ThrottleCounter(models.Model):
+    """One fixed-window counter of minxin.portal.throttle (the database store, the default).
+
+    Shared by every web process and kept across restarts, unlike a per-process cache; the key
+    holds a keyed hash of the subject (address, phone, 查询码), never the subject itself.
+    """
+
+    key = models.CharField(max_length=96, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("限流计数")
+        verbose_name_plural = _("限流计数")

@@ -336,6 +336,13 @@ def register_submission(submission: Submission | int, *, actor: Staff, category:
         Submission.objects.filter(pk=sub.pk).update(
             state=SubmissionState.REGISTERED, case=case, decided_by=actor, decided_at=clock.now()
         )
+        # The registration's notice was queued before the case was linked to this submission:
+        # queue it again (idempotent per recipient) so the submitter's own contacts get it too.
+        from minxin.notify.events import on_case_changed
+
+        event = case.events.filter(action="register").only("pk", "to_state").first()
+        if event is not None:
+            on_case_changed(Case, case_id=case.pk, action="register", to_state=event.to_state, event_id=event.pk)
     return case
 
 
@@ -351,11 +358,11 @@ def refuse_submission(submission: Submission | int, *, actor: Staff, reason: str
         sub = _lock_pending(actor, pk)
         sub.state, sub.refusal_reason, sub.decided_by, sub.decided_at = SubmissionState.REFUSED, reason, actor, clock.now()
         sub.save(update_fields=["state", "refusal_reason", "decided_by", "decided_at"])
-    if sub.phone:
-        from minxin.notify.services import queue_sms
+        if sub.phone:  # in the transaction: the notice commits with the refusal
+            from minxin.notify.services import queue_sms
 
-        queue_sms(sub.phone, _("您在网上信访提交的事项未予登记，理由请凭查询码%(code)s在网上信访查看。") % {"code": sub.code},
-                  purpose="refuse")
+            queue_sms(sub.phone, _("您在网上信访提交的事项未予登记，理由请凭查询码%(code)s在网上信访查看。") % {"code": sub.code},
+                      purpose="refuse", dedupe_key=f"submission{sub.pk}:refuse")
     return sub
 
 

@@ -1,10 +1,20 @@
-"""Fixed-window counters in Django's cache (LocMem by default; db:// or redis:// when several
-processes serve the portal, see MINXIN_CACHE_URL). Keys hold hashes, never a phone or code."""
+"""Fixed-window counters shared by every web process and kept across restarts.
 
+The store is MINXIN_THROTTLE_STORE: "db" (default; a ThrottleCounter row per window, incremented
+with one atomic upsert — works on SQLite and PostgreSQL) or a redis:// URL (INCR + EXPIRE). Never a
+per-process cache: a local-memory cache holds a few hundred keys, so a burst of requests from other
+addresses evicted a phone's counter and lifted its limit, and each process counted on its own.
+Keys hold keyed hashes, never a phone, address or 查询码.
+
+Call `hit` outside any transaction that may roll back: a counted attempt must stay counted.
+"""
+
+import datetime as dt
+import functools
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from minxin.core import clock
@@ -44,13 +54,8 @@ def hit(name: str, subject: str, message: str) -> None:
     now = int(clock.now().timestamp())
     bucket = now // window
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{subject}".encode()).hexdigest()[:32]
-    key = f"portal-throttle:{name}:{digest}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
+    key = f"{name}:{digest}:{bucket}"
+    count = _increment(key, expires=(bucket + 1) * window + 5)
     if count > limit:
         wait = (bucket + 1) * window - now
         raise Throttled(message % {"wait": _wait_text(wait)}, wait=wait)
@@ -60,3 +65,45 @@ def client_ip(request) -> str:
     # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it,
     # and deployments behind one set REMOTE_ADDR there (e.g. gunicorn --forwarded-allow-ips).
     return request.META.get("REMOTE_ADDR", "")
+
+
+def _increment(key: str, *, expires: int) -> int:
+    """Add one to the counter `key` (alive until the epoch second `expires`); return its new value."""
+    store = getattr(settings, "MINXIN_THROTTLE_STORE", "db")
+    if store.startswith(("redis://", "rediss://", "unix://")):
+        return _redis_increment(store, key, expires)
+    return _db_increment(key, expires)
+
+
+def _db_increment(key: str, expires: int) -> int:
+    from minxin.portal.models import ThrottleCounter
+
+    q = connection.ops.quote_name
+    table, k, hits, exp = q(ThrottleCounter._meta.db_table), q("key"), q("hits"), q("expires_at")
+    until = dt.datetime.fromtimestamp(expires, tz=dt.UTC)
+    with connection.cursor() as cursor:
+        # One statement, atomic on both databases: concurrent requests each get their own count.
+        cursor.execute(
+            f"INSERT INTO {table} ({k}, {hits}, {exp}) VALUES (%s, 1, %s) "
+            f"ON CONFLICT ({k}) DO UPDATE SET {hits} = {table}.{hits} + 1 RETURNING {hits}",
+            [key, connection.ops.adapt_datetimefield_value(until)],
+        )
+        count = cursor.fetchone()[0]
+    if count == 1:  # a new window: clear out the windows that have ended (indexed on expires_at)
+        ThrottleCounter.objects.filter(expires_at__lt=clock.now()).delete()
+    return count
+
+
+@functools.cache
+def _redis(url: str):
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def _redis_increment(url: str, key: str, expires: int) -> int:
+    pipe = _redis(url).pipeline(transaction=True)
+    pipe.incr(f"minxin:throttle:{key}")
+    pipe.expireat(f"minxin:throttle:{key}", expires)
+    count, _ok = pipe.execute()
+    return int(count)

@@ -32,6 +32,10 @@ from minxin.org.models import Staff, Unit
 # Sent after commit with case_id, action, from_state, to_state, event_id.
 # Notifications, 督办 and rollups subscribe here rather than being called inline.
 case_changed = Signal()
+# Sent INSIDE the action's transaction, same arguments: what must commit or roll back with the
+# event subscribes here — the petitioner notices written to the outbox (minxin.notify). A receiver
+# that raises undoes the action.
+case_event_recorded = Signal()
 
 CASE_RELATED = ("registering_unit", "current_unit", "dispatching_unit", "decision_unit__parent", "area")
 
@@ -94,7 +98,7 @@ def begin(case: Case | int, *, actor: Staff | None, action: str, expected_versio
 
 
 def finish(step: Step, *, to_state: str | None = None, fields: dict | None = None, payload: dict | None = None):
-    """Write the projection, append the audit event, refresh the next due date, notify after commit."""
+    """Write the projection, append the audit event, refresh the next due date, queue the notices; announce after commit."""
     case = step.case
     updates = dict(fields or {})
     if to_state is not None:
@@ -112,6 +116,7 @@ def finish(step: Step, *, to_state: str | None = None, fields: dict | None = Non
 
     refresh_next_due(case)
     info = {"case_id": case.pk, "action": event.action, "from_state": event.from_state, "to_state": event.to_state, "event_id": event.pk}
+    case_event_recorded.send(sender=Case, **info)
     transaction.on_commit(lambda: case_changed.send(sender=Case, **info))
     return event
 

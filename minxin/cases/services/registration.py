@@ -11,7 +11,17 @@ from django.utils.translation import gettext as _
 from minxin.cases.audit import append_event
 from minxin.cases.events import Ctx
 from minxin.cases.events import apply_clocks as run_clock_effects
-from minxin.cases.models import OPEN_STATES, Case, CaseNumberSequence, CaseParty, CaseState, Category, Channel, Petitioner
+from minxin.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseNumberSequence,
+    CaseParty,
+    CaseState,
+    Category,
+    Channel,
+    Petitioner,
+    PetitionerContactHistory,
+)
 from minxin.cases.services import common
 from minxin.cases.statemachine import A
 from minxin.core import clock, crypto, identity
@@ -83,18 +93,23 @@ def _validate_petitioners(people: list[PetitionerInput], *, anonymous: bool) -> 
         raise ValidationFailed("；".join(errors.values()), fields=errors)
 
 
-def _petitioner_for(p: PetitionerInput) -> Petitioner:
-    """Reuse an existing 信访人 found by blind index, so their earlier cases link up."""
+def _petitioner_for(p: PetitionerInput, *, case: Case | None = None, actor: Staff | None = None) -> Petitioner:
+    """Reuse an existing 信访人 found by blind index, so their earlier cases link up.
+
+    The person's newest details win: a known ID number with a new name, phone or address updates
+    the record (the old details go to PetitionerContactHistory), so notices reach today's phone.
+    A detail left blank keeps the one on file.
+    """
     id_number = p.id_number.strip().upper()
     phone = p.phone.strip()
     if id_number:
-        found = Petitioner.objects.filter(id_hash=crypto.blind_index("id", id_number)).first()
+        found = Petitioner.objects.select_for_update().filter(id_hash=crypto.blind_index("id", id_number)).first()
         if found is not None:
-            return found
+            return _update_contacts(found, p, case=case, actor=actor)
     elif phone:
-        for candidate in Petitioner.objects.filter(phone_hash=crypto.blind_index("phone", phone), id_hash="")[:20]:
+        for candidate in Petitioner.objects.select_for_update().filter(phone_hash=crypto.blind_index("phone", phone), id_hash="")[:20]:
             if candidate.name == p.name.strip():
-                return candidate
+                return _update_contacts(candidate, p, case=case, actor=actor)
     return Petitioner.objects.create(
         name_enc=crypto.encrypt(p.name.strip()),
         id_number_enc=crypto.encrypt(id_number),
@@ -107,6 +122,27 @@ def _petitioner_for(p: PetitionerInput) -> Petitioner:
         phone_masked=identity.mask_phone(phone) if phone else "",
         nationality=p.nationality or "中国",
     )
+
+
+def _update_contacts(found: Petitioner, p: PetitionerInput, *, case: Case | None, actor: Staff | None) -> Petitioner:
+    name, phone, address = p.name.strip(), p.phone.strip(), p.address.strip()
+    changes = {}
+    if name and name != found.name:
+        changes.update(name_enc=crypto.encrypt(name), name_masked=identity.mask_name(name))
+    if phone and phone != found.phone:
+        changes.update(phone_enc=crypto.encrypt(phone), phone_hash=crypto.blind_index("phone", phone), phone_masked=identity.mask_phone(phone))
+    if address and address != found.address:
+        changes.update(address_enc=crypto.encrypt(address))
+    if not changes:
+        return found
+    PetitionerContactHistory.objects.create(
+        petitioner=found, name_enc=found.name_enc, phone_enc=found.phone_enc, address_enc=found.address_enc,
+        name_masked=found.name_masked, phone_masked=found.phone_masked, replaced_at=clock.now(), replaced_by=actor, case=case,
+    )
+    for field, value in changes.items():
+        setattr(found, field, value)
+    found.save(update_fields=list(changes))
+    return found
 
 
 def register_case(
@@ -217,7 +253,7 @@ def register_case(
         )
         CaseParty.objects.bulk_create(
             [CaseParty(case=case, petitioner=pet, is_representative=p.is_representative)
-             for p, pet in _dedupe([(p, _petitioner_for(p)) for p in people])]
+             for p, pet in _dedupe([(p, _petitioner_for(p, case=case, actor=actor)) for p in people])]
         )
         run_clock_effects(A.REGISTER, common.LiveClocks(case),
                           Ctx(case=case, payload={}, to_state=CaseState.REGISTERED, on=clock.today(), at=now, actor=actor))
@@ -234,6 +270,7 @@ def register_case(
 
         refresh_next_due(case)
         info = {"case_id": case.pk, "action": A.REGISTER, "from_state": "", "to_state": CaseState.REGISTERED, "event_id": event.pk}
+        common.case_event_recorded.send(sender=Case, **info)
         transaction.on_commit(lambda: common.case_changed.send(sender=Case, **info))
     case.refresh_from_db()
     return case
