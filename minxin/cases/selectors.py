@@ -90,6 +90,14 @@ def _what(ev: CaseEvent) -> str:  # noqa: C901 - one branch per action keeps the
         text = _("结束听证") + (_("，复核期限恢复计时") if p.get("resumed") else "")
     elif a == A.EXTEND:
         text = _("批准延期%(days)s日，办结期限延至%(due)s") % {"days": p.get("days"), "due": _date(p.get("new_due_on", ""))}
+    elif a == A.RECOMPUTE_DEADLINES:
+        text = _("按%(years)s年正式放假安排重算暂定期限：%(clocks)s") % {
+            "years": "、".join(str(y) for y in p.get("years", [])),
+            "clocks": "；".join(
+                _("%(rule)s %(old)s→%(new)s") % {"rule": c.get("rule", ""), "old": _date(c.get("old_due_on", "")), "new": _date(c.get("new_due_on", ""))}
+                for c in p.get("clocks", [])
+            ),
+        }
     elif a == A.ISSUE_OPINION:
         from minxin.cases.services.handling import Outcome
 

@@ -57,6 +57,8 @@ class A:
     DECIDE_REVIEW = "decide_review"
     REQUEST_RECHECK = "request_recheck"
     DECIDE_RECHECK = "decide_recheck"
+    # Not a transition: the system recounts 暂定 clocks once a year's official holidays are entered.
+    RECOMPUTE_DEADLINES = "recompute_deadlines"
 
 
 LABELS = {
@@ -83,6 +85,7 @@ LABELS = {
     A.DECIDE_REVIEW: _("出具复查意见"),
     A.REQUEST_RECHECK: _("申请复核"),
     A.DECIDE_RECHECK: _("出具复核意见"),
+    A.RECOMPUTE_DEADLINES: _("按正式日历重算期限"),
 }
 
 
@@ -163,6 +166,8 @@ TABLE: tuple[Transition, ...] = (
 )
 
 ACTIONS = frozenset(t.action for t in TABLE) | {A.REGISTER}
+# Case events the system appends without a state transition.
+SYSTEM_EVENTS = frozenset({A.RECOMPUTE_DEADLINES})
 
 
 def transitions_for(action: str) -> list[Transition]:

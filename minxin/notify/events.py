@@ -66,6 +66,9 @@ def _messages(case, action: str, to_state: str) -> list[tuple[str, str]]:
         return texts + ([invite] if delivered else [])
     if action == A.RECORD_DELIVERY:
         return [invite] if delivered else []
+    if action == A.RECOMPUTE_DEADLINES:
+        # Sent only when a date the petitioner was given moved (minxin.cases.services.recompute).
+        return [("deadline_recomputed", _("您反映的事项（%(n)s）的期限已按国务院公布的放假安排重新计算，请凭查询码在网上信访查看。") % {"n": n})]
     if to_state in (CaseState.CLOSED, CaseState.FINAL, CaseState.NOT_ACCEPTED, CaseState.NOT_REACCEPTED):
         return [("close", _("您反映的事项（%(n)s）已办结，请凭查询码查看结果。") % {"n": n}), invite]
     return []

@@ -7,7 +7,7 @@ import pytest
 from minxin.cases import services as svc
 from minxin.cases.models import CaseEvent, CaseState
 from minxin.cases.selectors import describe_event
-from minxin.cases.statemachine import ACTIONS, LABELS, TABLE, A, is_legal
+from minxin.cases.statemachine import ACTIONS, LABELS, SYSTEM_EVENTS, TABLE, A, is_legal
 from minxin.core.errors import InvalidTransition
 
 TERMINAL = {CaseState.FINAL, CaseState.NOT_ACCEPTED, CaseState.NOT_REACCEPTED, CaseState.CLOSED}
@@ -16,7 +16,7 @@ TERMINAL = {CaseState.FINAL, CaseState.NOT_ACCEPTED, CaseState.NOT_REACCEPTED, C
 def test_table_uses_only_known_states_and_every_action_has_a_label():
     for t in TABLE:
         assert t.sources <= set(CaseState.values) and t.targets <= set(CaseState.values), t
-    assert set(LABELS) == ACTIONS
+    assert set(LABELS) == ACTIONS | SYSTEM_EVENTS
 
 
 def test_terminal_states_have_no_way_out():
