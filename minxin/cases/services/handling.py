@@ -62,13 +62,13 @@ def accept_case(case, *, actor: Staff, route: str = "", note: str = "", expected
         common.complete_if_running(c, "accept_notice_15d", at=step.at)
         common.cancel_if_running(c, "objection_5wd")
         referred = route and route != Route.OPINION
-        if not c.is_anonymous:
-            context = {"addressee": common.petitioner_label(c), "received_on": _local(c.received_at), "matter": c.subject,
-                       "accepted_on": step.today, "query_code": c.query_code}
-            if not referred:
-                common.issue(step, kind=DocumentKind.ACCEPTANCE, unit=actor.unit, context=context)
+        # The clock first: the 受理告知书 prints its due day (issue_document reads it).
         if route == Route.OPINION:
             common.start(c, "handle_60d", on=step.today)
+        if not c.is_anonymous and not referred:
+            context = {"addressee": common.petitioner_label(c), "received_on": _local(c.received_at), "matter": c.subject,
+                       "accepted_on": step.today}
+            common.issue(step, kind=DocumentKind.ACCEPTANCE, unit=actor.unit, context=context)
         common.finish(
             step, to_state=CaseState.REFERRED if referred else CaseState.ACCEPTED,
             fields={"route": route, "accepted_at": step.at},

@@ -68,11 +68,10 @@ def _dispatch(case, *, actor, unit, kind, days, requirements, override_reason, e
         if kind == ASSIGN:
             common.cancel_if_running(c, "assigned_report")
             due_on = common.start(c, "assigned_report", on=step.today, amount=days).due_on
-        doc_due = due_on or common.running(c, "objection_5wd").due_on
+        # The dates it states (告知, 异议, 指定办理期限) come from the clocks just started.
         context = {
             "addressee": unit.name,
             "summary": c.subject,
-            "due_on": doc_due,
             "matter": c.subject,
             "petitioner": common.petitioner_label(c),
         }
