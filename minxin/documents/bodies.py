@@ -232,9 +232,13 @@ def _notes(kind, ctx) -> list[tuple[str, str]]:
     if ctx.get("provisional"):
         notes.append(("p", "标注“暂定”的日期按法定节假日推算，国务院公布该年度放假安排后如有变动，本机关将另行告知。"))
     if ctx.get("query_code") and spec_for(kind).petitioner_facing:
-        portal = getattr(settings, "MINXIN_PORTAL_URL", "") or "/xf/"
-        notes.append(("p", f"{YOU}的查询码为{ctx['query_code']}。可以用手机打开网上信访（{portal}），"
-                           "凭信访件编号和查询码查询办理进展，查看、下载本机关出具的文书。请妥善保管查询码，不要告诉他人。"))
+        if ctx.get("portal"):
+            portal = getattr(settings, "MINXIN_PORTAL_URL", "") or "/xf/"
+            how = (f"可以用手机打开网上信访（{portal}），输入查询码和提交时验证的手机号，"
+                   "查询办理进展，查看、下载本机关出具的文书。")
+        else:
+            how = "可以凭信访件编号和查询码向本机关查询办理进展。"
+        notes.append(("p", f"{YOU}的查询码为{ctx['query_code']}，{how}请妥善保管查询码，不要告诉他人。"))
     return notes
 
 

@@ -64,6 +64,8 @@ def normalise_context(kind: str, context: dict, *, system_required: tuple[str, .
     allowed = (*SYSTEM_FIELDS, *spec.required, *spec.optional, "cc", "provisional")
     if spec.petitioner_facing:
         allowed += PETITIONER_FIELDS
+        if context.get("portal") is True:
+            out["portal"] = True
     for key in allowed:
         value = context.get(key)
         if _blank(value):

@@ -85,12 +85,17 @@ def petitioner_names(case) -> str:
     return "、".join(p.petitioner.name for p in parties)
 
 
-def query_code_for(case) -> str:
-    """The 查询码 the petitioner follows the case with on the portal (an online submission's own code)."""
+def query_code_for(case) -> tuple[str, bool]:
+    """(查询码, whether the portal can follow the case with it).
+
+    The portal follows online submissions by their own code; a case registered from one
+    prints that code. A case registered at a counter has its own 查询码, which the portal
+    does not look up (yet), so its letter must not send the petitioner there.
+    """
     from minxin.portal.models import Submission
 
     code = Submission.objects.filter(case=case).values_list("code", flat=True).first()
-    return code or case.query_code
+    return (code, True) if code else (case.query_code, False)
 
 
 def _clock_dates(case, spec, ctx: dict) -> None:
@@ -157,7 +162,9 @@ def issue_document(
         names = petitioner_names(case)
         if names:
             ctx["addressee"] = names
-        ctx["query_code"] = query_code_for(case)
+        ctx["query_code"], on_portal = query_code_for(case)
+        if on_portal:
+            ctx["portal"] = True
     ctx.update(issuer=unit.name, date=today, case_number=case.number)
     normalise_context(kind, ctx)  # refuse an incomplete context before taking a number
 
