@@ -267,7 +267,7 @@ def deadline_status(deadline: CaseDeadline, today: dt.date | None = None, *, soo
     def make(key, days_left, late):
         return DeadlineStatus(
             key=key, label=str(STATUS_LABELS[key]), due_on=deadline.due_on, days_left=days_left, late=late,
-            provisional=bool(getattr(deadline, "provisional", False)) and deadline.state == DeadlineState.RUNNING,
+            provisional=deadline.provisional and deadline.state == DeadlineState.RUNNING,
         )
 
     if deadline.state == DeadlineState.CANCELLED:
