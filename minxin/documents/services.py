@@ -133,6 +133,11 @@ def issue_document(
     `addressed_to_petitioner` defaults to the kind's audience (告知书 and 意见书
     yes; 转送单, 交办单, 办结报告, 督办函 no). `delivered_on` records a notice
     handed over on the spot (当场书面告知, Art. 23); otherwise call record_delivery later.
+
+    Filled here, whatever the caller passed: every time-limit date the kind states, from the
+    case clock it names (KindSpec.clocks; a clock not running leaves the field out), marked
+    暂定 when counted provisionally; and on a letter to the petitioner their full name(s) and
+    the 查询码 (stored masked, exact values encrypted).
     """
     spec = spec_for(kind)
     if actor is not None and actor.unit_id != unit.pk:
