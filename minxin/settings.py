@@ -232,4 +232,6 @@ for _name, _limit in MINXIN_PORTAL_THROTTLES.items():
         raise ImproperlyConfigured(f"portal throttle {_name}={_limit!r} must look like 5/3600 (count/seconds)")
 # The bureau's public area tree starts here (12-digit code); empty = every top-level area.
 MINXIN_PORTAL_ROOT_AREA = env_str("MINXIN_PORTAL_ROOT_AREA", "")
+# The portal's public address as printed on letters to the petitioner; empty prints /xf/.
+MINXIN_PORTAL_URL = env_str("MINXIN_PORTAL_URL", "")
 # --- end portal / notifications ---------------------------------------------------------

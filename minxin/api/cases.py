@@ -44,6 +44,7 @@ class StatusOut(Schema):
     label: str
     due_on: dt.date
     days_left: int | None
+    provisional: bool = False  # 暂定: counted before that year's official holidays were entered
 
 
 class CaseSummaryOut(Schema):
@@ -92,6 +93,7 @@ class DeadlineOut(Schema):
     status_label: str
     days_left: int | None
     extended_days: int
+    provisional: bool = False
 
 
 class DocumentOut(Schema):
@@ -149,7 +151,8 @@ def _summary(case: Case, status=None) -> dict:
         "current_unit_code": case.current_unit.code if case.current_unit_id else None,
         "current_unit_name": case.current_unit.name if case.current_unit_id else None,
         "received_at": case.received_at, "next_due_on": case.next_due_on,
-        "deadline": ({"key": status.key, "label": status.label, "due_on": status.due_on, "days_left": status.days_left}
+        "deadline": ({"key": status.key, "label": status.label, "due_on": status.due_on, "days_left": status.days_left,
+                        "provisional": status.provisional}
                      if status is not None else None),
         "version": case.version,
     }
@@ -185,7 +188,8 @@ def _detail(request, case: Case, *, full_identity: bool = False) -> dict:
         st = deadline_status(dl, today)
         deadlines.append({"code": dl.code, "name": dl.rule.name, "legal_basis": dl.rule.legal_basis, "started_on": dl.started_on,
                           "due_on": dl.due_on, "state": dl.state, "status": st.key, "status_label": st.label,
-                          "days_left": st.days_left, "extended_days": dl.extended_days})
+                          "days_left": st.days_left, "extended_days": dl.extended_days,
+                          "provisional": st.provisional})
     out["deadlines"] = deadlines
     out["documents"] = [
         {"id": d.pk, "kind": d.kind, "kind_label": d.get_kind_display(), "number": d.number, "title": d.title,

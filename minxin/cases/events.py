@@ -66,6 +66,9 @@ class A:
     SUPERVISION_INTERVIEW = "supervision_interview"
     SUPERVISION_CIRCULAR = "supervision_circular"
     SUPERVISION_DISMISS = "supervision_dismiss"
+    # Not a transition: the system recounts 暂定 clocks once a year's official holidays are entered
+    # (minxin.cases.services.recompute changes the clocks itself, so no clock effects here).
+    RECOMPUTE_DEADLINES = "recompute_deadlines"
 
 
 # -- clock effects -------------------------------------------------------------------
@@ -263,6 +266,8 @@ NOTICES: dict[str, NoticeTemplate] = {
         NoticeTemplate(RATING_INVITE, gettext_lazy(
             "欢迎您对事项（%(n)s）的办理情况作出评价（满意/基本满意/不满意），请凭查询码%(code)s在网上信访评价。"),
             once_per_case=True, rated=True),
+        NoticeTemplate("deadline_recomputed", gettext_lazy(
+            "您反映的事项（%(n)s）的期限已按国务院公布的放假安排重新计算，请凭查询码%(code)s在网上信访查看。")),
     )
 }
 
@@ -510,6 +515,17 @@ _KINDS = (
         public=lambda p, ev: _("事项已办结"),
         notices=_CLOSES,
         clocks=[Cancel(lambda c: c.payload.get("window") or window_for_state(c.from_state))]),
+    _ev(A.RECOMPUTE_DEADLINES, gettext_lazy("按正式日历重算期限"),
+        lambda p: _("按%(years)s年正式放假安排重算暂定期限：%(clocks)s") % {
+            "years": "、".join(str(y) for y in p.get("years", [])),
+            "clocks": "；".join(
+                _("%(rule)s %(old)s→%(new)s") % {"rule": c.get("rule", ""), "old": format_date(c.get("old_due_on")),
+                                                  "new": format_date(c.get("new_due_on"))}
+                for c in p.get("clocks", [])),
+        },
+        public=lambda p, ev: _("期限已按国务院公布的放假安排重新计算") if p.get("told_changed") else None,
+        # The service raises this event's notice only when a date the petitioner was told moved.
+        notices=[Notice("deadline_recomputed")]),
     _ev(A.REQUEST_REVIEW, gettext_lazy("申请复查"),
         lambda p: _("登记复查申请，由 %(unit)s 复查") % {"unit": _unit(p, "to_unit")},
         public=lambda p, ev: _("已登记复查申请，由%(unit)s复查") % {"unit": _unit(p, "to_unit")},

@@ -12,6 +12,7 @@ Callers describe each case with plain records (`HistoricalCase`); the loader enc
 personal data, fills blind indexes and masks, chains the events and writes.
 """
 
+import collections
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -136,6 +137,26 @@ def _allocate_case_ids(n: int) -> list[int] | None:
     return None
 
 
+def _number(items: list[HistoricalCase]) -> None:
+    """Give each case without a number the next one of its registering unit and year (registration order).
+
+    The same sequence and format as live registration (registration.claim_case_numbers), so
+    imported, demo and new cases share one numbering without gaps or collisions. A number a
+    legacy system already gave a case is its identity and is kept.
+    """
+    from minxin.cases.services.registration import claim_case_numbers
+    from minxin.org.models import Unit
+
+    todo = sorted((i for i in items if not i.case.number), key=lambda i: i.case.registered_at)
+    groups: dict[tuple[int, int], list[HistoricalCase]] = collections.defaultdict(list)
+    for item in todo:
+        groups[(item.case.registering_unit_id, timezone.localdate(item.case.registered_at).year)].append(item)
+    units = Unit.objects.in_bulk({unit_id for unit_id, _year in groups})
+    for (unit_id, year), group in groups.items():
+        for item, number in zip(group, claim_case_numbers(units[unit_id], year, len(group)), strict=True):
+            item.case.number = number
+
+
 @transaction.atomic
 def load_historical_cases(batch: Iterable[HistoricalCase]) -> list[Case]:
     """Insert one batch of finished or in-flight historical cases with their full audit chain.
@@ -147,6 +168,7 @@ def load_historical_cases(batch: Iterable[HistoricalCase]) -> list[Case]:
     items = list(batch)
     if not items:
         return []
+    _number(items)
     for item in items:
         _check(item)
 

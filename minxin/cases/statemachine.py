@@ -112,6 +112,8 @@ TABLE: tuple[Transition, ...] = (
 )
 
 ACTIONS = frozenset(t.action for t in TABLE) | {A.REGISTER}
+# Case events the system appends without a state transition.
+SYSTEM_EVENTS = frozenset({A.RECOMPUTE_DEADLINES})
 
 
 def transitions_for(action: str) -> list[Transition]:

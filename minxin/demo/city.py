@@ -144,35 +144,49 @@ class _UnitSpec:
     parent_key: str | None = None
     domains: str = ""
     short_name: str = ""
+    doc_code: str = ""  # 机关代字 in the unit's 文号
+
+
+# 机关代字 of the departments, after the area's own (e.g. 禾城住建〔2026〕…).
+_DEPARTMENT_CODES = {
+    "housing": "住建", "hr": "人社", "education": "教", "health": "卫健", "environment": "环", "resources": "自然资源",
+    "police": "公", "agriculture": "农", "market": "市监", "transport": "交", "finance": "金融",
+}
 
 
 def unit_specs(city: Area) -> list[_UnitSpec]:
     counties = list(Area.objects.filter(parent=city).order_by("code"))
     specs = [
-        _UnitSpec("city_bureau", f"{CODE_PREFIX}-B-CITY", f"{CITY_NAME}信访局", UnitKind.PETITION_BUREAU, city, short_name="市信访局"),
-        _UnitSpec("city_legal", f"{CODE_PREFIX}-L-CITY", f"中共{CITY_NAME}委政法委员会", UnitKind.POLITICAL_LEGAL, city, domains="公安政法", short_name="市委政法委"),
-        _UnitSpec("city_discipline", f"{CODE_PREFIX}-D-CITY", f"{CITY_NAME}纪委监委", UnitKind.DISCIPLINE, city, domains="纪检监察", short_name="市纪委监委"),
+        _UnitSpec("city_bureau", f"{CODE_PREFIX}-B-CITY", f"{CITY_NAME}信访局", UnitKind.PETITION_BUREAU, city, short_name="市信访局", doc_code="青信"),
+        _UnitSpec("city_legal", f"{CODE_PREFIX}-L-CITY", f"中共{CITY_NAME}委政法委员会", UnitKind.POLITICAL_LEGAL, city, domains="公安政法", short_name="市委政法委", doc_code="青政法"),
+        _UnitSpec("city_discipline", f"{CODE_PREFIX}-D-CITY", f"{CITY_NAME}纪委监委", UnitKind.DISCIPLINE, city, domains="纪检监察", short_name="市纪委监委", doc_code="青纪"),
     ]
     for key, suffix, domains, _c in DEPARTMENTS:
-        specs.append(_UnitSpec(f"city_{key}", f"{CODE_PREFIX}-G-CITY-{key.upper()}", f"{CITY_NAME}{suffix}", UnitKind.GOVERNMENT, city, domains=domains))
+        specs.append(_UnitSpec(f"city_{key}", f"{CODE_PREFIX}-G-CITY-{key.upper()}", f"{CITY_NAME}{suffix}", UnitKind.GOVERNMENT, city, domains=domains,
+                               doc_code="青" + _DEPARTMENT_CODES[key]))
     for (ckey, cname, _d), county in zip(COUNTIES, counties, strict=False):
         n = ckey.removeprefix("county")
+        place = cname[:2]  # 禾城区 -> 禾城
         specs += [
-            _UnitSpec(f"{ckey}_bureau", f"{CODE_PREFIX}-B-C{n}", f"{cname}信访局", UnitKind.PETITION_BUREAU, county, "city_bureau"),
-            _UnitSpec(f"{ckey}_legal", f"{CODE_PREFIX}-L-C{n}", f"中共{cname}委政法委员会", UnitKind.POLITICAL_LEGAL, county, "city_legal", "公安政法"),
-            _UnitSpec(f"{ckey}_discipline", f"{CODE_PREFIX}-D-C{n}", f"{cname}纪委监委", UnitKind.DISCIPLINE, county, "city_discipline", "纪检监察"),
+            _UnitSpec(f"{ckey}_bureau", f"{CODE_PREFIX}-B-C{n}", f"{cname}信访局", UnitKind.PETITION_BUREAU, county, "city_bureau", doc_code=f"{place}信"),
+            _UnitSpec(f"{ckey}_legal", f"{CODE_PREFIX}-L-C{n}", f"中共{cname}委政法委员会", UnitKind.POLITICAL_LEGAL, county, "city_legal", "公安政法", doc_code=f"{place}政法"),
+            _UnitSpec(f"{ckey}_discipline", f"{CODE_PREFIX}-D-C{n}", f"{cname}纪委监委", UnitKind.DISCIPLINE, county, "city_discipline", "纪检监察", doc_code=f"{place}纪"),
         ]
         for key, suffix, domains, at_county in DEPARTMENTS:
             if at_county:
                 specs.append(
-                    _UnitSpec(f"{ckey}_{key}", f"{CODE_PREFIX}-G-C{n}-{key.upper()}", f"{cname}{suffix}", UnitKind.GOVERNMENT, county, f"city_{key}", domains)
+                    _UnitSpec(f"{ckey}_{key}", f"{CODE_PREFIX}-G-C{n}-{key.upper()}", f"{cname}{suffix}", UnitKind.GOVERNMENT, county, f"city_{key}", domains,
+                              doc_code=place + _DEPARTMENT_CODES[key])
                 )
         for t, town in enumerate(Area.objects.filter(parent=county).order_by("code"), start=1):
             office = "街道办事处" if town.name.endswith("街道") else "人民政府"
             tname = town.name.removesuffix("街道") + "街道办事处" if office == "街道办事处" else f"{town.name}人民政府"
-            specs.append(_UnitSpec(f"{ckey}_town{t:02d}", f"{CODE_PREFIX}-T-{town.code[:9]}", tname, UnitKind.TOWNSHIP, town, f"{ckey}_bureau"))
+            tplace = town.name.removesuffix("街道")
+            specs.append(_UnitSpec(f"{ckey}_town{t:02d}", f"{CODE_PREFIX}-T-{town.code[:9]}", tname, UnitKind.TOWNSHIP, town, f"{ckey}_bureau",
+                                   doc_code=tplace + ("街" if office == "街道办事处" else "政")))
             specs.append(
-                _UnitSpec(f"{ckey}_town{t:02d}_bureau", f"{CODE_PREFIX}-BT-{town.code[:9]}", f"{town.name}信访办", UnitKind.PETITION_BUREAU, town, f"{ckey}_bureau")
+                _UnitSpec(f"{ckey}_town{t:02d}_bureau", f"{CODE_PREFIX}-BT-{town.code[:9]}", f"{town.name}信访办", UnitKind.PETITION_BUREAU, town, f"{ckey}_bureau",
+                          doc_code=f"{tplace}信")
             )
     return specs
 
@@ -188,7 +202,8 @@ def build_units(city: Area) -> dict[str, Unit]:
         [s for s in specs if s.area.level == AreaLevel.TOWNSHIP],
     ):
         rows = [
-            Unit(code=s.code, name=s.name, short_name=s.short_name, kind=s.kind, area=s.area, parent=units.get(s.parent_key), domains=s.domains)
+            Unit(code=s.code, name=s.name, short_name=s.short_name, kind=s.kind, area=s.area, parent=units.get(s.parent_key), domains=s.domains,
+                 doc_code=s.doc_code)
             for s in level_keys
         ]
         for s, row in zip(level_keys, Unit.objects.bulk_create(rows), strict=True):

@@ -22,7 +22,7 @@ from django.conf import settings
 from minxin.cases.history import EventRecord, HistoricalCase, PartyRecord, PetitionerRecord, RoutingRecord
 from minxin.cases.models import Case, CaseState, Domain
 from minxin.demo import texts
-from minxin.demo.city import CITY_CODE, CODE_PREFIX
+from minxin.demo.city import CITY_CODE
 from minxin.demo.people import PeopleFactory
 from minxin.org.models import Area, AreaLevel, Staff, Unit, UnitKind
 
@@ -139,7 +139,6 @@ class CaseStream:
         self.cutoff = dt.datetime.combine(end_date, dt.time(0, 0), tzinfo=self.tz)
         self.people = PeopleFactory(self.rng, county_codes=[c.code for c in index.counties], end_date=end_date)
         self.pool: collections.deque = collections.deque(maxlen=3000)
-        self.numbers: dict[int, int] = collections.defaultdict(int)
         self.county_weights = [1.5 if c.name.endswith("区") else 1.0 for c in index.counties]
 
     def __iter__(self) -> Iterator[HistoricalCase]:
@@ -246,8 +245,6 @@ class CaseStream:
         done = [s for s in steps if s.at < self.cutoff]
         last = done[-1]
         registered_at = done[0].at
-        year = registered_at.astimezone(self.tz).year
-        self.numbers[year] += 1
         outcome = next((s.outcome for s in reversed(done) if s.outcome), "")
         route = next((s.route for s in reversed(done) if s.route), "")
         dispatch = next((s for s in reversed(done) if s.routing and s.action in ("transfer", "assign", "decide_objection", "settle_dispute")), None)
@@ -255,7 +252,7 @@ class CaseStream:
         delivered = next((s for s in reversed(done) if s.delivered), None)
         decided = next((s for s in reversed(done) if s.action in ("issue_opinion", "decide_review")), None)
         case = Case(
-            number=f"{CODE_PREFIX}{year}-{self.numbers[year]:07d}",
+            number="",  # the loader numbers it like a live registration (registering unit, year)
             query_code="".join(rng.choice(_QUERY_ALPHABET) for _ in range(12)),
             channel=channel, category=category, domain_id=ix.domains.get(topic.domain),
             subject=subject, content=content, request=request, facts=facts, area=area,

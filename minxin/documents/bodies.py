@@ -5,8 +5,10 @@ first-level heading (一、…) set in 黑体. Wording follows the 信访工作�
 articles each kind rests on.
 """
 
-from minxin.documents.context import chinese_date
-from minxin.documents.kinds import DocumentKind, OpinionOutcome
+from django.conf import settings
+
+from minxin.documents.context import chinese_date, due_date
+from minxin.documents.kinds import DocumentKind, OpinionOutcome, spec_for
 
 YOU = "你（你们）"
 
@@ -47,15 +49,13 @@ def _case_ref(ctx) -> str:
 
 def acceptance(ctx):
     accepted = f"已于{chinese_date(ctx['accepted_on'])}依法受理" if ctx.get("accepted_on") else "已依法受理"
-    blocks = [
+    by = f"，即于{due_date(ctx, 'due_on')}前办结" if ctx.get("due_on") else ""
+    return [
         ("p", f"{_reported(ctx)}，本机关{accepted}。"),
-        ("p", "根据《信访工作条例》第三十四条规定，本机关将自受理之日起60日内办结；情况复杂的，经本机关负责人批准，"
+        ("p", f"根据《信访工作条例》第三十四条规定，本机关将自受理之日起60日内办结{by}；情况复杂的，经本机关负责人批准，"
               f"可以适当延长办理期限，但延长期限不得超过30日，并将延期理由告知{YOU}。"),
+        ("p", "特此告知。"),
     ]
-    if ctx.get("query_code"):
-        blocks.append(("p", f"{YOU}可以凭查询码{ctx['query_code']}查询办理进展和结果。"))
-    blocks.append(("p", "特此告知。"))
-    return blocks
 
 
 def non_acceptance(ctx):
@@ -79,22 +79,32 @@ def transfer(ctx):
         ("p", f"现将{_case_ref(ctx)}转送你单位。根据《信访工作条例》第二十二条规定，请依法处理。"),
         *_dispatch_common(ctx),
         ("h", "二、办理要求"),
-        ("p", f"请你单位自收到之日起15日内书面告知信访人接收情况以及处理途径和程序，并于{chinese_date(ctx['due_on'])}前依法办理完毕。"),
-        ("p", "如认为该事项不属于你单位职权范围，请自收到之日起5个工作日内向本机关提出异议并详细说明理由（《信访工作条例》第二十三条第三款）。"),
+        *_receipt_duties(ctx),
+        ("p", "属于你单位职权范围的，请依法受理，并自受理之日起60日内办结（《信访工作条例》第三十四条）。"),
     ]
     if ctx.get("requirements"):
         blocks += _paras(ctx["requirements"])
     return blocks
 
 
+def _receipt_duties(ctx):
+    """Art. 23: tell the petitioner within 15 days; object within 5 working days. Dates from the clocks."""
+    blocks = []
+    if ctx.get("notice_due_on"):
+        blocks.append(("p", f"请你单位自收到之日起15日内书面告知信访人接收情况以及处理途径和程序，即于{due_date(ctx, 'notice_due_on')}前告知"
+                            "（《信访工作条例》第二十三条第二款）。"))
+    blocks.append(("p", f"如认为该事项不属于你单位职权范围，请自收到之日起5个工作日内（{due_date(ctx, 'objection_due_on')}前）"
+                        "向本机关提出异议并详细说明理由（《信访工作条例》第二十三条第三款）。"))
+    return blocks
+
+
 def assignment(ctx):
     blocks = [
         ("p", f"现将{_case_ref(ctx)}交办你单位。根据《信访工作条例》第二十二条第一款第三项规定，"
-              f"请你单位依法办理，并于{chinese_date(ctx['due_on'])}前将办理结果和办结报告报送本机关。"),
+              f"请你单位依法办理，并于{due_date(ctx, 'due_on')}前将办理结果和办结报告报送本机关。"),
         *_dispatch_common(ctx),
         ("h", "二、办理要求"),
-        ("p", "请你单位自收到之日起15日内书面告知信访人接收情况以及处理途径和程序。"),
-        ("p", "如认为该事项不属于你单位职权范围，请自收到之日起5个工作日内向本机关提出异议并详细说明理由（《信访工作条例》第二十三条第三款）。"),
+        *_receipt_duties(ctx),
     ]
     if ctx.get("requirements"):
         blocks += _paras(ctx["requirements"])
@@ -105,7 +115,7 @@ def extension(ctx):
     accepted = f"本机关已于{chinese_date(ctx['accepted_on'])}依法受理" if ctx.get("accepted_on") else "本机关已依法受理"
     return [
         ("p", f"{_reported(ctx)}，{accepted}。因{_strip_end(ctx['reason'])}，难以在规定期限内办结，"
-              f"经本机关负责人批准，根据《信访工作条例》第三十四条规定，该事项办理期限延长至{chinese_date(ctx['new_due_on'])}。"),
+              f"经本机关负责人批准，根据《信访工作条例》第三十四条规定，该事项办理期限延长至{due_date(ctx, 'new_due_on')}。"),
         ("p", "特此告知。"),
     ]
 
@@ -191,7 +201,7 @@ def supervision(ctx):
         ("p", f"关于信访事项{ref}，经查，{_strip_end(ctx['reason'])}。根据《信访工作条例》第四十条规定，现予督办。"),
         ("h", "一、事项概况"), *_paras(ctx["summary"]),
         ("h", "二、督办要求"),
-        ("p", f"请你单位于{chinese_date(ctx['due_on'])}前依法办理，并将办理情况书面反馈本机关。"),
+        ("p", f"请你单位于{due_date(ctx, 'due_on')}前依法办理，并将办理情况书面反馈本机关。"),
     ]
     if ctx.get("requirements"):
         blocks += _paras(ctx["requirements"])
@@ -211,3 +221,28 @@ BODIES = {
     DocumentKind.COMPLETION_REPORT: completion_report,
     DocumentKind.SUPERVISION: supervision,
 }
+
+
+_CLOSINGS = ("特此告知。", "特此报告。")
+
+
+def _notes(kind, ctx) -> list[tuple[str, str]]:
+    """What every letter to the petitioner ends with: how to follow the case, and what 暂定 means."""
+    notes = []
+    if ctx.get("provisional"):
+        notes.append(("p", "标注“暂定”的日期按法定节假日推算，国务院公布该年度放假安排后如有变动，本机关将另行告知。"))
+    if ctx.get("query_code") and spec_for(kind).petitioner_facing:
+        portal = getattr(settings, "MINXIN_PORTAL_URL", "") or "/xf/"
+        how = (f"可以用手机打开网上信访（{portal}），输入查询码和登记时留下的手机号，"
+               "查询办理进展，查看、下载本机关出具的文书。")
+        notes.append(("p", f"{YOU}的查询码为{ctx['query_code']}，{how}请妥善保管查询码，不要告诉他人。"))
+    return notes
+
+
+def body_blocks(kind: str, ctx: dict) -> list[tuple[str, str]]:
+    """The 正文 of `kind`, with the closing notes put before its 特此告知 line."""
+    blocks = list(BODIES[kind](ctx))
+    notes = _notes(kind, ctx)
+    if blocks and blocks[-1] in (("p", c) for c in _CLOSINGS):
+        return blocks[:-1] + notes + blocks[-1:]
+    return blocks + notes

@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import ValidationFailed
-from minxin.documents.kinds import DATE_FIELDS, OUTCOME_ALIASES, KindSpec, OpinionOutcome, spec_for
+from minxin.documents.kinds import DATE_FIELDS, OUTCOME_ALIASES, PETITIONER_FIELDS, KindSpec, OpinionOutcome, spec_for
 
 # Filled in by issue_document, not by the caller; render_docx needs the first two.
 SYSTEM_FIELDS = ("issuer", "date", "number", "case_number")
@@ -61,7 +61,9 @@ def normalise_context(kind: str, context: dict, *, system_required: tuple[str, .
             _("出具%(title)s缺少：%(names)s") % {"title": spec.title, "names": names},
             fields={k: _("必填") for k in missing},
         )
-    allowed = (*SYSTEM_FIELDS, *spec.required, *spec.optional, "cc")
+    allowed = (*SYSTEM_FIELDS, *spec.required, *spec.optional, "cc", "provisional")
+    if spec.petitioner_facing:
+        allowed += PETITIONER_FIELDS
     for key in allowed:
         value = context.get(key)
         if _blank(value):
@@ -90,6 +92,12 @@ def normalise_context(kind: str, context: dict, *, system_required: tuple[str, .
 
 def date_value(context: dict, key: str) -> dt.date | None:
     return _as_date(context.get(key))
+
+
+def due_date(ctx: dict, key: str) -> str:
+    """A time limit's date as printed: 2027年2月9日, with （暂定） when counted before that year's holidays were published."""
+    text = chinese_date(ctx.get(key))
+    return f"{text}（暂定）" if text and key in (ctx.get("provisional") or []) else text
 
 
 def chinese_date(value) -> str:

@@ -1,9 +1,15 @@
 """The official document kinds, their 文号 patterns and the context each one needs.
 
-Numbering family: every kind has its own 机关代字 (e.g. 信受告), and a 文号 sequence
-runs per (issuing unit, year, 代字) — the way a 机关 numbers 发文字号. The `family`
-of a kind is that 代字 key, so two kinds could share one sequence by giving them
-the same family; today each kind has its own.
+One 文号 pattern for every unit and kind: {机关代字}{文书代字}〔{年}〕{序号}号, e.g.
+东信受告〔2026〕3号. The 机关代字 is data on the issuing unit (Unit.doc_code, edited
+in the admin); the 文书代字 is the kind's `family` (e.g. 信受告), which is also the
+key of its sequence: a 文号 sequence runs per (issuing unit, year, 文书代字) — the way
+a 机关 numbers 发文字号. Two kinds could share one sequence by giving them the same
+family; today each kind has its own.
+
+Dates a document states about a time limit are never typed by a caller: `clocks`
+names, for each such field, the case clock (minxin.rules CaseDeadline code) whose
+due day issue_document prints there.
 """
 
 from dataclasses import dataclass, field
@@ -74,9 +80,14 @@ FIELD_LABELS = {
     "petitioner": _("信访人"),
     "query_code": _("查询码"),
     "cc": _("抄送"),
+    "notice_due_on": _("告知信访人期限"),
+    "objection_due_on": _("提出异议期限"),
 }
 
-DATE_FIELDS = frozenset({"received_on", "accepted_on", "requested_on", "due_on", "new_due_on"})
+DATE_FIELDS = frozenset({"received_on", "accepted_on", "requested_on", "due_on", "new_due_on", "notice_due_on", "objection_due_on"})
+
+# Optional on every letter to the petitioner: issue_document fills it from the case.
+PETITIONER_FIELDS = ("query_code",)
 
 
 @dataclass(frozen=True)
@@ -90,9 +101,12 @@ class KindSpec:
     # internal papers between bodies (转送单, 办结报告, 督办函) may not.
     petitioner_facing: bool = True
     labels: dict = field(default_factory=dict)
+    # field -> code of the case clock whose due day is printed in that field.
+    clocks: dict = field(default_factory=dict)
 
-    def number(self, *, unit_short: str, year: int, seq: int) -> str:
-        return f"{unit_short}{self.family}〔{year}〕{seq}号"
+    def number(self, *, unit_code: str, year: int, seq: int) -> str:
+        """{机关代字}{文书代字}〔{year}〕{n}号"""
+        return f"{unit_code}{self.family}〔{year}〕{seq}号"
 
     def label(self, key: str) -> str:
         return str(self.labels.get(key) or FIELD_LABELS.get(key, key))
@@ -104,7 +118,9 @@ SPECS: dict[str, KindSpec] = {
         KindSpec(
             DocumentKind.ACCEPTANCE, "信访事项受理告知书", "信受告",
             required=("addressee", "received_on", "matter"),
-            optional=("accepted_on", "query_code"),
+            optional=("accepted_on", "due_on"),
+            labels={"due_on": _("办结期限")},
+            clocks={"due_on": "handle_60d"},
         ),
         KindSpec(
             DocumentKind.NON_ACCEPTANCE, "信访事项不予受理告知书", "信不受告",
@@ -114,22 +130,25 @@ SPECS: dict[str, KindSpec] = {
         ),
         KindSpec(
             DocumentKind.TRANSFER, "信访事项转送单", "信转",
-            required=("addressee", "summary", "due_on"),
-            optional=("petitioner", "matter", "requirements"),
+            required=("addressee", "summary", "objection_due_on"),
+            optional=("petitioner", "matter", "requirements", "notice_due_on"),
             petitioner_facing=False,
             labels={"addressee": _("接收单位")},
+            clocks={"notice_due_on": "accept_notice_15d", "objection_due_on": "objection_5wd"},
         ),
         KindSpec(
             DocumentKind.ASSIGNMENT, "信访事项交办单", "信交",
-            required=("addressee", "summary", "due_on"),
-            optional=("petitioner", "matter", "requirements"),
+            required=("addressee", "summary", "due_on", "objection_due_on"),
+            optional=("petitioner", "matter", "requirements", "notice_due_on"),
             petitioner_facing=False,
             labels={"addressee": _("承办单位"), "due_on": _("指定办理期限")},
+            clocks={"due_on": "assigned_report", "notice_due_on": "accept_notice_15d", "objection_due_on": "objection_5wd"},
         ),
         KindSpec(
             DocumentKind.EXTENSION, "信访事项延期办理告知书", "信延告",
             required=("addressee", "matter", "reason", "new_due_on"),
             optional=("received_on", "accepted_on"),
+            clocks={"new_due_on": "handle_60d"},
         ),
         KindSpec(
             DocumentKind.OPINION, "信访事项处理意见书", "信处意",

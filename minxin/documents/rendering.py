@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
-from minxin.documents.bodies import BODIES
+from minxin.documents.bodies import body_blocks
 from minxin.documents.context import chinese_date, normalise_context
 from minxin.documents.kinds import spec_for
 
@@ -195,7 +195,7 @@ def render_docx(kind: str, context: dict) -> bytes:
     _para(doc, f"{ctx['addressee'].rstrip('：:')}：")
 
     # 正文.
-    for style, text in BODIES[kind](ctx):
+    for style, text in body_blocks(kind, ctx):
         if style == "h":
             _para(doc, text, font=HEADING_FONT, first_line_chars=2)
         else:

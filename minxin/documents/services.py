@@ -59,18 +59,54 @@ def _appeal_body_defaults(kind: str, unit, ctx: dict) -> None:
         ctx["recheck_body"] = parent.name
 
 
-def _protect_personal(spec, stored: dict) -> tuple[dict, str]:
-    """Mask the petitioner's name in the stored context and keep the exact value encrypted.
+def _mask(key: str, value: str) -> str:
+    if key == "query_code":
+        return "*" * len(value)
+    return "、".join(mask_name(v) for v in value.split("、"))
 
-    The addressee of a letter to the petitioner is their name; on internal papers
-    it is a unit and stays readable.
+
+def _protect_personal(spec, stored: dict) -> tuple[dict, str]:
+    """Mask the petitioner's name (and 查询码) in the stored context and keep the exact values encrypted.
+
+    The addressee of a letter to the petitioner is their name, printed in full on the
+    letter they receive; on internal papers it is a unit and stays readable.
     """
-    keys = [k for k in ("addressee", "petitioner") if k in stored and (k == "petitioner" or spec.petitioner_facing)]
+    keys = [k for k in ("addressee", "petitioner", "query_code") if k in stored and (k == "petitioner" or spec.petitioner_facing)]
     if not keys:
         return stored, ""
     personal = {k: stored[k] for k in keys}
-    masked = {**stored, **{k: mask_name(v) for k, v in personal.items()}}
+    masked = {**stored, **{k: _mask(k, v) for k, v in personal.items()}}
     return masked, crypto.encrypt(json.dumps(personal, ensure_ascii=False))
+
+
+def petitioner_names(case) -> str:
+    """The full names of the case's petitioners, representative first: a letter goes to these people."""
+    parties = case.parties.select_related("petitioner").order_by("-is_representative", "pk")
+    return "、".join(p.petitioner.name for p in parties)
+
+
+
+def _clock_dates(case, spec, ctx: dict) -> None:
+    """Put each time limit the kind states from the case clock it names; a clock not running is left out."""
+    from minxin.rules.models import CaseDeadline, DeadlineState
+
+    if not spec.clocks:
+        return
+    running = {
+        d.code: d
+        for d in CaseDeadline.objects.filter(case=case, code__in=spec.clocks.values(), state=DeadlineState.RUNNING)
+    }
+    provisional = []
+    for key, code in spec.clocks.items():
+        dl = running.get(code)
+        if dl is None:
+            ctx.pop(key, None)
+            continue
+        ctx[key] = dl.due_on
+        if dl.provisional:
+            provisional.append(key)
+    if provisional:
+        ctx["provisional"] = provisional
 
 
 def issue_document(
@@ -85,6 +121,11 @@ def issue_document(
     `addressed_to_petitioner` defaults to the kind's audience (告知书 and 意见书
     yes; 转送单, 交办单, 办结报告, 督办函 no). `delivered_on` records a notice
     handed over on the spot (当场书面告知, Art. 23); otherwise call record_delivery later.
+
+    Filled here, whatever the caller passed: every time-limit date the kind states, from the
+    case clock it names (KindSpec.clocks; a clock not running leaves the field out), marked
+    暂定 when counted provisionally; and on a letter to the petitioner their full name(s) and
+    the 查询码 (stored masked, exact values encrypted).
     """
     spec = spec_for(kind)
     if actor is not None and actor.unit_id != unit.pk:
@@ -109,12 +150,19 @@ def issue_document(
         )
     ctx = dict(context or {})
     _appeal_body_defaults(kind, unit, ctx)
+    _clock_dates(case, spec, ctx)
+    if spec.petitioner_facing and addressed_to_petitioner and not case.is_anonymous:
+        names = petitioner_names(case)
+        if names:
+            ctx["addressee"] = names
+        # One 查询码 per case, whatever the channel: the portal follows every case by it and a phone on file.
+        ctx["query_code"] = case.query_code
     ctx.update(issuer=unit.name, date=today, case_number=case.number)
     normalise_context(kind, ctx)  # refuse an incomplete context before taking a number
 
     with transaction.atomic():
         seq = claim_next(unit, year=today.year, family=spec.family)
-        ctx["number"] = spec.number(unit_short=unit.short_name or unit.name, year=today.year, seq=seq)
+        ctx["number"] = spec.number(unit_code=unit.document_code, year=today.year, seq=seq)
         stored = normalise_context(kind, ctx)
         data = render_docx(kind, stored)
         masked, personal_enc = _protect_personal(spec, stored)

@@ -35,7 +35,7 @@ class StaffRoleInline(admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "area", "parent", "is_active"]
+    list_display = ["code", "name", "doc_code", "kind", "area", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
     raw_id_fields = ["area", "parent"]

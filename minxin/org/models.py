@@ -71,6 +71,11 @@ class Unit(models.Model):
     code = models.CharField(_("单位编码"), max_length=32, unique=True)
     name = models.CharField(_("单位名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=32, blank=True)
+    # The unit part of every 文号 it issues: {机关代字}{文书代字}〔{年}〕{序号}号 (minxin.documents.kinds).
+    doc_code = models.CharField(
+        _("机关代字"), max_length=16, blank=True,
+        help_text=_("文号中的机关代字，如“东信”（东信受告〔2026〕1号）；为空时以简称或单位名称代替。年内修改会使文号前缀不一致，宜在年初设定"),
+    )
     kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices)
     area = models.ForeignKey(Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="units")
     # The 上一级 body: receives 复查 of this unit's opinions (Art. 35) and settles disputes (Art. 24).
@@ -89,6 +94,11 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def document_code(self) -> str:
+        """机关代字 used in 文号: the field, else the short name, else the full name."""
+        return self.doc_code.strip() or self.short_name.strip() or self.name
 
     @property
     def is_petition_bureau(self) -> bool:

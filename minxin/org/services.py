@@ -91,7 +91,8 @@ def move_area(area: Area, *, new_parent: Area) -> Area:
 
 @transaction.atomic
 def create_unit(
-    *, code: str, name: str, kind: str, area: Area | str, parent: Unit | None = None, short_name: str = "", domains: str = ""
+    *, code: str, name: str, kind: str, area: Area | str, parent: Unit | None = None, short_name: str = "", domains: str = "",
+    doc_code: str = "",
 ) -> Unit:
     if isinstance(area, str):
         area = get_area(area)
@@ -102,7 +103,8 @@ def create_unit(
     if Unit.objects.filter(code=code).exists():
         raise ValidationFailed(_("单位编码%(code)s已存在") % {"code": code}, fields={"code": _("已存在")})
     return Unit.objects.create(
-        code=code, name=name, kind=kind, area=area, parent=parent, short_name=short_name, domains=domains
+        code=code, name=name, kind=kind, area=area, parent=parent, short_name=short_name, domains=domains,
+        doc_code=doc_code.strip(),
     )
 
 

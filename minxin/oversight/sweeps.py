@@ -102,8 +102,9 @@ def remind_due_soon(today: dt.date | None = None, *, after_each=None) -> int:
         unit_id = responsible_unit_id(dl.case, dl.code)
         if unit_id is None:
             continue
+        due = dl.due_on.isoformat() + (_("（暂定）") if dl.provisional else "")
         text = _("信访件%(number)s“%(rule)s”将于%(due)s届满，请抓紧办理") % {
-            "number": dl.case.number, "rule": dl.rule.name, "due": dl.due_on.isoformat()}
+            "number": dl.case.number, "rule": dl.rule.name, "due": due}
         if _notice(kind=NoticeKind.DUE_SOON, case_id=dl.case_id, unit_id=unit_id, period=f"{dl.code}:{dl.due_on}",
                    text=text, payload={"deadline": dl.pk, "code": dl.code, "due_on": dl.due_on.isoformat()}):
             made += 1

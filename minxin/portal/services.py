@@ -620,7 +620,7 @@ def appeal_options(sub: "Tracked | Submission") -> list[dict]:
             continue
         pending = sub.appeals.filter(kind=kind, state=AppealState.PENDING).exists()
         out.append({"kind": kind, "label": label, "due_on": dl.due_on, "article": article, "pending": pending,
-                    "expired": clock.today() > dl.due_on})
+                    "expired": clock.today() > dl.due_on, "provisional": dl.provisional})
     return out
 
 

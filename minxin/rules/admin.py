@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from minxin.core import clock
-from minxin.rules import alerts
-from minxin.rules.models import AdminAlert, AlertKind, CalendarDay, CalendarSource, CalendarYear, CaseDeadline, DeadlineRule
+from minxin.rules import calendar_db
+from minxin.rules.models import AdminAlert, CalendarDay, CalendarSource, CalendarYear, CaseDeadline, DeadlineRule
 
 # Once a case clock was computed with a rule version, that version is history:
 # a new limit is a new row with a later effective date (or a narrower scope).
@@ -54,8 +54,14 @@ class CalendarYearAdmin(admin.ModelAdmin):
         obj.edited_by = request.user
         obj.edited_at = clock.now()
         super().save_model(request, obj, form, change)
-        if obj.complete:
-            alerts.resolve_alerts(kind=AlertKind.CALENDAR_MISSING, key=str(obj.year))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the days are saved: the provisional clocks are recomputed from them.
+        if form.instance.complete:
+            changed = calendar_db.year_completed(form.instance.year)
+            if changed:
+                self.message_user(request, _("已按%(year)d年正式日历重新计算%(n)d个暂定期限") % {"year": form.instance.year, "n": changed})
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -16,6 +16,7 @@ import functools
 import threading
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from minxin.core import clock
 from minxin.rules.calendar import CalendarMissing
@@ -58,9 +59,17 @@ def _in_transaction() -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
+def missing_message(year: int) -> str:
+    return _(
+        "%(year)d年的节假日工作日历尚未录入或未标记为完整。落入%(year)d年的期限暂按法定节假日（不含调休）推算，"
+        "在页面和文书上标注“暂定”。请系统管理员在“规则与日历 › 工作日历年度”中录入%(year)d年的放假和调休安排"
+        "（或运行 manage.py calendar seed --year %(year)d），系统将重新计算所有暂定期限。"
+    ) % {"year": year}
+
+
 def calendar_missing(year: int) -> AdminAlert:
     """Alert that `year` has no complete calendar; survives a rollback of the caller (see module doc)."""
-    alert = raise_alert(kind=AlertKind.CALENDAR_MISSING, key=str(year), message=CalendarMissing(year).message)
+    alert = raise_alert(kind=AlertKind.CALENDAR_MISSING, key=str(year), message=missing_message(year))
     if _in_transaction():
         _pending_years().add(year)
     return alert
@@ -72,7 +81,7 @@ def flush_pending() -> None:
     if not years or _in_transaction():
         return
     for year in sorted(years):
-        raise_alert(kind=AlertKind.CALENDAR_MISSING, key=str(year), message=CalendarMissing(year).message)
+        raise_alert(kind=AlertKind.CALENDAR_MISSING, key=str(year), message=missing_message(year))
     years.clear()
 
 

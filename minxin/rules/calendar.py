@@ -11,10 +11,15 @@ Counting rules (RULES.md "How to count days"):
 - N 工作日: the N-th working day after the trigger day (Mon–Fri minus statutory
   holidays, plus the 调休 make-up working days).
 
-Every day the arithmetic looks at must belong to a year whose calendar an
-administrator marked complete; otherwise `CalendarMissing` is raised. Guessing
-"Mon–Fri" for a year whose holidays are not yet published would silently produce
-wrong legal deadlines.
+A year whose calendar an administrator has not marked complete (typically next
+year, before the State Council publishes its holidays) is either refused with
+`CalendarMissing` (the pure default) or, when the calendar is built with
+`provisional=` (as the database calendar is), counted with the statutory
+holidays alone (minxin.rules.provisional): weekends plus the fixed 法定节假日, no
+调休. A result that touched such a year is provisional (`is_provisional`), shown
+as 暂定 and recomputed when the official schedule is entered. Refusing instead
+would stop every 60-day clock from November on; guessing silently would hide
+that the date may still move.
 """
 
 from __future__ import annotations
@@ -62,23 +67,37 @@ class WorkingCalendar:
     # Called with the missing year before CalendarMissing is raised, so the
     # database-backed calendar can alert an administrator.
     on_missing: Callable[[int], None] | None = field(default=None, compare=False)
+    # year -> stand-in exceptions for a year not complete; None refuses such a year.
+    provisional: Callable[[int], Mapping[dt.date, bool]] | None = field(default=None, compare=False)
+    _stand_ins: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, exceptions: Mapping[dt.date, bool], *, years: Iterable[int] | None = None, on_missing=None) -> WorkingCalendar:
         years = frozenset(years) if years is not None else frozenset(d.year for d in exceptions)
         return cls(complete_years=years, exceptions=dict(exceptions), on_missing=on_missing)
 
-    def _check_year(self, day: dt.date) -> None:
-        if day.year not in self.complete_years:
+    def _exceptions_for(self, day: dt.date) -> Mapping[dt.date, bool]:
+        year = day.year
+        if year in self.complete_years:
+            return self.exceptions
+        if year not in self._stand_ins:
+            # Once per year and calendar: on_missing alerts an administrator.
             if self.on_missing is not None:
-                self.on_missing(day.year)
-            raise CalendarMissing(day.year)
+                self.on_missing(year)
+            if self.provisional is None:
+                raise CalendarMissing(year)
+            self._stand_ins[year] = self.provisional(year)
+        return self._stand_ins[year]
 
     def is_workday(self, day: dt.date) -> bool:
-        self._check_year(day)
-        if day in self.exceptions:
-            return self.exceptions[day]
+        exceptions = self._exceptions_for(day)
+        if day in exceptions:
+            return exceptions[day]
         return day.weekday() < 5
+
+    def is_provisional(self, start: dt.date, end: dt.date) -> bool:
+        """Whether a period from `start` to `end` looks at a year counted with the stand-in holidays."""
+        return any(year not in self.complete_years for year in range(start.year, end.year + 1))
 
     def next_workday(self, day: dt.date) -> dt.date:
         """`day` itself if it is a working day, otherwise the first working day after it."""

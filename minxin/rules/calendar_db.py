@@ -26,13 +26,16 @@ HOLIDAY_NAMES = {
 
 
 def load_working_calendar() -> WorkingCalendar:
-    """The calendar of every complete year; a missing year raises and alerts an administrator."""
+    """The calendar of every complete year; a missing year is counted provisionally and alerts an administrator."""
     from minxin.rules import alerts
+    from minxin.rules.provisional import provisional_exceptions
     from minxin.rules.models import CalendarDay, CalendarYear
 
     years = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
     exceptions = dict(CalendarDay.objects.filter(calendar_year__year__in=years).values_list("date", "is_workday"))
-    return WorkingCalendar(complete_years=years, exceptions=exceptions, on_missing=alerts.calendar_missing)
+    return WorkingCalendar(
+        complete_years=years, exceptions=exceptions, on_missing=alerts.calendar_missing, provisional=provisional_exceptions
+    )
 
 
 def package_years() -> set[int]:
@@ -84,10 +87,23 @@ def seed_year_rows(year: int, *, calendar_year_model, calendar_day_model, force:
 
 @transaction.atomic
 def seed_year(year: int, *, force: bool = False) -> bool:
-    from minxin.rules import alerts
-    from minxin.rules.models import AlertKind, CalendarDay, CalendarYear
+    from minxin.rules.models import CalendarDay, CalendarYear
 
     written = seed_year_rows(year, calendar_year_model=CalendarYear, calendar_day_model=CalendarDay, force=force, now=clock.now())
     if written:
-        alerts.resolve_alerts(kind=AlertKind.CALENDAR_MISSING, key=str(year))
+        year_completed(year)
     return written
+
+
+def year_completed(year: int) -> int:
+    """An official schedule for `year` is in: close its alert, recompute the provisional clocks.
+
+    Called by `seed_year` and by the admin when a year is saved complete.
+    Returns how many clocks changed their due day.
+    """
+    from minxin.cases.services.recompute import recompute_provisional_deadlines
+    from minxin.rules import alerts
+    from minxin.rules.models import AlertKind
+
+    alerts.resolve_alerts(kind=AlertKind.CALENDAR_MISSING, key=str(year))
+    return recompute_provisional_deadlines()

@@ -41,8 +41,15 @@ def _as_date(value) -> dt.date:
 
 
 def _compute_due(cal: WorkingCalendar, dl: CaseDeadline) -> dt.date:
+    """The due day by `cal`; also sets dl.provisional for the day the clock will keep.
+
+    Callers keep the later of this and the current due day, so the flag looks at that.
+    """
     total = dl.amount + dl.extended_days + dl.paused_days
-    return cal.add(dl.started_on, total, dl.unit)
+    due = cal.add(dl.started_on, total, dl.unit)
+    kept = max(due, dl.due_on) if dl.due_on else due
+    dl.provisional = cal.is_provisional(dl.started_on, kept)
+    return due
 
 
 def _running(case, rule_code: str, *, lock: bool = True) -> CaseDeadline | None:
@@ -88,7 +95,7 @@ def start_deadline(case, rule_code: str, *, trigger_date, amount: int | None = N
     dl = CaseDeadline(
         case=case, rule=rule, code=rule_code, started_on=trigger_date, amount=amount, unit=rule.unit, created_at=clock.now()
     )
-    # Computed before any write: a missing calendar refuses the whole action.
+    # Computed before any write: an error here refuses the whole action.
     dl.due_on = _compute_due(load_working_calendar(), dl)
     if existing is not None:
         existing.state = DeadlineState.CANCELLED
@@ -115,7 +122,7 @@ def complete_deadline(case, rule_code: str, *, at: dt.datetime | None = None) ->
         _apply_resume(dl, on=max(done_on, dl.paused_at), cal=load_working_calendar())
     dl.state = DeadlineState.MET if done_on <= dl.due_on else DeadlineState.MISSED
     dl.completed_at = at
-    dl.save(update_fields=["state", "completed_at", "due_on", "paused_at", "paused_days"])
+    dl.save(update_fields=["state", "completed_at", "due_on", "paused_at", "paused_days", "provisional"])
     refresh_next_due(case)
     return dl
 
@@ -172,7 +179,7 @@ def extend_deadline(case, rule_code: str, *, days: int, reason: str, approved_by
     dl.extension_reason = reason.strip()
     dl.extension_approved_by = approved_by
     dl.extended_at = clock.now()
-    dl.save(update_fields=["extended_days", "due_on", "extension_reason", "extension_approved_by", "extended_at"])
+    dl.save(update_fields=["extended_days", "due_on", "extension_reason", "extension_approved_by", "extended_at", "provisional"])
     refresh_next_due(case)
     return dl
 
@@ -212,7 +219,7 @@ def resume_deadline(case, rule_code: str, *, on: dt.date) -> CaseDeadline:
             _("恢复日不能早于暂停日%(paused)s") % {"paused": dl.paused_at.isoformat()}, fields={"on": _("早于暂停日")}
         )
     _apply_resume(dl, on=on, cal=load_working_calendar())
-    dl.save(update_fields=["paused_at", "paused_days", "due_on"])
+    dl.save(update_fields=["paused_at", "paused_days", "due_on", "provisional"])
     refresh_next_due(case)
     return dl
 
@@ -234,6 +241,7 @@ class DeadlineStatus:
     due_on: dt.date
     days_left: int | None  # negative when overdue; frozen while paused; None once stopped
     late: bool  # overdue now, or completed after the due day
+    provisional: bool = False  # counted with a year whose official holidays are not entered yet (暂定)
 
 
 STATUS_LABELS = {
@@ -257,7 +265,10 @@ def deadline_status(deadline: CaseDeadline, today: dt.date | None = None, *, soo
     soon = due_soon_days() if soon_days is None else soon_days
 
     def make(key, days_left, late):
-        return DeadlineStatus(key=key, label=str(STATUS_LABELS[key]), due_on=deadline.due_on, days_left=days_left, late=late)
+        return DeadlineStatus(
+            key=key, label=str(STATUS_LABELS[key]), due_on=deadline.due_on, days_left=days_left, late=late,
+            provisional=deadline.provisional and deadline.state == DeadlineState.RUNNING,
+        )
 
     if deadline.state == DeadlineState.CANCELLED:
         return make("cancelled", None, False)
@@ -271,6 +282,18 @@ def deadline_status(deadline: CaseDeadline, today: dt.date | None = None, *, soo
     if days_left <= soon:
         return make("due_soon", days_left, False)
     return make("normal", days_left, False)
+
+
+def recompute_due(dl: CaseDeadline, cal: WorkingCalendar) -> tuple[dt.date, dt.date]:
+    """Recount a running clock with `cal` (e.g. once next year's official schedule is in).
+
+    Like every recount it never moves the due day earlier: a date already told to
+    the petitioner or the unit is not shortened. Returns (old, new) due days; saves.
+    """
+    old = dl.due_on
+    dl.due_on = max(old, _compute_due(cal, dl))
+    dl.save(update_fields=["due_on", "provisional"])
+    return old, dl.due_on
 
 
 def refresh_next_due(case) -> dt.date | None:

@@ -217,6 +217,9 @@ class CaseDeadline(models.Model):
     extended_at = models.DateTimeField(_("延期时间"), null=True, blank=True)
     paused_at = models.DateField(_("暂停日"), null=True, blank=True)
     paused_days = models.PositiveIntegerField(_("累计暂停天数"), default=0)
+    # Counted with a year not yet marked complete (statutory holidays only, no 调休):
+    # shown as 暂定 and recomputed when that year's official schedule is entered.
+    provisional = models.BooleanField(_("暂定"), default=False, help_text=_("届满日按未公布年度的法定节假日推算，待正式日历录入后重算"))
     created_at = models.DateTimeField(_("创建时间"))
 
     class Meta:

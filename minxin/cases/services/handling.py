@@ -61,13 +61,13 @@ def accept_case(case, *, actor: Staff, route: str = "", note: str = "", expected
         elif route:
             raise ValidationFailed(_("%(cat)s事项不适用第三十一条分类处理途径") % {"cat": c.get_category_display()}, fields={"route": _("不适用")})
         referred = route and route != Route.OPINION
-        if not c.is_anonymous:
-            context = {"addressee": common.petitioner_label(c), "received_on": _local(c.received_at), "matter": c.subject,
-                       "accepted_on": step.today, "query_code": c.query_code}
-            if not referred:
-                common.issue(step, kind=DocumentKind.ACCEPTANCE, unit=actor.unit, context=context)
         to_state = CaseState.REFERRED if referred else CaseState.ACCEPTED
+        # The clock first: the 受理告知书 prints its due day (issue_document reads it).
         common.apply_clocks(step, to_state=to_state, route=route)
+        if not c.is_anonymous and not referred:
+            context = {"addressee": common.petitioner_label(c), "received_on": _local(c.received_at), "matter": c.subject,
+                       "accepted_on": step.today}
+            common.issue(step, kind=DocumentKind.ACCEPTANCE, unit=actor.unit, context=context)
         common.finish(
             step, to_state=to_state,
             fields={"route": route, "accepted_at": step.at},

@@ -54,16 +54,31 @@ def _new_query_code() -> str:
     raise RuntimeError("query code space exhausted")  # 32**12 codes: unreachable in practice
 
 
-def next_case_number(unit: Unit, year: int) -> str:
-    """`B-EAST-2026-000123`: per registering unit and year, gapless and safe under concurrency.
+def case_number(unit_code: str, year: int, seq: int) -> str:
+    """The one case-number format, for live registration, history import and demo data alike.
+
+    `{registering unit code}-{year}-{6-digit sequence}`, e.g. B-EAST-2026-000123 or
+    QH-B-C1-2026-000001: the sequence runs per registering unit and year, without gaps.
+    """
+    return f"{unit_code}-{year}-{seq:06d}"
+
+
+def claim_case_numbers(unit: Unit, year: int, count: int = 1) -> list[str]:
+    """The next `count` numbers of `unit` in `year`, inside the caller's transaction.
 
     The UPDATE takes the sequence row's lock, so concurrent registrations at one
-    unit queue on it until the registering transaction commits.
+    unit queue on it until the registering transaction commits; a rollback returns
+    the numbers, so the sequence stays gapless.
     """
     seq, _created = _sequence_row(unit, year)
-    CaseNumberSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
+    CaseNumberSequence.objects.filter(pk=seq.pk).update(last=F("last") + count)
     last = CaseNumberSequence.objects.values_list("last", flat=True).get(pk=seq.pk)
-    return f"{unit.code}-{year}-{last:06d}"
+    return [case_number(unit.code, year, n) for n in range(last - count + 1, last + 1)]
+
+
+def next_case_number(unit: Unit, year: int) -> str:
+    """`B-EAST-2026-000123`: per registering unit and year, gapless and safe under concurrency."""
+    return claim_case_numbers(unit, year)[0]
 
 
 def _sequence_row(unit: Unit, year: int):

@@ -61,11 +61,10 @@ def _dispatch(case, *, actor, unit, kind, days, requirements, override_reason, e
         clocks = common.apply_clocks(step, to_state=to_state, days=days)
         route_clock = clocks.completed.get("register_route_15d")
         due_on = clocks.started["assigned_report"].due_on if kind == ASSIGN else None
-        doc_due = due_on or common.running(c, "objection_5wd").due_on
+        # The dates it states (告知, 异议, 指定办理期限) come from the clocks just started.
         context = {
             "addressee": unit.name,
             "summary": c.subject,
-            "due_on": doc_due,
             "matter": c.subject,
             "petitioner": common.petitioner_label(c),
         }

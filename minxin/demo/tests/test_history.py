@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from minxin.cases.audit import verify_case
-from minxin.cases.models import Case, CaseEvent, CaseParty, CaseRouting, CaseState, Channel, Domain, Petitioner
+from minxin.cases.models import Case, CaseEvent, CaseNumberSequence, CaseParty, CaseRouting, CaseState, Channel, Domain, Petitioner
 from minxin.core import crypto, identity
 from minxin.rules.models import CaseDeadline
 from minxin.demo.build import build_demo
@@ -33,7 +33,7 @@ def _fingerprint():
 
 
 def _wipe():
-    for model in (CaseEvent, CaseParty, CaseRouting, Case, Petitioner, StaffRole, Staff):
+    for model in (CaseEvent, CaseParty, CaseRouting, Case, CaseNumberSequence, Petitioner, StaffRole, Staff):
         model.objects.all().delete()
     get_user_model().objects.all().delete()
     Unit.objects.filter(parent__isnull=False, area__level=AreaLevel.TOWNSHIP).delete()
@@ -80,6 +80,21 @@ def test_every_demo_case_passes_the_audit_chain_check(small_demo):
     for case in Case.objects.all():
         assert verify_case(case) == [], case.number
     call_command("audit", "verify")
+
+
+def test_demo_numbers_are_the_live_format_gapless_per_unit_and_year_and_registration_continues_them(small_demo):
+    from minxin.cases.services.registration import case_number, next_case_number
+
+    by_unit_year = collections.defaultdict(list)
+    for number, unit_code, registered_at in Case.objects.values_list("number", "registering_unit__code", "registered_at"):
+        year = registered_at.astimezone(city_tz()).year
+        prefix = f"{unit_code}-{year}-"
+        assert number.startswith(prefix) and len(number) == len(prefix) + 6, number
+        by_unit_year[(unit_code, year)].append(int(number.removeprefix(prefix)))
+    for key, seqs in by_unit_year.items():
+        assert sorted(seqs) == list(range(1, len(seqs) + 1)), key
+    (unit_code, year), seqs = max(by_unit_year.items(), key=lambda kv: len(kv[1]))
+    assert next_case_number(Unit.objects.get(code=unit_code), year) == case_number(unit_code, year, len(seqs) + 1)
 
 
 def test_cases_sit_inside_the_city_with_unique_numbers_and_at_most_five_representatives(small_demo):

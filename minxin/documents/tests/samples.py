@@ -15,11 +15,13 @@ FULL_CONTEXT = {
     },
     DocumentKind.TRANSFER: {
         "addressee": "东城区住房和城乡建设局", "petitioner": "张某某", "matter": "小区电梯长期停运",
-        "summary": "信访人反映东一社区某小区3号楼电梯自2026年3月起停运，物业公司拒不维修。", "due_on": "2026-12-25",
+        "summary": "信访人反映东一社区某小区3号楼电梯自2026年3月起停运，物业公司拒不维修。",
+        "notice_due_on": "2026-12-10", "objection_due_on": "2026-12-02",
     },
     DocumentKind.ASSIGNMENT: {
         "addressee": "东一街道办事处", "petitioner": "李某某", "summary": "信访人反映拖欠工资问题。",
-        "due_on": "2027-01-10", "requirements": "请重点核实用工合同和工资发放记录",
+        "due_on": "2027-01-10", "notice_due_on": "2026-12-10", "objection_due_on": "2026-12-02",
+        "requirements": "请重点核实用工合同和工资发放记录",
     },
     DocumentKind.EXTENSION: {
         "addressee": "张某某", "received_on": "2026-09-01", "accepted_on": "2026-09-05", "matter": "小区电梯长期停运",

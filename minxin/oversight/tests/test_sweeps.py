@@ -146,3 +146,13 @@ def test_two_schedulers_enqueue_each_period_once(busy):
     assert len(first) == len(sweeps.SWEEPS) and second == []
     queued = sorted(tuple(r.args_kwargs["args"]) for r in DBTaskResult.objects.all())
     assert queued == sorted((name, period) for name, period in first)
+
+
+def test_due_soon_reminder_marks_a_provisional_due_day(busy, city):
+    from minxin.rules.models import CaseDeadline
+
+    busy.advance(days=13)
+    CaseDeadline.objects.filter(code="register_route_15d", state="running").update(provisional=True)
+    sweeps.remind_due_soon()
+    texts = {n.unit.code: n.text for n in Notice.objects.filter(kind="due_soon").select_related("unit")}
+    assert "（暂定）" in texts["B-EAST"] and "（暂定）" not in texts["G-EAST-HOUSING"]

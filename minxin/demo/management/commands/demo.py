@@ -44,8 +44,8 @@ class Command(BaseCommand):
         for year in ensure_demo_calendar(end_date or clock.today()):
             self.stdout.write(
                 self.style.WARNING(
-                    f"注意：{year}年节假日安排尚未录入，已为演示库填入临时日历（仅含法定节日、不含调休），"
-                    "正式使用前须由管理员按国务院公布的安排修订。"
+                    f"注意：{year}年节假日安排尚未录入，落入该年的期限暂按法定节假日（不含调休）推算并标注“暂定”，"
+                    "管理员录入国务院公布的安排后系统自动重算。"
                 )
             )
         self.stdout.write(f"正在创建演示城市“{CITY_NAME}”（种子 {seed}）…")
