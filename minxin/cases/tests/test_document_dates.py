@@ -80,8 +80,8 @@ def test_assignment_letter_states_the_assigned_limit_notice_and_objection_days(c
 def test_acceptance_notice_states_the_60_day_due_day_and_the_query_code(city, accepted):
     doc = _doc(accepted, DocumentKind.ACCEPTANCE)
     assert set(check_dates(doc)) == {"due_on"}
-    # Registered at the counter: the portal does not follow this code, so the letter does not send them there.
-    assert f"查询码为{accepted.query_code}" in _text(doc) and "/xf/" not in _text(doc)
+    # Registered at the counter: the portal follows every case by its code and a phone on file.
+    assert f"查询码为{accepted.query_code}" in _text(doc) and "/xf/" in _text(doc)
 
 
 def test_extension_notice_states_the_extended_due_day(city, accepted):
