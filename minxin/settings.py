@@ -163,9 +163,14 @@ LOGGING = {
 
 
 # --- Portal (网上信访) and notifications: minxin.portal, minxin.notify -------------------------
-# SMS: a dotted backend path. ConsoleBackend (default, development), FileBackend (writes JSON
-# lines to MINXIN_SMS_FILE_PATH), LocmemBackend (tests), HttpGatewayBackend (production).
-MINXIN_SMS_BACKEND = env_str("MINXIN_SMS_BACKEND", "minxin.notify.backends.ConsoleBackend")
+# SMS: a dotted backend path. OutboxBackend (default in DEBUG: terminal + the outbox file shown at
+# /dev/outbox/), ConsoleBackend (default otherwise), FileBackend (writes JSON lines to
+# MINXIN_SMS_FILE_PATH), LocmemBackend (tests), HttpGatewayBackend (production).
+MINXIN_SMS_BACKEND = env_str(
+    "MINXIN_SMS_BACKEND", "minxin.notify.backends.OutboxBackend" if DEBUG else "minxin.notify.backends.ConsoleBackend"
+)
+# Development outbox: every SMS and e-mail in full (recipients masked), one JSON object a line.
+MINXIN_OUTBOX_PATH = env_str("MINXIN_OUTBOX_PATH", str(VAR_DIR / "outbox.jsonl"))
 MINXIN_SMS_FILE_PATH = env_str("MINXIN_SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
 MINXIN_SMS_GATEWAY_URL = env_str("MINXIN_SMS_GATEWAY_URL", "")
 MINXIN_SMS_APP_KEY = env_str("MINXIN_SMS_APP_KEY", "")
@@ -179,7 +184,7 @@ except ValueError as exc:
 MINXIN_SMS_SIGNATURE = env_str("MINXIN_SMS_SIGNATURE", "【民心信访】")
 # Petitioners get SMS/e-mail at registration, transfer, acceptance, closure and the rating invitation.
 MINXIN_NOTIFY_PETITIONERS = env_bool("MINXIN_NOTIFY_PETITIONERS", True)
-# E-mail (Django 6.1 MAILERS): console by default; set MINXIN_EMAIL_HOST to send through SMTP.
+# E-mail (Django 6.1 MAILERS): the outbox in DEBUG, else the console; MINXIN_EMAIL_HOST sends through SMTP.
 DEFAULT_FROM_EMAIL = env_str("MINXIN_DEFAULT_FROM_EMAIL", "noreply@minxin.invalid")
 if env_str("MINXIN_EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
@@ -188,7 +193,8 @@ if env_str("MINXIN_EMAIL_HOST"):
         "use_tls": env_bool("MINXIN_EMAIL_USE_TLS", False), "timeout": env_int("MINXIN_EMAIL_TIMEOUT", 10, minimum=1),
     }}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "minxin.notify.backends.OutboxEmailBackend" if DEBUG
+                           else "django.core.mail.backends.console.EmailBackend"}}
 # Throttle counters live in Django's cache. The embedded default (local memory) works in one
 # process; with several web processes point MINXIN_CACHE_URL at shared storage:
 # "db://minxin_cache" (run `manage.py createcachetable`) or "redis://127.0.0.1:6379/1".
