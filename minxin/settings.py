@@ -158,7 +158,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_pii"]}},
     "root": {"handlers": ["console"], "level": env_str("MINXIN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's default adds an unfiltered console handler of its own (each line printed twice in
+        # development); its records go to the root's redacting handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 
