@@ -144,6 +144,11 @@ if env_bool("MINXIN_BEHIND_TLS_PROXY", False):
 # A running deadline with this many days left or fewer is shown as 即将到期.
 MINXIN_DUE_SOON_DAYS = env_int("MINXIN_DUE_SOON_DAYS", 3, minimum=0)
 
+# Spreadsheet imports (minxin.core.spreadsheets): checked before anything is parsed.
+MINXIN_XLSX_MAX_BYTES = env_int("MINXIN_XLSX_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+MINXIN_XLSX_MAX_UNPACKED_BYTES = env_int("MINXIN_XLSX_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1024)
+MINXIN_XLSX_MAX_ROWS = env_int("MINXIN_XLSX_MAX_ROWS", 20000, minimum=1)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("MINXIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
