@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -87,7 +88,9 @@ def write_outbox(*, channel: str, to: str, text: str, subject: str = "") -> None
     heading = f"{subject}｜" if subject else ""
     sys.stdout.write(f"[发件箱·{label}] {to}: {heading}{text}\n")
     sys.stdout.flush()
-    with _outbox_lock, open(outbox_path(), "a", encoding="utf-8") as fh:
+    path = Path(outbox_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _outbox_lock, path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

@@ -6,7 +6,9 @@ error, and every answer must be documented (status code, content type, body sche
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -27,7 +29,13 @@ def api_schema(city):
 
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
     loaded.app = get_wsgi_application()
-    return loaded
+    # Like Django's test client: the WSGI handler must not close the connection that holds the
+    # test's transaction at the end of each request (it would on PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield loaded
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -44,9 +44,11 @@ def test_outbox_lists_newest_first_and_skips_a_torn_line(settings):
     assert [m["text"] for m in read_outbox(limit=1)] == ["第二条"]
 
 
-def test_no_outbox_file_yet_reads_as_empty(settings, tmp_path):
+def test_no_outbox_file_yet_reads_as_empty_and_the_first_message_creates_it(settings, tmp_path):
     settings.MINXIN_OUTBOX_PATH = str(tmp_path / "none" / "outbox.jsonl")
     assert read_outbox() == []
+    OutboxBackend().send("17000000001", "第一条")
+    assert [m["text"] for m in read_outbox()] == ["第一条"]
 
 
 def test_outbox_page_shows_the_messages_in_debug(client, settings):
