@@ -19,7 +19,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:
 .PHONY: help venv run migrate demo test test-pg bench bench-intel bench-risk worker clean
 
 help:
-	@echo "make run       – install, migrate, create the demo city once, serve on http://$(HOST):$(PORT)"
+	@echo "make run       – install, migrate, create the demo city once, run web + worker + sweeps on http://$(HOST):$(PORT)"
 	@echo "make test      – the whole test suite on SQLite"
 	@echo "make test-pg   – the whole test suite on PostgreSQL ($(PG_URL))"
 	@echo "make worker    – run the background job worker"
@@ -47,7 +47,7 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py demo_logins
-	MINXIN_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	MINXIN_DEBUG=1 $(BIN)/python manage.py serve $(HOST):$(PORT)
 
 worker: migrate
 	$(BIN)/python manage.py worker

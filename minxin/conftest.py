@@ -31,6 +31,12 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _outbox_path(settings, tmp_path):
+    # The development outbox (the default SMS/e-mail backend in DEBUG) never writes to var/.
+    settings.MINXIN_OUTBOX_PATH = str(tmp_path / "outbox.jsonl")
+
+
 @pytest.fixture
 def clock():
     import time_machine

@@ -144,6 +144,11 @@ if env_bool("MINXIN_BEHIND_TLS_PROXY", False):
 # A running deadline with this many days left or fewer is shown as 即将到期.
 MINXIN_DUE_SOON_DAYS = env_int("MINXIN_DUE_SOON_DAYS", 3, minimum=0)
 
+# Spreadsheet imports (minxin.core.spreadsheets): checked before anything is parsed.
+MINXIN_XLSX_MAX_BYTES = env_int("MINXIN_XLSX_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+MINXIN_XLSX_MAX_UNPACKED_BYTES = env_int("MINXIN_XLSX_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1024)
+MINXIN_XLSX_MAX_ROWS = env_int("MINXIN_XLSX_MAX_ROWS", 20000, minimum=1)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("MINXIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -163,14 +168,24 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_pii"]}},
     "root": {"handlers": ["console"], "level": env_str("MINXIN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's default adds an unfiltered console handler of its own (each line printed twice in
+        # development); its records go to the root's redacting handler instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 
 # --- Portal (网上信访) and notifications: minxin.portal, minxin.notify -------------------------
-# SMS: a dotted backend path. ConsoleBackend (default, development), FileBackend (writes JSON
-# lines to MINXIN_SMS_FILE_PATH), LocmemBackend (tests), HttpGatewayBackend (production).
-MINXIN_SMS_BACKEND = env_str("MINXIN_SMS_BACKEND", "minxin.notify.backends.ConsoleBackend")
+# SMS: a dotted backend path. OutboxBackend (default in DEBUG: terminal + the outbox file shown at
+# /dev/outbox/), ConsoleBackend (default otherwise), FileBackend (writes JSON lines to
+# MINXIN_SMS_FILE_PATH), LocmemBackend (tests), HttpGatewayBackend (production).
+MINXIN_SMS_BACKEND = env_str(
+    "MINXIN_SMS_BACKEND", "minxin.notify.backends.OutboxBackend" if DEBUG else "minxin.notify.backends.ConsoleBackend"
+)
+# Development outbox: every SMS and e-mail in full (recipients masked), one JSON object a line.
+MINXIN_OUTBOX_PATH = env_str("MINXIN_OUTBOX_PATH", str(VAR_DIR / "outbox.jsonl"))
 MINXIN_SMS_FILE_PATH = env_str("MINXIN_SMS_FILE_PATH", str(VAR_DIR / "sms.log"))
 MINXIN_SMS_GATEWAY_URL = env_str("MINXIN_SMS_GATEWAY_URL", "")
 MINXIN_SMS_APP_KEY = env_str("MINXIN_SMS_APP_KEY", "")
@@ -187,7 +202,7 @@ MINXIN_SMS_SIGNATURE = env_str("MINXIN_SMS_SIGNATURE", "【民心信访】")
 MINXIN_SMS_LEASE_SECONDS = env_int("MINXIN_SMS_LEASE_SECONDS", 120, minimum=5)
 # Petitioners get SMS/e-mail at registration, transfer, acceptance, closure and the rating invitation.
 MINXIN_NOTIFY_PETITIONERS = env_bool("MINXIN_NOTIFY_PETITIONERS", True)
-# E-mail (Django 6.1 MAILERS): console by default; set MINXIN_EMAIL_HOST to send through SMTP.
+# E-mail (Django 6.1 MAILERS): the outbox in DEBUG, else the console; MINXIN_EMAIL_HOST sends through SMTP.
 DEFAULT_FROM_EMAIL = env_str("MINXIN_DEFAULT_FROM_EMAIL", "noreply@minxin.invalid")
 if env_str("MINXIN_EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
@@ -196,7 +211,8 @@ if env_str("MINXIN_EMAIL_HOST"):
         "use_tls": env_bool("MINXIN_EMAIL_USE_TLS", False), "timeout": env_int("MINXIN_EMAIL_TIMEOUT", 10, minimum=1),
     }}}
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "minxin.notify.backends.OutboxEmailBackend" if DEBUG
+                           else "django.core.mail.backends.console.EmailBackend"}}
 # Throttle counters (minxin.portal.throttle): "db" (default, a table shared by every process) or a
 # redis:// URL. Never the cache below, which may be per-process and evicts keys.
 MINXIN_THROTTLE_STORE = env_str("MINXIN_THROTTLE_STORE", "db")

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from minxin.api.paging import PageParams
 from minxin.cases.models import Case, CaseParty, Domain
 from minxin.cases.selectors import describe_event
 from minxin.cases.services import register_case
@@ -33,7 +34,6 @@ from minxin.web.cases.queries import apply_filters, by_due_date, inbox_queryset,
 logger = logging.getLogger("minxin.api.cases")
 router = Router(tags=["信访事项"])
 
-MAX_PAGE_SIZE = 100
 
 
 # --- Output ------------------------------------------------------------------------------
@@ -225,21 +225,18 @@ def _visible(request, case_id: int) -> Case:
 
 
 @router.get("", response=CaseListOut, summary="信访事项列表")
-def list_cases(request, scope: str = "all", state: str = "", category: str = "", channel: str = "",
-               overdue: bool = False, q: str = "", page: int = 1, page_size: int = 20):
+def list_cases(request, paging: Query[PageParams], scope: str = "all", state: str = "", category: str = "", channel: str = "",
+               overdue: bool = False, q: str = ""):
     """按属地管理范围列出信访事项，按最近期限排序。`scope=inbox` 只列本单位待办。"""
     staff = request.auth
     if scope not in ("all", "inbox"):
         raise ValidationFailed(_("scope 只能是 all 或 inbox"), fields={"scope": _("取值无效")})
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValidationFailed(_("page 从1开始，page_size 为1至%(max)d") % {"max": MAX_PAGE_SIZE},
-                               fields={"page_size": _("取值无效")})
     base = inbox_queryset(staff) if scope == "inbox" else by_due_date(Case.objects.visible_to(staff).select_related("current_unit", "area"))
     qs = apply_filters(base, {"state": state, "category": category, "channel": channel, "overdue": overdue, "q": q})
     count = qs.count()
-    items = list(qs[(page - 1) * page_size: page * page_size])
+    items = list(paging.slice(qs))
     statuses = nearest_status(items)
-    return {"count": count, "page": page, "page_size": page_size,
+    return {"count": count, "page": paging.page, "page_size": paging.page_size,
             "items": [_summary(c, statuses.get(c.pk, (None, None))[1]) for c in items]}
 
 

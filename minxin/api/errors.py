@@ -10,6 +10,7 @@ client never has to parse HTML or an English traceback.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,6 +134,13 @@ def _forbidden(request, exc):
     return error_response(403)
 
 
+def _out_of_range(request, exc):
+    # A number (or text) the database cannot hold, e.g. an id of 20 digits or a count beyond
+    # its column: bad input, whichever parameter carried it, never a server error.
+    logger.info("API %s %s refused: %s", request.method, request.path, type(exc).__name__)
+    return error_response(422, code="validation_error", message=_("输入的数值或文本超出允许范围，请检查后重试"))
+
+
 def _unexpected(request, exc):
     # The client gets no details (they may contain personal data or internals); the log
     # (PII-redacted by the logging filter) keeps the traceback for the administrator.
@@ -147,6 +155,57 @@ def install(api) -> None:
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, _not_found)
     api.add_exception_handler(DjangoPermissionDenied, _forbidden)
+    api.add_exception_handler(OverflowError, _out_of_range)
+    api.add_exception_handler(DataError, _out_of_range)
+
+
+# Every status an operation may answer with besides its own success responses, each with the one
+# error body. Added to every operation of the OpenAPI document in one place (document_errors).
+DOCUMENTED_ERRORS = {
+    400: gettext_lazy("请求格式有误（如请求体不是有效的JSON）"),
+    401: gettext_lazy("未登录，或访问令牌无效、已过期、已吊销"),
+    403: gettext_lazy("没有权限执行此操作"),
+    404: gettext_lazy("对象不存在，或您无权查看"),
+    409: gettext_lazy("当前状态下不能执行此操作，或已被他人修改"),
+    422: gettext_lazy("输入有误：fields 指明每个出错的字段"),
+    429: gettext_lazy("请求过于频繁，请稍后再试"),
+    503: gettext_lazy("系统配置数据缺失或服务暂不可用"),
+}
+ERROR_SCHEMA_NAME = "ErrorOut"
+ERROR_SCHEMA = {
+    "title": ERROR_SCHEMA_NAME,
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "description": "机器可读的错误代码"},
+                "message": {"type": "string", "description": "简体中文的错误说明"},
+                "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                           "description": "出错的字段及原因"},
+            },
+        }
+    },
+}
+
+
+def document_errors(schema: dict) -> dict:
+    """Add the shared error responses to every operation (keeping any an operation declares itself)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})[ERROR_SCHEMA_NAME] = ERROR_SCHEMA
+    ref = {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}
+    for methods in schema.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, description in DOCUMENTED_ERRORS.items():
+                if status == 401 and not operation.get("security"):
+                    continue  # a public operation never asks who is calling
+                operation["responses"].setdefault(
+                    str(status), {"description": str(description), "content": {"application/json": {"schema": ref}}}
+                )
+    return schema
 
 
 def as_json_405(response: HttpResponse) -> HttpResponse:

@@ -11,9 +11,10 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from minxin.api.paging import OffsetParams
 from minxin.cases.models import Case, Domain
 from minxin.core import clock
 from minxin.core.errors import NotFound, ValidationFailed
@@ -28,7 +29,6 @@ from minxin.risk.signals import score_case, score_petitioner
 
 router = Router(tags=["风险预警"])
 
-MAX_PAGE = 200
 
 
 class StepOut(Schema):
@@ -94,7 +94,7 @@ def _unit(code: str) -> Unit:
 
 
 @router.get("/ledger", response=list[EntryOut], summary="矛盾纠纷排查台账")
-def list_entries(request, status: str | None = None, level: str | None = None, area: str | None = None, limit: int = 50, offset: int = 0):
+def list_entries(request, paging: Query[OffsetParams], status: str | None = None, level: str | None = None, area: str | None = None):
     qs = ledger.entries_visible_to(request.auth).select_related("area", "domain", "responsible_unit", "case").prefetch_related("steps")
     if status:
         qs = qs.filter(status=status)
@@ -102,7 +102,7 @@ def list_entries(request, status: str | None = None, level: str | None = None, a
         qs = qs.filter(level=level)
     if area:
         qs = qs.filter(area__path__startswith=_area(request.auth, area).path)
-    return [_entry_out(e) for e in qs[offset: offset + min(max(limit, 1), MAX_PAGE)]]
+    return [_entry_out(e) for e in paging.slice(qs)]
 
 
 class EntryIn(Schema):
@@ -286,7 +286,7 @@ def _alert_out(a) -> dict:
 
 
 @router.get("/alerts", response=list[AlertOut], summary="预警收件箱")
-def list_alerts(request, state: str | None = None, kind: str | None = None, open_only: bool = False, limit: int = 50, offset: int = 0):
+def list_alerts(request, paging: Query[OffsetParams], state: str | None = None, kind: str | None = None, open_only: bool = False):
     qs = alert_svc.alerts_visible_to(request.auth).select_related("area", "domain", "assignee__user", "escalated_to")
     if state:
         qs = qs.filter(state=state)
@@ -294,7 +294,7 @@ def list_alerts(request, state: str | None = None, kind: str | None = None, open
         qs = qs.exclude(state=AlertState.CLOSED)
     if kind:
         qs = qs.filter(kind=kind)
-    return [_alert_out(a) for a in qs[offset: offset + min(max(limit, 1), MAX_PAGE)]]
+    return [_alert_out(a) for a in paging.slice(qs)]
 
 
 @router.get("/alerts/{alert_id}", response=AlertOut, summary="预警详情（含图表数据）")

@@ -41,6 +41,9 @@ ROUTERS: list[tuple[str, str]] = [
 
 
 class MinxinAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return errors.document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
     def _get_urls(self):
         urls = []
         for p in super()._get_urls():

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "minxin.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from minxin.core.logging import protect_request_loggers
+
+        protect_request_loggers()

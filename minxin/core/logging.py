@@ -12,3 +12,16 @@ class RedactPIIFilter(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
+
+
+# Request lines (with their query strings: a searched ID number, a phone) are written by these
+# loggers, gunicorn's through handlers of its own that our LOGGING setting never sees (and
+# runserver's would be too under another LOGGING), so the filter goes on the loggers themselves.
+REQUEST_LOGGERS = ("django.server", "gunicorn.access", "gunicorn.error")
+
+
+def protect_request_loggers() -> None:
+    for name in REQUEST_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactPIIFilter) for f in logger.filters):
+            logger.addFilter(RedactPIIFilter())

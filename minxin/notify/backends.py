@@ -4,6 +4,9 @@
 - FileBackend: appends JSON lines to MINXIN_SMS_FILE_PATH — development, demos.
 - LocmemBackend: keeps messages in `outbox` — tests read verification codes from it.
 - HttpGatewayBackend: POSTs to a gateway, signed with HMAC-SHA256, retried with backoff.
+- OutboxBackend (SMS) and OutboxEmailBackend (e-mail): the development default. Each message
+  is printed in the terminal and appended to the outbox file (MINXIN_OUTBOX_PATH, JSON lines)
+  that /dev/outbox/ shows while DEBUG is on, so a demo's verification code can be read.
 
 A backend's `send` returns the gateway's message id (or "") and raises SmsError on
 failure; `SmsError.retryable` tells the caller whether trying again can help. It may take a
@@ -20,9 +23,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils.module_loading import import_string
 
 from minxin.core import clock
@@ -61,6 +66,79 @@ class FileBackend(BaseBackend):
         with self._lock, open(path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
         return ""
+
+
+def _mask_email(address: str) -> str:
+    local, _sep, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+_outbox_lock = threading.Lock()
+
+
+def outbox_path() -> str:
+    path = getattr(settings, "MINXIN_OUTBOX_PATH", "")
+    if not path:
+        raise ImproperlyConfigured("MINXIN_OUTBOX_PATH must be set for the outbox backends")
+    return str(path)
+
+
+def write_outbox(*, channel: str, to: str, text: str, subject: str = "") -> None:
+    """Print one message and append it to the outbox file (recipient masked, text in full:
+    the outbox exists so a developer can read what was sent, verification codes included)."""
+    record = {"at": clock.now().isoformat(), "channel": channel, "to": to, "subject": subject, "text": text}
+    label = "短信" if channel == "sms" else "邮件"
+    heading = f"{subject}｜" if subject else ""
+    sys.stdout.write(f"[发件箱·{label}] {to}: {heading}{text}\n")
+    sys.stdout.flush()
+    path = Path(outbox_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _outbox_lock, path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def read_outbox(limit: int = 100) -> list[dict]:
+    """The newest `limit` messages of the outbox file, newest first; a torn last line is skipped."""
+    try:
+        with open(outbox_path(), "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            # Only the tail is read, so a long-lived development outbox stays cheap to show.
+            fh.seek(max(0, size - 512 * 1024))
+            lines = fh.read().decode("utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    messages = []
+    for line in reversed(lines):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            messages.append(record)
+        if len(messages) >= limit:
+            break
+    return messages
+
+
+class OutboxBackend(BaseBackend):
+    """Development SMS backend: terminal and outbox file (see write_outbox)."""
+
+    def send(self, phone: str, text: str) -> str:
+        write_outbox(channel="sms", to=mask_phone(phone), text=text)
+        return ""
+
+
+class OutboxEmailBackend(BaseEmailBackend):
+    """Development e-mail backend (Django MAILERS): terminal and the same outbox file."""
+
+    def send_messages(self, email_messages):
+        count = 0
+        for message in email_messages or ():
+            recipients = "、".join(_mask_email(address) for address in message.recipients())
+            write_outbox(channel="email", to=recipients, subject=str(message.subject), text=str(message.body))
+            count += 1
+        return count
 
 
 class LocmemBackend(BaseBackend):

@@ -21,11 +21,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import Workbook
 
 from minxin.cases.models import Domain
-from minxin.core import clock
+from minxin.core import clock, spreadsheets
 from minxin.core.errors import ValidationFailed
 from minxin.org.models import Area, AreaLevel, Staff, Unit
 from minxin.risk import access
@@ -36,7 +35,6 @@ from minxin.risk.models import DisputeEntry, DisputeSource, DisputeStatus, RiskL
 COLUMNS = ["序号", "排查日期", "所属区域(区划代码)", "领域", "矛盾纠纷简况", "涉及人数", "涉及金额(万元)", "风险等级", "责任单位", "责任人", "化解措施", "状态"]
 LEVEL_BY_LABEL = {"红": RiskLevel.RED, "橙": RiskLevel.ORANGE, "黄": RiskLevel.YELLOW, "蓝": RiskLevel.BLUE}
 STATUS_BY_LABEL = {str(label): value for value, label in DisputeStatus.choices}
-MAX_ROWS = 20000
 
 
 
@@ -135,22 +133,14 @@ def parse_rows(rows, *, actor: Staff) -> tuple[list[dict], list[dict]]:
 @transaction.atomic
 def import_ledger(fileobj, *, actor: Staff) -> list[DisputeEntry]:
     access.check_roles(actor, access.LEDGER_WRITE_ROLES, _("导入排查台账"))
-    try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a file that is not xlsx
-        raise ValidationFailed(_("无法读取文件，请上传 .xlsx 格式的台账")) from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = [str(c or "").strip() for c in next(it, ())][: len(COLUMNS)]
+    wb = spreadsheets.open_workbook(fileobj, name=_("台账文件"))
+    it = spreadsheets.data_rows(wb.worksheets[0])
+    header = [str(c or "").strip() for c in next(it, (1, ()))[1]][: len(COLUMNS)]
     if header != COLUMNS:
         raise ValidationFailed(
             _("表头应为：%(cols)s") % {"cols": "、".join(COLUMNS)}, fields={"header": _("第1行表头不符")}
         )
-    rows = []
-    for i, values in enumerate(it, start=2):
-        if i > MAX_ROWS + 1:
-            raise ValidationFailed(_("一次最多导入%(n)s行") % {"n": MAX_ROWS})
-        rows.append((i, values))
+    rows = list(it)
     clean, errors = parse_rows(rows, actor=actor)
     if errors:
         lines = [_("第%(row)s行“%(col)s”：%(msg)s") % {"row": e["row"], "col": e["column"], "msg": e["message"]} for e in errors]
@@ -190,18 +180,16 @@ def export_ledger(staff: Staff, queryset=None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "矛盾纠纷排查台账"
-    ws.append(COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    ws.append(spreadsheets.row(ws, COLUMNS, bold=True))
     for i, e in enumerate(qs, start=1):
         measures = e.measures
         steps = "；".join(f"{s.taken_on:%Y-%m-%d} {s.description}" for s in e.steps.all())
         if steps:
             measures = f"{measures}；{steps}" if measures else steps
-        ws.append([
+        ws.append(spreadsheets.row(ws, [
             i, e.screened_on, e.area.code, e.domain.name, e.summary, e.people_count, float(e.amount_wan),
             e.get_level_display(), e.responsible_unit.name, e.responsible_name, measures, e.get_status_display(),
-        ])
+        ]))
         ws.cell(row=i + 1, column=2).number_format = "yyyy-mm-dd"
     for col, width in zip("ABCDEFGHIJKL", (6, 12, 18, 10, 40, 10, 14, 10, 24, 10, 40, 8)):
         ws.column_dimensions[col].width = width

@@ -112,3 +112,41 @@ def test_pages_outside_the_api_keep_html_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/cases?page=999999999999999999",
+    "/api/v1/cases?page=0",
+    "/api/v1/cases?page_size=1000",
+    "/api/v1/risk/alerts?offset=-1",
+    "/api/v1/risk/ledger?offset=99999999999999999999",
+    "/api/v1/risk/ledger?limit=0",
+])
+def test_out_of_range_paging_is_a_422_naming_the_parameter(staff_client, url):
+    error = assert_error_shape(staff_client.get(url), 422, "validation_error")
+    assert set(error["fields"]) & {"page", "page_size", "offset", "limit"}
+
+
+def test_paging_within_range_still_pages(staff_client):
+    response = staff_client.get("/api/v1/cases", {"page": 3, "page_size": 5})
+    assert response.status_code == 200
+    assert (response.json()["page"], response.json()["page_size"]) == (3, 5)
+    assert staff_client.get("/api/v1/risk/alerts", {"offset": 10**8, "limit": 200}).json() == []
+
+
+@pytest.mark.parametrize("url", ["/api/v1/cases/99999999999999999999", "/api/v1/oversight/supervisions/-99999999999999999999"])
+def test_an_id_too_large_for_the_database_is_a_422_not_a_server_error(staff_client, url):
+    response = staff_client.get(url)
+    assert response.status_code in (404, 422)  # PostgreSQL compares it as numeric and finds nothing
+    assert_error_shape(response, response.status_code, "validation_error" if response.status_code == 422 else "not_found")
+
+
+def test_every_operation_documents_the_shared_error_responses(staff_client):
+    schema = staff_client.get("/api/v1/openapi.json").json()
+    assert schema["components"]["schemas"]["ErrorOut"]["required"] == ["error"]
+    operations = [(path, op) for path, methods in schema["paths"].items() for op in methods.values()]
+    assert len(operations) > 40
+    for path, op in operations:
+        documented = set(op["responses"])
+        assert {"400", "403", "404", "409", "422", "429", "503"} <= documented, path
+        assert ("401" in documented) == bool(op.get("security")), path

@@ -36,3 +36,50 @@ def test_the_console_log_handler_uses_the_redaction_filter():
 
     assert settings.LOGGING["filters"]["redact_pii"]["()"] == "minxin.core.logging.RedactPIIFilter"
     assert "redact_pii" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+ID_NUMBER = "11010519491231002X"
+
+
+def test_the_development_servers_access_log_redacts_query_strings():
+    import io
+
+    logger = logging.getLogger("django.server")
+    # Its records reach the root's console handler (it has none of its own under our LOGGING).
+    handler = logger.handlers[0] if logger.handlers else logging.getLogger().handlers[0]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        logger.info('"%s" %s %s', f"GET /reception/lookup/?id_number={ID_NUMBER}&phone=13812345678 HTTP/1.1", "200", "512",
+                    extra={"status_code": 200, "server_time": "03/Dec/2026 10:00:00"})
+    finally:
+        handler.setStream(previous)
+    line = stream.getvalue()
+    assert "/reception/lookup/?id_number=[已脱敏]&phone=[已脱敏]" in line
+    assert ID_NUMBER not in line and "13812345678" not in line
+
+
+def test_gunicorns_access_log_redacts_query_strings(tmp_path):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    cfg = Config()
+    cfg.set("accesslog", str(tmp_path / "access.log"))
+    glogger = Logger(cfg)
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": f"/api/v1/cases?q={ID_NUMBER}", "SERVER_PROTOCOL": "HTTP/1.1",
+               "QUERY_STRING": f"q={ID_NUMBER}", "PATH_INFO": "/api/v1/cases", "REMOTE_ADDR": "10.0.0.1"}
+    response = SimpleNamespace(status="200 OK", headers=[], sent=10)
+    glogger.access(response, SimpleNamespace(headers=[]), environ, dt.timedelta(milliseconds=5))
+    for handler in logging.getLogger("gunicorn.access").handlers:
+        handler.flush()
+    written = (tmp_path / "access.log").read_text()
+    assert "GET /api/v1/cases?q=[已脱敏] HTTP/1.1" in written
+    assert ID_NUMBER not in written
+
+
+def test_django_records_are_written_once_through_the_redacting_handler():
+    assert logging.getLogger("django").handlers == []
+    assert logging.getLogger("django").propagate

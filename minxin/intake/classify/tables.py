@@ -48,16 +48,16 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     return [_cell(c) for c in records[0]], records[1:]
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
-    from openpyxl import load_workbook
+# A training history may be far longer than an upload; its bytes are still limited (spreadsheets).
+TRAINING_MAX_ROWS = 2_000_000
 
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
+    from minxin.core import spreadsheets
+
+    book = spreadsheets.open_workbook(path, name=path.name)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a damaged or mislabelled file
-        raise ValidationFailed(_("无法读取 Excel 文件 %(file)s：%(err)s") % {"file": path.name, "err": exc}) from exc
-    try:
-        sheet = book.worksheets[0]
-        records = [list(r) for r in sheet.iter_rows(values_only=True)]
+        records = [list(values) for _n, values in spreadsheets.data_rows(book.worksheets[0], limit=TRAINING_MAX_ROWS)]
     finally:
         book.close()
     if not records:
