@@ -42,7 +42,7 @@ def create_my_token(request, payload: TokenIn):
     return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": raw})
 
 
-@router.delete("/{prefix}", response={204: None}, summary="吊销我的访问令牌")
+@router.delete("/{prefix}", response={204: None}, summary="吊销我的访问令牌（令牌不能吊销它自己）")
 def revoke_my_token(request, prefix: str):
-    revoke_token(prefix=prefix, staff=request.auth)
+    revoke_token(prefix=prefix, staff=request.auth, presented=getattr(request.auth, "presented_token", None))
     return Status(204, None)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from minxin.api.models import ApiToken
 from minxin.core import clock
-from minxin.core.errors import Conflict, NotFound, ValidationFailed
+from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from minxin.org.models import Staff
 
 logger = logging.getLogger(__name__)
@@ -70,8 +70,14 @@ def issue_token(*, username: str, name: str, days: int | None = None) -> tuple[A
 
 
 @transaction.atomic
-def revoke_token(*, prefix: str, staff: Staff | None = None) -> ApiToken:
-    """Revoke the token shown as `prefix` (limited to `staff`'s own tokens when given)."""
+def revoke_token(*, prefix: str, staff: Staff | None = None, presented: ApiToken | None = None) -> ApiToken:
+    """Revoke the token shown as `prefix` (limited to `staff`'s own tokens when given).
+
+    `presented` is the token the request was authenticated with, if any: it may revoke
+    the caller's other tokens but not itself, so a stolen token cannot lock its owner's
+    integration out by revoking the very credential it rides on, and a script cannot
+    saw off the branch it sits on by mistake.
+    """
     qs = ApiToken.objects.select_for_update().filter(prefix=prefix)
     if staff is not None:
         qs = qs.filter(staff=staff)
@@ -82,6 +88,11 @@ def revoke_token(*, prefix: str, staff: Staff | None = None) -> ApiToken:
         # Prefixes are for display and are not guaranteed unique; never revoke the wrong one.
         raise Conflict(_("前缀%(prefix)s对应多个令牌，请在系统管理中吊销") % {"prefix": prefix}, fields={"prefix": _("不唯一")})
     token = matches[0]
+    if presented is not None and presented.pk == token.pk:
+        raise PermissionDenied(
+            _("不能用访问令牌吊销它自己；请在登录后的会话中或用另一个令牌吊销%(prefix)s") % {"prefix": prefix},
+            code="token_self_revoke",
+        )
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
@@ -108,4 +119,6 @@ def authenticate_token(raw: str) -> Staff:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         # A plain UPDATE: two concurrent requests may both write, which is harmless.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # Handlers that must know which credential was presented (e.g. revoking) read it here.
+    staff.presented_token = token
     return staff
