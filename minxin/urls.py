@@ -12,6 +12,7 @@ admin.site.index_title = _("系统管理")
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("account/", include("minxin.accounts.urls")),
     path("api/v1/", api.urls),
     path("xf/", include("minxin.portal.urls")),  # public 网上信访 portal (no login) + registrars' queue
     path("", include("minxin.web.urls")),
