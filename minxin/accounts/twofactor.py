@@ -74,9 +74,11 @@ def _verify(request, device: TOTPDevice, code: str, *, action_ok: str) -> None:
     audit.record(action_ok, request=request, username=request.user.get_username(), target=device)
 
 
-@transaction.atomic
 def confirm_enrolment(request, code: str) -> TOTPDevice:
-    """The first correct code confirms the pending device and verifies this session."""
+    """The first correct code confirms the pending device and verifies this session.
+
+    Not one transaction on purpose: a wrong code's throttle count and audit row must stay.
+    """
     code = _check_format(code)
     if confirmed_device(request.user) is not None:
         raise ValidationFailed(_("该账号已绑定动态口令；如需更换，请联系系统管理员重置"), fields={"code": _("已绑定")})
