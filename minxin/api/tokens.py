@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minxin.accounts import audit
+from minxin.accounts.models import SecurityAction
 from minxin.api.models import ApiToken
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -48,7 +50,7 @@ def _staff_for_username(username: str) -> Staff:
 
 
 @transaction.atomic
-def issue_token(*, username: str, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+def issue_token(*, username: str, name: str, days: int | None = None, actor=None) -> tuple[ApiToken, str]:
     """Create a token for `username`; returns the row and the raw token, which is never stored."""
     if not name or not name.strip():
         raise ValidationFailed(_("令牌用途不能为空"), fields={"name": _("必填")})
@@ -66,11 +68,15 @@ def issue_token(*, username: str, name: str, days: int | None = None) -> tuple[A
         expires_at=now + dt.timedelta(days=days) if days else None,
     )
     logger.info("api token %s issued to staff id=%s", token.prefix, staff.pk)
+    audit.record(
+        SecurityAction.TOKEN_ISSUED, actor=actor, username=username, target=token,
+        payload={"prefix": token.prefix, "name": token.name, "expires_at": token.expires_at},
+    )
     return token, raw
 
 
 @transaction.atomic
-def revoke_token(*, prefix: str, staff: Staff | None = None, presented: ApiToken | None = None) -> ApiToken:
+def revoke_token(*, prefix: str, staff: Staff | None = None, presented: ApiToken | None = None, actor=None) -> ApiToken:
     """Revoke the token shown as `prefix` (limited to `staff`'s own tokens when given).
 
     `presented` is the token the request was authenticated with, if any: it may revoke
@@ -97,6 +103,10 @@ def revoke_token(*, prefix: str, staff: Staff | None = None, presented: ApiToken
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
         logger.info("api token %s revoked", token.prefix)
+        audit.record(
+            SecurityAction.TOKEN_REVOKED, actor=actor, username=token.staff.user.username, target=token,
+            payload={"prefix": token.prefix, "with_token": presented.prefix if presented is not None else None},
+        )
     return token
 
 

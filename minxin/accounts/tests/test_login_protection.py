@@ -72,7 +72,7 @@ def test_an_administrator_unlocks_an_account_with_axes_reset_username(client, ci
 def test_success_and_failure_are_audited_with_the_address(client, city):
     post_login(client, "east_registrar", WRONG, ip="10.2.3.4")
     post_login(client, "east_registrar", PASSWORD, ip="10.2.3.4")
-    events = list(SecurityEvent.objects.filter(username="east_registrar").order_by("seq"))
+    events = list(SecurityEvent.objects.filter(username="east_registrar", action__startswith="login").order_by("seq"))
     assert [(e.action, e.ip) for e in events] == [(SecurityAction.LOGIN_FAILED, "10.2.3.4"), (SecurityAction.LOGIN_SUCCEEDED, "10.2.3.4")]
     assert events[1].actor == "east_registrar"
     assert verify() == []
@@ -81,9 +81,10 @@ def test_success_and_failure_are_audited_with_the_address(client, city):
 def test_editing_a_security_event_is_detected(client, city):
     post_login(client, "east_registrar", WRONG)
     post_login(client, "east_registrar", PASSWORD)
-    SecurityEvent.objects.filter(action=SecurityAction.LOGIN_FAILED).update(ip="127.0.0.1")
-    assert [p.seq for p in verify()] == [1]
-    SecurityEvent.objects.filter(seq=2).delete()
+    failed = SecurityEvent.objects.get(action=SecurityAction.LOGIN_FAILED)
+    SecurityEvent.objects.filter(pk=failed.pk).update(ip="127.0.0.1")
+    assert [p.seq for p in verify()] == [failed.seq]
+    SecurityEvent.objects.filter(action=SecurityAction.LOGIN_SUCCEEDED).delete()
     assert any(p.seq is None for p in verify())
 
 
