@@ -199,12 +199,17 @@ BEHIND_TLS_PROXY = env_bool("MINXIN_BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("MINXIN_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 # HSTS only where the site is really served over TLS (secure cookies or a TLS proxy):
 # sent over plain HTTP it would lock browsers out of a development server.
 if BEHIND_TLS_PROXY or SESSION_COOKIE_SECURE:
     SECURE_HSTS_SECONDS = env_int("MINXIN_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MINXIN_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("MINXIN_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole domain and its subdomains to HTTPS in browsers for good:
+        # a decision for the bureau's network team (MINXIN_HSTS_PRELOAD=1), not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Every page: scripts only from our own static files (no inline <script>, no on*="" handlers,
 # no eval), nothing from other origins. Inline style attributes stay allowed: they cannot
 # run code, and ECharts and htmx set element styles.
