@@ -20,14 +20,16 @@ from minxin.core.errors import ValidationFailed
 _CODE = re.compile(r"^\d{6}$")
 
 
-def requires_two_factor(user) -> bool:
+def needs_second_factor(user) -> bool:
     """Superusers, admin-site users and staff holding a role in MINXIN_TWO_FACTOR_ROLES."""
-    if not settings.MINXIN_TWO_FACTOR_ENFORCED or not user.is_authenticated:
-        return False
     if user.is_superuser or user.is_staff:
         return True
     staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
     return staff is not None and staff.has_role(*settings.MINXIN_TWO_FACTOR_ROLES)
+
+
+def requires_two_factor(user) -> bool:
+    return bool(settings.MINXIN_TWO_FACTOR_ENFORCED and user.is_authenticated and needs_second_factor(user))
 
 
 def confirmed_device(user) -> TOTPDevice | None:
