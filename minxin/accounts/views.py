@@ -37,7 +37,7 @@ def two_factor(request):
     context = {"next": next_url, "error": error, "enrolled": enrolled}
     if not enrolled:
         device = twofactor.pending_device(request.user)
-        context.update(qr_svg=twofactor.qr_svg(device), secret=twofactor.secret_of(device))
+        context.update(qr_image=twofactor.qr_data_uri(device), secret=twofactor.secret_of(device))
     return render(request, "accounts/two_factor.html", context, status=422 if error else 200)
 
 

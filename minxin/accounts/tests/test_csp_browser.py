@@ -42,9 +42,11 @@ def test_pages_work_under_the_csp_without_violations(page, city, data, two_facto
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
 
-    # Leaders enrol a second factor first: QR code (inline SVG) and secret on the page.
+    # Leaders enrol a second factor first: QR code (an SVG data: image) and secret on the page.
     expect(page.get_by_role("heading", name="绑定动态口令")).to_be_visible()
-    expect(page.locator(".totp-qr svg")).to_be_attached()
+    qr = page.locator(".totp-qr img")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # the image decoded under the CSP
     assert violations() == []
     device = TOTPDevice.objects.get(user=city.staff["city_leader"].user)
     page.get_by_label("6位动态口令").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}")
