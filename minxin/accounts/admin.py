@@ -32,13 +32,14 @@ class _AuditedAdminMixin:
     these admin pages also goes to the security audit chain, next to Django's own admin log."""
 
     audit_changed = SecurityAction.ACCOUNT_CHANGED
+    audit_added = SecurityAction.ACCOUNT_CHANGED
 
     def _audit(self, request, obj, action, message):
         username = obj.get_username() if hasattr(obj, "get_username") else getattr(getattr(obj, "user", None), "username", "")
         audit.record(action, request=request, username=username, target=obj, payload={"admin": str(message) if message else ""})
 
     def log_addition(self, request, obj, message):
-        self._audit(request, obj, self.audit_changed, message or "added")
+        self._audit(request, obj, self.audit_added, message or "added")
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
@@ -71,3 +72,4 @@ class AuditedTOTPDeviceAdmin(_AuditedAdminMixin, TOTPDeviceAdmin):
     """Deleting a device here is how an administrator resets a lost phone."""
 
     audit_changed = SecurityAction.OTP_RESET
+    audit_added = SecurityAction.OTP_ENROLLED
