@@ -53,6 +53,19 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_not_enforced(settings):
+    # Tests sign leaders and administrators in with force_login or the password form to test
+    # other things; the second factor is tested with it switched on (minxin/accounts/tests,
+    # fixture `two_factor`). Production has no switch: MINXIN_TWO_FACTOR_ENFORCED is not an env variable.
+    settings.MINXIN_TWO_FACTOR_ENFORCED = False
+
+
+@pytest.fixture
+def two_factor(settings):
+    settings.MINXIN_TWO_FACTOR_ENFORCED = True
+
+
 @pytest.fixture
 def city(db):
     from minxin.testing import build_test_city

@@ -1,5 +1,6 @@
 """Django settings for minxin. Every deployment knob is a MINXIN_* variable."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -21,6 +22,16 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("MINXIN_SECRET_KEY must be set when MINXIN_DEBUG is off")
 if not FIELD_KEY:
     raise ImproperlyConfigured("MINXIN_FIELD_KEY must be set when MINXIN_DEBUG is off")
+# Keys the HMAC of every audit chain (case events, security events): without it, someone who
+# can write to the database cannot rebuild a chain that `manage.py audit verify` accepts.
+# Old keys stay readable after a rotation: MINXIN_AUDIT_OLD_KEYS="key1,key2" (see README, Security).
+_DEV_AUDIT_KEY = "dev-only-insecure-audit-key"
+AUDIT_KEY = env_str("MINXIN_AUDIT_KEY") or (_DEV_AUDIT_KEY if DEBUG else None)
+AUDIT_OLD_KEYS = env_list("MINXIN_AUDIT_OLD_KEYS", [])
+if not AUDIT_KEY:
+    raise ImproperlyConfigured("MINXIN_AUDIT_KEY must be set when MINXIN_DEBUG is off")
+if not DEBUG and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("MINXIN_AUDIT_KEY must be at least 32 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
 
 ALLOWED_HOSTS = env_list("MINXIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("MINXIN_CSRF_TRUSTED_ORIGINS", [])
@@ -34,8 +45,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "axes",  # login throttling and lockout, counted in the shared database
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # TOTP second factor for administrators and leaders
     "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
     "minxin.core",
+    "minxin.accounts",
     "minxin.org",
     "minxin.rules",
     "minxin.cases",
@@ -54,14 +69,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "minxin.accounts.middleware.RequireTwoFactorMiddleware",
+    "minxin.accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it can turn a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "minxin.urls"
@@ -101,12 +122,43 @@ if _test_db:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's validators speak Chinese through its zh_Hans catalogue.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("MINXIN_PASSWORD_MIN_LENGTH", 12, minimum=8)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id for new and changed passwords; the others only verify old hashes, which are
+# rewritten as Argon2 the next time their owner signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before the password is even checked.
+    "minxin.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins (web login, admin login) are counted per account and per address;
+# reaching the limit locks that account or address for the cool-off time. An administrator
+# unlocks earlier with `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env_int("MINXIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("MINXIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "minxin.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # successes are in the security audit log instead
+# Roles whose sessions need a second factor (TOTP) after the password; superusers and
+# admin-site users always do. See minxin.accounts.twofactor.
+MINXIN_TWO_FACTOR_ROLES = ("admin", "reviewer")
+MINXIN_TWO_FACTOR_ENFORCED = True
+OTP_TOTP_ISSUER = env_str("MINXIN_OTP_ISSUER", "民心信访")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -136,10 +188,45 @@ LOGOUT_REDIRECT_URL = "web:login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("MINXIN_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A signed-in session lasts a working day by default, not Django's two weeks.
+SESSION_COOKIE_AGE = env_int("MINXIN_SESSION_SECONDS", 9 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("MINXIN_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("MINXIN_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("MINXIN_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("MINXIN_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+# HSTS only where the site is really served over TLS (secure cookies or a TLS proxy):
+# sent over plain HTTP it would lock browsers out of a development server.
+if BEHIND_TLS_PROXY or SESSION_COOKIE_SECURE:
+    SECURE_HSTS_SECONDS = env_int("MINXIN_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MINXIN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("MINXIN_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds the whole domain and its subdomains to HTTPS in browsers for good:
+        # a decision for the bureau's network team (MINXIN_HSTS_PRELOAD=1), not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Every page: scripts only from our own static files (no inline <script>, no on*="" handlers,
+# no eval), nothing from other origins. Inline style attributes stay allowed: they cannot
+# run code, and ECharts and htmx set element styles.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # A running deadline with this many days left or fewer is shown as 即将到期.
 MINXIN_DUE_SOON_DAYS = env_int("MINXIN_DUE_SOON_DAYS", 3, minimum=0)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", favicon.favicon, name="favicon"),
     path("dev/outbox/", dev_outbox, name="dev_outbox"),  # 404 unless DEBUG
     path("admin/", admin.site.urls),
+    path("account/", include("minxin.accounts.urls")),
     path("api/v1/", api.urls),
     path("xf/", include("minxin.portal.urls")),  # public 网上信访 portal (no login) + registrars' queue
     path("", include("minxin.web.urls")),

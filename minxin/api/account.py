@@ -38,11 +38,11 @@ def list_my_tokens(request):
 
 @router.post("", response={201: NewTokenOut}, auth=[session_auth], summary="签发访问令牌（仅限登录会话）")
 def create_my_token(request, payload: TokenIn):
-    token, raw = issue_token(username=request.auth.user.username, name=payload.name, days=payload.days)
+    token, raw = issue_token(username=request.auth.user.username, name=payload.name, days=payload.days, actor=request.auth)
     return Status(201, {**TokenOut.from_orm(token).model_dump(), "token": raw})
 
 
-@router.delete("/{prefix}", response={204: None}, summary="吊销我的访问令牌")
+@router.delete("/{prefix}", response={204: None}, summary="吊销我的访问令牌（令牌不能吊销它自己）")
 def revoke_my_token(request, prefix: str):
-    revoke_token(prefix=prefix, staff=request.auth)
+    revoke_token(prefix=prefix, staff=request.auth, presented=getattr(request.auth, "presented_token", None), actor=request.auth)
     return Status(204, None)

@@ -27,6 +27,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke_selected(self, request, queryset):
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):
-            revoke_token(prefix=token.prefix, staff=token.staff)
+            revoke_token(prefix=token.prefix, staff=token.staff, actor=request.user)
             count += 1
         self.message_user(request, ngettext("已吊销%(n)d个令牌", "已吊销%(n)d个令牌", count) % {"n": count}, messages.SUCCESS)

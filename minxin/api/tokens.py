@@ -9,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minxin.accounts import audit
+from minxin.accounts.models import SecurityAction
 from minxin.api.models import ApiToken
 from minxin.core import clock
-from minxin.core.errors import Conflict, NotFound, ValidationFailed
+from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from minxin.org.models import Staff
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ def _staff_for_username(username: str) -> Staff:
 
 
 @transaction.atomic
-def issue_token(*, username: str, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+def issue_token(*, username: str, name: str, days: int | None = None, actor=None) -> tuple[ApiToken, str]:
     """Create a token for `username`; returns the row and the raw token, which is never stored."""
     if not name or not name.strip():
         raise ValidationFailed(_("令牌用途不能为空"), fields={"name": _("必填")})
@@ -66,12 +68,22 @@ def issue_token(*, username: str, name: str, days: int | None = None) -> tuple[A
         expires_at=now + dt.timedelta(days=days) if days else None,
     )
     logger.info("api token %s issued to staff id=%s", token.prefix, staff.pk)
+    audit.record(
+        SecurityAction.TOKEN_ISSUED, actor=actor, username=username, target=token,
+        payload={"prefix": token.prefix, "name": token.name, "expires_at": token.expires_at},
+    )
     return token, raw
 
 
 @transaction.atomic
-def revoke_token(*, prefix: str, staff: Staff | None = None) -> ApiToken:
-    """Revoke the token shown as `prefix` (limited to `staff`'s own tokens when given)."""
+def revoke_token(*, prefix: str, staff: Staff | None = None, presented: ApiToken | None = None, actor=None) -> ApiToken:
+    """Revoke the token shown as `prefix` (limited to `staff`'s own tokens when given).
+
+    `presented` is the token the request was authenticated with, if any: it may revoke
+    the caller's other tokens but not itself, so a stolen token cannot lock its owner's
+    integration out by revoking the very credential it rides on, and a script cannot
+    saw off the branch it sits on by mistake.
+    """
     qs = ApiToken.objects.select_for_update().filter(prefix=prefix)
     if staff is not None:
         qs = qs.filter(staff=staff)
@@ -82,10 +94,19 @@ def revoke_token(*, prefix: str, staff: Staff | None = None) -> ApiToken:
         # Prefixes are for display and are not guaranteed unique; never revoke the wrong one.
         raise Conflict(_("前缀%(prefix)s对应多个令牌，请在系统管理中吊销") % {"prefix": prefix}, fields={"prefix": _("不唯一")})
     token = matches[0]
+    if presented is not None and presented.pk == token.pk:
+        raise PermissionDenied(
+            _("不能用访问令牌吊销它自己；请在登录后的会话中或用另一个令牌吊销%(prefix)s") % {"prefix": prefix},
+            code="token_self_revoke",
+        )
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
         logger.info("api token %s revoked", token.prefix)
+        audit.record(
+            SecurityAction.TOKEN_REVOKED, actor=actor, username=token.staff.user.username, target=token,
+            payload={"prefix": token.prefix, "with_token": presented.prefix if presented is not None else None},
+        )
     return token
 
 
@@ -108,4 +129,6 @@ def authenticate_token(raw: str) -> Staff:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         # A plain UPDATE: two concurrent requests may both write, which is harmless.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # Handlers that must know which credential was presented (e.g. revoking) read it here.
+    staff.presented_token = token
     return staff

@@ -1,47 +1,50 @@
-"""Hash chain over CaseEvent rows.
+"""Keyed hash chain over CaseEvent rows.
 
-Each event's hash covers its own content and the previous event's hash, and the
-case row keeps the newest hash (`audit_head`). Editing, deleting or reordering
-any event — including the last one — breaks the chain at a place that
-`verify_case` names.
+Each event's hash is an HMAC (MINXIN_AUDIT_KEY, see minxin.core.sealing) over its
+own content and the previous event's hash, and the case row keeps the newest hash
+(`audit_head`). Editing, deleting or reordering any event — including the last
+one — breaks the chain at a place that `verify_case` names; so does rebuilding
+the chain without the key.
 """
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 
 from minxin.cases.models import Case, CaseEvent
+from minxin.core import sealing
 
 
 def _canonical_time(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def event_hash(*, case_id: int, seq: int, at: dt.datetime, actor_id, action: str, from_state: str, to_state: str, payload: dict, prev_hash: str) -> str:
-    body = json.dumps(
-        [case_id, seq, _canonical_time(at), actor_id, action, from_state, to_state, payload, prev_hash],
-        cls=DjangoJSONEncoder,
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
+def event_parts(*, case_id: int, seq: int, at: dt.datetime, actor_id, action: str, from_state: str, to_state: str, payload: dict, prev_hash: str) -> list:
+    return [case_id, seq, _canonical_time(at), actor_id, action, from_state, to_state, payload, prev_hash]
+
+
+def _parts_of(ev: CaseEvent, *, prev_hash: str) -> list:
+    return event_parts(
+        case_id=ev.case_id, seq=ev.seq, at=ev.at, actor_id=ev.actor_id, action=ev.action,
+        from_state=ev.from_state, to_state=ev.to_state, payload=ev.payload, prev_hash=prev_hash,
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def build_event(case: Case, *, seq: int, prev_hash: str, at: dt.datetime, actor, action: str, from_state: str = "", to_state: str = "", payload: dict | None = None) -> CaseEvent:
     """An unsaved event chained after `prev_hash`; bulk loaders use it directly."""
     payload = json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
     actor_id = actor.pk if actor is not None else None
-    digest = event_hash(
+    key_id, digest = sealing.seal(event_parts(
         case_id=case.pk, seq=seq, at=at, actor_id=actor_id, action=action,
         from_state=from_state, to_state=to_state, payload=payload, prev_hash=prev_hash,
-    )
+    ))
     return CaseEvent(
         case=case, seq=seq, at=at, actor=actor, actor_label=str(actor.display_name) if actor is not None else "",
         action=action, from_state=from_state, to_state=to_state, payload=payload, prev_hash=prev_hash, hash=digest,
+        key_id=key_id,
     )
 
 
@@ -75,12 +78,9 @@ def verify_case(case: Case) -> list[ChainProblem]:
             problems.append(ChainProblem(case.number, ev.seq, f"序号不连续（应为{expected_seq}），记录可能被删除或重排"))
         if ev.prev_hash != prev_hash:
             problems.append(ChainProblem(case.number, ev.seq, "前序哈希不符，记录可能被删除、插入或重排"))
-        recomputed = event_hash(
-            case_id=case.pk, seq=ev.seq, at=ev.at, actor_id=ev.actor_id, action=ev.action,
-            from_state=ev.from_state, to_state=ev.to_state, payload=ev.payload, prev_hash=ev.prev_hash,
-        )
-        if recomputed != ev.hash:
-            problems.append(ChainProblem(case.number, ev.seq, "内容与哈希不符，记录被篡改"))
+        reason = sealing.check(_parts_of(ev, prev_hash=ev.prev_hash), key_id=ev.key_id, digest=ev.hash)
+        if reason:
+            problems.append(ChainProblem(case.number, ev.seq, reason))
         prev_hash, expected_seq = ev.hash, ev.seq + 1
     if prev_hash != case.audit_head:
         problems.append(ChainProblem(case.number, None, "链尾与信访件记录的最新哈希不符，末尾记录可能被删除或追加"))
@@ -92,3 +92,63 @@ def verify_all(queryset=None):
     qs = (queryset if queryset is not None else Case.objects.all()).only("pk", "number", "audit_head").order_by("pk")
     for case in qs.iterator(chunk_size=2000):
         yield from verify_case(case)
+
+
+@dataclass
+class ResealResult:
+    cases: int = 0
+    events: int = 0
+    skipped: list[str] | None = None
+
+
+def _intact_before_reseal(case: Case, events: list[CaseEvent]) -> bool:
+    """Whether the chain is whole as it stands: legacy rows by their plain SHA-256, keyed rows by the ring."""
+    prev = ""
+    for expected_seq, ev in enumerate(events, start=1):
+        if ev.seq != expected_seq or ev.prev_hash != prev:
+            return False
+        parts = _parts_of(ev, prev_hash=prev)
+        if ev.key_id == sealing.LEGACY_KEY_ID:
+            if sealing.legacy_digest(parts) != ev.hash:
+                return False
+        elif sealing.check(parts, key_id=ev.key_id, digest=ev.hash):
+            return False
+        prev = ev.hash
+    return prev == case.audit_head
+
+
+def reseal_case(case: Case) -> int | None:
+    """Re-sign one intact chain with the current key; None (nothing written) when it is broken.
+
+    Used to migrate chains from plain SHA-256 and after a key rotation. A broken chain is
+    left exactly as found, so `audit verify` keeps reporting it.
+    """
+    current = sealing.current_key_id()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        events = list(case.events.order_by("seq"))
+        if not _intact_before_reseal(case, events):
+            return None
+        if all(ev.key_id == current for ev in events):
+            return 0
+        prev = ""
+        for ev in events:
+            ev.prev_hash = prev
+            ev.key_id, ev.hash = sealing.seal(_parts_of(ev, prev_hash=prev))
+            prev = ev.hash
+        CaseEvent.objects.bulk_update(events, ["prev_hash", "key_id", "hash"], batch_size=500)
+        Case.objects.filter(pk=case.pk).update(audit_head=prev)
+        return len(events)
+
+
+def reseal_all(queryset=None) -> ResealResult:
+    result = ResealResult(skipped=[])
+    qs = (queryset if queryset is not None else Case.objects.all()).only("pk", "number").order_by("pk")
+    for case in qs.iterator(chunk_size=500):
+        done = reseal_case(case)
+        if done is None:
+            result.skipped.append(case.number)
+        elif done:
+            result.cases += 1
+            result.events += done
+    return result

@@ -274,6 +274,8 @@ class CaseEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
+    # Which MINXIN_AUDIT_KEY sealed `hash` (see minxin.core.sealing); "" = an unkeyed legacy hash.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("办理记录")

@@ -5,7 +5,7 @@ import time_machine
 
 from minxin.api.models import ApiToken
 from minxin.api.tests.conftest import bearer
-from minxin.api.tokens import hash_token, revoke_token
+from minxin.api.tokens import hash_token, issue_token, revoke_token
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +90,32 @@ def test_bad_token_is_not_rescued_by_a_session(client, city):
 def test_a_token_works_for_post_without_csrf(city, token_for):
     from django.test import Client
 
+    other = issue_token(username="east_registrar", name="旧脚本")[0]
     raw = token_for("east_registrar")
-    prefix = ApiToken.objects.get().prefix
     csrf_client = Client(enforce_csrf_checks=True)
-    response = csrf_client.delete(f"/api/v1/me/tokens/{prefix}", **bearer(raw))
+    response = csrf_client.delete(f"/api/v1/me/tokens/{other.prefix}", **bearer(raw))
     assert response.status_code == 204
-    assert ApiToken.objects.get().revoked_at is not None
+    other.refresh_from_db()
+    assert other.revoked_at is not None
+
+
+def test_a_token_cannot_revoke_itself(client, city, token_for):
+    raw = token_for("east_registrar")
+    token = ApiToken.objects.get()
+    response = client.delete(f"/api/v1/me/tokens/{token.prefix}", **bearer(raw))
+    assert response.status_code == 403
+    body = response.json()["error"]
+    assert body["code"] == "token_self_revoke"
+    assert "不能用访问令牌吊销它自己" in body["message"]
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert client.get("/api/v1/me", **bearer(raw)).status_code == 200
+
+
+def test_a_signed_in_session_can_revoke_any_own_token(client, city, token_for):
+    token_for("east_registrar")
+    token = ApiToken.objects.get()
+    client.force_login(city.staff["east_registrar"].user)
+    assert client.delete(f"/api/v1/me/tokens/{token.prefix}").status_code == 204
+    token.refresh_from_db()
+    assert token.revoked_at is not None

@@ -35,7 +35,7 @@ def test_edited_payload_is_caught_at_that_event(audited):
     ev = audited.events.get(seq=2)
     CaseEvent.objects.filter(pk=ev.pk).update(payload={**ev.payload, "to_unit": {"name": "西城区住建局"}})
     found = problems(audited)
-    assert found == [(2, "内容与哈希不符，记录被篡改")]
+    assert found == [(2, "内容与哈希签名不符，记录被篡改或链被无密钥重建")]
 
 
 def test_edited_actor_is_caught(audited, city):

@@ -49,6 +49,7 @@ def test_production_mode_uses_the_given_secrets(tmp_path):
         MINXIN_DEBUG="0",
         MINXIN_SECRET_KEY="s" * 50,
         MINXIN_FIELD_KEY="f" * 32,
+        MINXIN_AUDIT_KEY="a" * 40,
         MINXIN_ALLOWED_HOSTS="xf.example.gov.cn",
     )
     assert values["debug"] is False
@@ -59,7 +60,7 @@ def test_production_mode_uses_the_given_secrets(tmp_path):
 def test_secret_key_can_come_from_a_file(tmp_path):
     key_file = tmp_path / "secret_key"
     key_file.write_text("k" * 50 + "\n", encoding="utf-8")
-    values = probe(MINXIN_VAR_DIR=str(tmp_path), MINXIN_DEBUG="0", MINXIN_SECRET_KEY_FILE=str(key_file), MINXIN_FIELD_KEY="f" * 32)
+    values = probe(MINXIN_VAR_DIR=str(tmp_path), MINXIN_DEBUG="0", MINXIN_SECRET_KEY_FILE=str(key_file), MINXIN_FIELD_KEY="f" * 32, MINXIN_AUDIT_KEY="a" * 40)
     assert values["secret"] == "k" * 50
 
 
@@ -68,6 +69,12 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     [
         ({"MINXIN_DEBUG": "0", "MINXIN_FIELD_KEY": "f" * 32}, "MINXIN_SECRET_KEY must be set when MINXIN_DEBUG is off"),
         ({"MINXIN_DEBUG": "0", "MINXIN_SECRET_KEY": "s" * 50}, "MINXIN_FIELD_KEY must be set when MINXIN_DEBUG is off"),
+        ({"MINXIN_DEBUG": "0", "MINXIN_SECRET_KEY": "s" * 50, "MINXIN_FIELD_KEY": "f" * 32}, "MINXIN_AUDIT_KEY must be set when MINXIN_DEBUG is off"),
+        (
+            {"MINXIN_DEBUG": "0", "MINXIN_SECRET_KEY": "s" * 50, "MINXIN_FIELD_KEY": "f" * 32, "MINXIN_AUDIT_KEY": "short"},
+            "MINXIN_AUDIT_KEY must be at least 32 characters",
+        ),
+        ({"MINXIN_SESSION_SECONDS": "60"}, "MINXIN_SESSION_SECONDS=60 must be at least 300"),
         ({"MINXIN_DEBUG": "perhaps"}, "MINXIN_DEBUG='perhaps' is not a boolean"),
         ({"MINXIN_DATABASE_URL": "nonsense://x"}, "MINXIN_DATABASE_URL is not a valid database URL"),
         ({"MINXIN_DB_CONN_MAX_AGE": "-5"}, "MINXIN_DB_CONN_MAX_AGE=-5 must be at least 0"),

@@ -1,5 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from django_otp.oath import totp
+
+from minxin.accounts import twofactor
 from minxin.demo.city import CITY_CODE, DEMO_PASSWORD
 from minxin.org.models import Area, Role, Staff
 
@@ -22,16 +25,30 @@ class Command(BaseCommand):
             .prefetch_related("roles")
             .order_by("user__username")
         )
-        rows = []
+        rows, totp_rows = [], []
         for s in qs:
             username = s.user.username
             if not all and not (username.startswith("city_") or username.startswith("county1_") or username.count("_") == 1):
                 continue
             roles = "、".join(str(labels[r.role]) for r in sorted(s.roles.all(), key=lambda r: r.role))
             rows.append((username, roles, s.unit.name))
+            if twofactor.needs_second_factor(s.user):
+                # Leaders and administrators sign in with a second factor even in the demo:
+                # each gets a TOTP secret once, printed below for an authenticator app.
+                device = twofactor.confirmed_device(s.user) or twofactor.enrol_device(s.user)
+                code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+                totp_rows.append((username, twofactor.secret_of(device), device.config_url, code))
         width = max(len(r[0]) for r in rows) + 2
         self.stdout.write(f"演示账号（共 {qs.count()} 个，此处列出 {len(rows)} 个；--all 列出全部）")
         self.stdout.write(f"统一演示密码：{DEMO_PASSWORD}   —— 仅用于演示，切勿在生产环境使用")
         self.stdout.write(f"{'用户名'.ljust(width - 3)}{'角色'.ljust(7, '　')}单位")
         for username, roles, unit in rows:
             self.stdout.write(f"{username.ljust(width)}{roles.ljust(8, '　')}{unit}")
+        if totp_rows:
+            self.stdout.write("")
+            self.stdout.write("领导和系统管理员账号登录后还需输入动态口令（TOTP）。请把下面的密钥加入验证器应用")
+            self.stdout.write("（FreeOTP、Google/Microsoft Authenticator 等，或扫描 otpauth 链接生成的二维码）；")
+            self.stdout.write("没有验证器时，再次运行本命令可看到此刻的口令（30秒内有效），或用 oathtool --totp -b 密钥")
+            for username, secret, url, code in totp_rows:
+                self.stdout.write(f"{username.ljust(width)}{secret}   当前口令 {code}")
+                self.stdout.write(f"{''.ljust(width)}{url}")

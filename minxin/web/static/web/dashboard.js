@@ -1,4 +1,4 @@
-<script>
+// Oversight dashboards (minxin.web.oversight): a static file so pages can forbid inline scripts (CSP).
 // Each chart reads its JSON endpoint; every clickable datum carries the /cases/ URL behind it.
 document.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("dash-chart");
@@ -84,4 +84,3 @@ document.addEventListener("DOMContentLoaded", function () {
       el.dataset.rendered = "1";
     });
 });
-</script>
