@@ -15,7 +15,7 @@ from minxin.core.errors import NotFound
 from minxin.core.errors import PermissionDenied as DomainPermissionDenied
 from minxin.oversight import metrics
 from minxin.web.context import staff_of
-from minxin.web.oversight import dashboards as boards
+from minxin.oversight import dashboards as boards
 
 
 @login_required
@@ -130,7 +130,7 @@ def export_cases(request):
     """The workbench list with its current filters, as .xlsx (any staff member; scoped; masked)."""
     from minxin.oversight.reports import xlsx
     from minxin.web.cases.forms import InboxFilterForm
-    from minxin.web.cases.queries import all_visible_queryset, apply_filters, inbox_queryset
+    from minxin.cases.queries import all_visible_queryset, apply_filters, inbox_queryset
 
     staff = staff_of(request.user)
     if staff is None or not staff.is_active:
