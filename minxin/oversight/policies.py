@@ -26,6 +26,11 @@ def check_analyse(staff) -> None:
         raise PermissionDenied(ANALYSIS_REFUSED)
 
 
+def may_report(staff) -> bool:
+    """Annual and weekly reports are the 信访部门's (第四十一条): its analysts, supervisors and leaders."""
+    return may_analyse(staff) and in_bureau(staff)
+
+
 def analysis_scope(staff, *, area_code: str | None = None, unit_code: str | None = None) -> tuple[Area | None, Unit | None]:
     """(area, unit) the caller may count over: a bureau its subtree (or a unit in it), anyone else itself."""
     check_analyse(staff)
