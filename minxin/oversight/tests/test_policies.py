@@ -37,3 +37,20 @@ def test_revealing_identity_without_the_right_is_refused_on_pages_and_in_the_api
     assert page.status_code == 403 and "完整身份信息" in page.content.decode()
     body = client.get(f"/api/v1/cases/{case.pk}", {"identity": "full"}).json()
     assert "完整身份信息" in body["error"]["message"]
+
+
+def test_registration_suggestions_allow_and_refuse_the_same_people_on_pages_and_in_the_api(client, city):
+    from minxin.api.tokens import issue_token
+
+    draft = {"content": "阳光小区开发商延期交房", "area": "320902001001"}
+    for key, staff in city.staff.items():
+        client.force_login(staff.user)
+        web = client.post("/cases/register/suggestions/", {"content": draft["content"], "area": draft["area"]}).status_code
+        raw = issue_token(username=key, name="matrix")[1]
+        api = client.post("/api/v1/intake/suggest", draft, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+        assert (web == 403) == (api == 403), (key, web, api)
+    # 信访部门 registrars and leaders only: not an analyst, not a department's leader.
+    assert api == 403  # west1_handler, the last persona
+    client.force_login(city.staff["city_analyst"].user)
+    assert client.post("/cases/register/suggestions/", {"content": draft["content"]}).status_code == 403
