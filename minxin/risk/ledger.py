@@ -143,7 +143,7 @@ def raise_if_red(entry: DisputeEntry, *, actor: Staff | None = None) -> None:
 
 
 def _lock(entry: DisputeEntry) -> DisputeEntry:
-    return DisputeEntry.objects.select_for_update().select_related("area", "created_by").get(pk=entry.pk)
+    return DisputeEntry.objects.select_for_update().select_related("area").get(pk=entry.pk)
 
 
 @transaction.atomic
