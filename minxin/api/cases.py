@@ -2,7 +2,7 @@
 
 Thin like the pages: every case comes from Case.objects.visible_to(caller) (a case
 outside the jurisdiction is a 404), every change is one service call through
-minxin.web.cases.actions.perform, and errors use the standard JSON body
+minxin.cases.actions.perform, and errors use the standard JSON body
 (403 not allowed, 409 wrong state or stale `expected_version`, 422 invalid input).
 """
 
@@ -22,14 +22,15 @@ from minxin.cases.selectors import describe_event
 from minxin.cases.services import register_case
 from minxin.cases.statemachine import available_actions
 from minxin.core import clock
-from minxin.core.errors import NotFound, PermissionDenied, ValidationFailed
+from minxin.core.errors import NotFound, ValidationFailed
 from minxin.documents.selectors import documents_of
 from minxin.documents.services import document_filename, open_document
 from minxin.org.models import Area
 from minxin.rules.deadlines import deadline_status
 from minxin.rules.selectors import case_deadlines
-from minxin.web.cases.actions import ACTIONS, perform
-from minxin.web.cases.queries import apply_filters, by_due_date, inbox_queryset, may_see_identity, nearest_status
+from minxin.cases.actions import ACTIONS, perform
+from minxin.cases.policies import check_see_identity
+from minxin.cases.queries import apply_filters, by_due_date, inbox_queryset, nearest_status
 
 logger = logging.getLogger("minxin.api.cases")
 router = Router(tags=["信访事项"])
@@ -251,8 +252,7 @@ def get_case(request, case_id: int, identity: str = "masked"):
         raise ValidationFailed(_("identity 只能是 masked 或 full"), fields={"identity": _("取值无效")})
     full = identity == "full"
     if full:
-        if not may_see_identity(request.auth, case):
-            raise PermissionDenied(_("只有登记该事项的信访部门的登记员或领导可以查看信访人完整身份信息"))
+        check_see_identity(request.auth, case)
         logger.info("petitioner identity viewed via api case_id=%s staff_id=%s", case.pk, request.auth.pk)
     return _detail(request, case, full_identity=full)
 

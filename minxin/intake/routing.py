@@ -14,8 +14,10 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
-from minxin.cases.models import Case, Category, Domain
+from minxin.cases.models import Category, Domain
+from minxin.cases.policies import visible_cases
 from minxin.org.models import Unit, UnitKind
+from minxin.org.policies import is_system
 
 HISTORY_CASES = 500  # most recent comparable cases looked at
 _SPLIT = re.compile(r"[、，,;；/\s]+")
@@ -31,7 +33,7 @@ def _brief(unit: Unit) -> dict:
 
 
 def _history(area, domain, staff) -> Counter:
-    qs = Case.objects.visible_to(staff) if staff is not None else Case.objects.all()
+    qs = visible_cases(staff)
     qs = qs.filter(area__path__startswith=area.path, accepted_at__isnull=False, current_unit__isnull=False)
     if domain is not None:
         qs = qs.filter(domain=domain)
@@ -48,7 +50,7 @@ def _lowest(kind: str, ancestors: list, *, at_or_above=None) -> Unit | None:
     return None
 
 
-def suggest_units(*, area, domain: Domain | None = None, category: str = "", staff=None, accused_unit: Unit | None = None,
+def suggest_units(*, area, domain: Domain | None = None, category: str = "", staff, accused_unit: Unit | None = None,
                   accused_staff=None, is_litigation: bool = False, limit: int = 3) -> dict:
     ancestors = list(area.ancestors())
     excluded_ids = {u.pk for u in (accused_unit, getattr(accused_staff, "unit", None)) if u is not None}
@@ -104,7 +106,7 @@ def suggest_units(*, area, domain: Domain | None = None, category: str = "", sta
             "reasons": [_("检举控告类事项按管理权限转送纪检监察机关（第二十二条第二款、第三十条）")],
         })
     if is_litigation:
-        target = _lowest(UnitKind.POLITICAL_LEGAL, ancestors, at_or_above=staff.unit.area if staff is not None else None) or _lowest(
+        target = _lowest(UnitKind.POLITICAL_LEGAL, ancestors, at_or_above=None if is_system(staff) else staff.unit.area) or _lowest(
             UnitKind.POLITICAL_LEGAL, ancestors
         )
         flags.append({

@@ -13,14 +13,15 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minxin.cases import policies
 from minxin.cases.models import Category, Domain
 from minxin.core import clock
-from minxin.core.errors import DomainError, PermissionDenied, ValidationFailed
+from minxin.core.errors import DomainError, ValidationFailed
 from minxin.intake import escalation, hints, routing
 from minxin.intake.duplicates import detect
 from minxin.intake.duplicates.index import matter_text
 from minxin.intake.models import SuggestionFeedback
-from minxin.org.models import Area, Role, Unit
+from minxin.org.models import Area, Unit
 
 CLASSIFIERS = ("category", "domain")
 
@@ -75,8 +76,8 @@ def _domain(value, classification: dict) -> Domain | None:
 def suggest_for_draft(draft: dict, *, staff) -> dict:
     """draft: subject, content, request, facts, reasons, area (code or Area), domain (code/name or Domain),
     category, petitioners [{name, id_number, phone}], accused_unit (code or Unit), is_litigation."""
-    if staff is None or not staff.has_role(Role.REGISTRAR, Role.REVIEWER, Role.ADMIN, Role.ANALYST):
-        raise PermissionDenied(_("只有登记员、审核人员、分析员或管理员可以查看登记辅助建议"))
+    # The same rule as the registration form the suggestions serve (pages and API alike).
+    policies.check_register(staff, _("只有信访部门的登记员或领导可以查看登记辅助建议"))
     text = matter_text(draft)
     if not text.strip():
         raise ValidationFailed(_("请先填写标题或信访内容，再获取建议"), fields={"content": _("必填")})

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from minxin.cases.models import Case, CaseParty, CaseState, Category
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from minxin.org.models import Area, AreaLevel, Role, Staff
+from minxin.cases import policies
+from minxin.org.models import Area, AreaLevel, Staff
 from minxin.portal import filecheck, throttle
 from minxin.portal.models import (
     AppealKind,
@@ -284,7 +285,7 @@ def submit(data: SubmissionInput, files=(), *, ip: str) -> Submission:
 
 
 def may_register(staff: Staff | None) -> bool:
-    return bool(staff and staff.is_active and staff.unit.is_petition_bureau and staff.has_role(Role.REGISTRAR, Role.REVIEWER))
+    return staff is not None and policies.may_register(staff)
 
 
 def queue_for(staff: Staff):

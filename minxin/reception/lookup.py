@@ -23,7 +23,8 @@ from minxin.cases.models import OPEN_STATES, Case, CaseState, Petitioner
 from minxin.cases.services.common import check_actor
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import PermissionDenied, ValidationFailed
-from minxin.org.models import Role, Staff
+from minxin.cases import policies
+from minxin.org.models import Staff
 
 logger = logging.getLogger("minxin.reception.lookup")
 
@@ -73,7 +74,7 @@ class PersonHistory:
 
 
 def may_look_up(staff: Staff) -> bool:
-    return staff.unit.is_petition_bureau and staff.has_role(Role.REGISTRAR, Role.REVIEWER)
+    return policies.may_register(staff)
 
 
 def person_history(staff: Staff, id_number: str) -> PersonHistory:

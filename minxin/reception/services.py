@@ -21,6 +21,7 @@ from minxin.cases.services import assign_case, register_case
 from minxin.cases.services.common import check_actor
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from minxin.cases import policies
 from minxin.org.models import Area, Role, Staff, Unit
 from minxin.portal import filecheck
 from minxin.reception.models import BookingState, DayState, ReceptionBooking, ReceptionDay, ReceptionEvent, ReceptionKind
@@ -153,7 +154,7 @@ def register_call(*, actor: Staff, caller_name: str = "", phone: str = "", addre
 
 
 def may_schedule(staff: Staff) -> bool:
-    return staff.is_active and staff.unit.is_petition_bureau and staff.has_role(Role.REGISTRAR, Role.REVIEWER)
+    return policies.may_register(staff)
 
 
 def _check_scheduler(actor: Staff, unit: Unit | None = None) -> None:

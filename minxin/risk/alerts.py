@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from minxin.core import clock
 from minxin.core.errors import InvalidTransition, NotFound, ValidationFailed
 from minxin.org.models import Staff, Unit, UnitKind
-from minxin.risk import access
+from minxin.risk import policies
 from minxin.risk.audit import record
 from minxin.risk.models import Alert, AlertAction, AlertState
 
@@ -21,7 +21,7 @@ OPEN_ALERT_STATES = (AlertState.NEW, AlertState.ACKNOWLEDGED, AlertState.ESCALAT
 
 
 def alerts_visible_to(staff: Staff):
-    return access.visible(Alert.objects.all(), staff)
+    return policies.visible(Alert.objects.all(), staff)
 
 
 def get_alert(staff: Staff, pk: int) -> Alert:
@@ -53,11 +53,11 @@ def _lock(alert: Alert) -> Alert:
 
 
 def _check(actor: Staff, alert: Alert, what: str) -> None:
-    access.check_active(actor)
+    policies.check_active(actor)
     if alert.assignee_id == actor.pk:
         return
-    access.check_roles(actor, access.ALERT_ROLES, what)
-    access.check_area(actor, alert.area)
+    policies.check_roles(actor, policies.ALERT_ROLES, what)
+    policies.check_area(actor, alert.area)
 
 
 def _act(alert: Alert, action: str, actor: Staff, note: str = "", **payload) -> None:
@@ -89,8 +89,8 @@ def acknowledge_alert(alert: Alert, *, actor: Staff, note: str = "") -> Alert:
 @transaction.atomic
 def assign_alert(alert: Alert, *, actor: Staff, assignee: Staff, note: str = "") -> Alert:
     alert = _lock(alert)
-    access.check_roles(actor, access.ALERT_ROLES, _("分派预警"))
-    access.check_area(actor, alert.area)
+    policies.check_roles(actor, policies.ALERT_ROLES, _("分派预警"))
+    policies.check_area(actor, alert.area)
     _check_open(alert)
     if not assignee.is_active or not assignee.user.is_active:
         raise ValidationFailed(_("%(name)s已停用或不在岗，不能承办") % {"name": assignee.display_name}, fields={"assignee": _("不在岗")})

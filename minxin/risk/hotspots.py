@@ -265,11 +265,11 @@ def find_hotspots(messages: list[Message], *, previous: list[Message] | None = N
     return (topics, labels) if return_labels else topics
 
 
-def hotspots_for_cases(*, staff=None, days: int = 30, end: dt.date | None = None, limit: int = 5000, **kw) -> list[Topic]:
-    """Hotspots among cases received in the last `days` days (those `staff` may see, if given)."""
+def hotspots_for_cases(*, staff, days: int = 30, end: dt.date | None = None, limit: int = 5000, **kw) -> list[Topic]:
+    """Hotspots among cases received in the last `days` days that `staff` may see (jobs pass SYSTEM)."""
     from django.utils import timezone
 
-    from minxin.cases.models import Case
+    from minxin.cases.policies import visible_cases
     from minxin.core import clock
 
     end = end or clock.today()
@@ -277,7 +277,7 @@ def hotspots_for_cases(*, staff=None, days: int = 30, end: dt.date | None = None
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     lo = hi - dt.timedelta(days=days)
     prev_lo = lo - dt.timedelta(days=days)
-    base = Case.objects.visible_to(staff) if staff is not None else Case.objects.all()
+    base = visible_cases(staff)
 
     def load(a, b):
         rows = (base.filter(received_at__gte=a, received_at__lt=b).order_by("-received_at")

@@ -11,7 +11,7 @@ from minxin.cases.models import Case, Domain
 from minxin.core import clock
 from minxin.core.errors import InvalidTransition, NotFound, ValidationFailed
 from minxin.org.models import Area, Staff, Unit
-from minxin.risk import access
+from minxin.risk import policies
 from minxin.risk.alerts import raise_alert
 from minxin.risk.audit import record
 from minxin.risk.models import AlertKind, DisputeEntry, DisputeSource, DisputeStatus, ResolutionStep, RiskLevel
@@ -23,7 +23,7 @@ EDITABLE = ("summary", "parties", "people_count", "amount_wan", "level", "level_
 
 
 def entries_visible_to(staff: Staff):
-    return access.visible(DisputeEntry.objects.all(), staff, unit_field="responsible_unit")
+    return policies.entries_visible(DisputeEntry.objects.all(), staff)
 
 
 def get_entry(staff: Staff, pk: int) -> DisputeEntry:
@@ -89,8 +89,7 @@ def create_entry(
     status: str = DisputeStatus.HANDLING,
     case: Case | None = None,
 ) -> DisputeEntry:
-    access.check_roles(actor, access.LEDGER_WRITE_ROLES, _("登记矛盾纠纷"))
-    access.check_area(actor, area)
+    policies.check_create_entry(actor, area)
     errors: dict = {}
     data = _clean(
         dict(source=source, domain=domain, summary=summary, level=level, parties=parties, people_count=people_count,
@@ -149,9 +148,9 @@ def _lock(entry: DisputeEntry) -> DisputeEntry:
 
 @transaction.atomic
 def update_entry(entry: DisputeEntry, *, actor: Staff, **changes) -> DisputeEntry:
-    access.check_roles(actor, access.LEDGER_WRITE_ROLES, _("修改矛盾纠纷"))
+    policies.check_roles(actor, policies.LEDGER_WRITE_ROLES, _("修改矛盾纠纷"))
     entry = _lock(entry)
-    access.check_area(actor, entry.area)
+    policies.check_write_entry(actor, entry, _("修改矛盾纠纷"))
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationFailed(_("不能修改这些字段：%(f)s") % {"f": "、".join(sorted(unknown))})
@@ -171,11 +170,9 @@ def update_entry(entry: DisputeEntry, *, actor: Staff, **changes) -> DisputeEntr
 
 @transaction.atomic
 def add_step(entry: DisputeEntry, *, actor: Staff, description: str, taken_on: dt.date | None = None) -> ResolutionStep:
-    access.check_roles(actor, access.LEDGER_WRITE_ROLES, _("记录化解措施"))
+    policies.check_roles(actor, policies.LEDGER_WRITE_ROLES, _("记录化解措施"))
     entry = _lock(entry)
-    # The responsible unit records its own steps even when it sits above the entry's area.
-    if entry.responsible_unit_id != actor.unit_id:
-        access.check_area(actor, entry.area)
+    policies.check_write_entry(actor, entry, _("记录化解措施"))
     if not description.strip():
         raise ValidationFailed(_("请填写化解措施"), fields={"description": _("必填")})
     if _PERSONAL_NUMBER.search(description):
@@ -192,9 +189,9 @@ def add_step(entry: DisputeEntry, *, actor: Staff, description: str, taken_on: d
 
 @transaction.atomic
 def set_status(entry: DisputeEntry, *, actor: Staff, status: str, note: str = "") -> DisputeEntry:
-    access.check_roles(actor, access.LEDGER_WRITE_ROLES, _("变更矛盾纠纷状态"))
+    policies.check_roles(actor, policies.LEDGER_WRITE_ROLES, _("变更矛盾纠纷状态"))
     entry = _lock(entry)
-    access.check_area(actor, entry.area)
+    policies.check_write_entry(actor, entry, _("变更矛盾纠纷状态"))
     if status not in DisputeStatus.values:
         raise ValidationFailed(_("状态须为在办、已化解、稳控、上交之一"), fields={"status": _("无效")})
     if status == entry.status:

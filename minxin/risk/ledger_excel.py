@@ -27,7 +27,7 @@ from minxin.cases.models import Domain
 from minxin.core import clock, spreadsheets
 from minxin.core.errors import ValidationFailed
 from minxin.org.models import Area, AreaLevel, Staff, Unit
-from minxin.risk import access
+from minxin.risk import policies
 from minxin.risk.audit import record
 from minxin.risk.ledger import _PERSONAL_NUMBER, entries_visible_to, raise_if_red
 from minxin.risk.models import DisputeEntry, DisputeSource, DisputeStatus, RiskLevel
@@ -132,7 +132,7 @@ def parse_rows(rows, *, actor: Staff) -> tuple[list[dict], list[dict]]:
 
 @transaction.atomic
 def import_ledger(fileobj, *, actor: Staff) -> list[DisputeEntry]:
-    access.check_roles(actor, access.LEDGER_WRITE_ROLES, _("导入排查台账"))
+    policies.check_roles(actor, policies.LEDGER_WRITE_ROLES, _("导入排查台账"))
     wb = spreadsheets.open_workbook(fileobj, name=_("台账文件"))
     it = spreadsheets.data_rows(wb.worksheets[0])
     header = [str(c or "").strip() for c in next(it, (1, ()))[1]][: len(COLUMNS)]

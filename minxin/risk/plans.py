@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from minxin.core import clock
 from minxin.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from minxin.org.models import Area, Staff
-from minxin.risk import access
+from minxin.risk import policies
 from minxin.risk.audit import record
 from minxin.risk.models import (
     Alert,
@@ -27,7 +27,7 @@ def plans_visible_to(staff: Staff):
     """Plans in the caller's subtree and those of the areas above it (which apply to it too)."""
     if staff is None or not staff.is_active:
         return ContingencyPlan.objects.none()
-    return access.visible(ContingencyPlan.objects.all(), staff) | ContingencyPlan.objects.filter(area__in=staff.unit.area.ancestors())
+    return policies.visible(ContingencyPlan.objects.all(), staff) | ContingencyPlan.objects.filter(area__in=staff.unit.area.ancestors())
 
 
 def get_plan(staff: Staff, pk: int) -> ContingencyPlan:
@@ -66,8 +66,8 @@ def _validate(name, trigger_kinds, min_level, roles, contacts, task_templates) -
 @transaction.atomic
 def create_plan(*, actor: Staff, name: str, area: Area, task_templates: list, trigger_kinds: list | None = None,
                 min_level: str = RiskLevel.ORANGE, domain=None, roles: list | None = None, contacts: list | None = None) -> ContingencyPlan:
-    access.check_roles(actor, access.PLAN_ROLES, _("制定应急预案"))
-    access.check_area(actor, area)
+    policies.check_roles(actor, policies.PLAN_ROLES, _("制定应急预案"))
+    policies.check_area(actor, area)
     trigger_kinds, roles, contacts = list(trigger_kinds or []), list(roles or []), list(contacts or [])
     errors = _validate(name, trigger_kinds, min_level, roles, contacts, task_templates)
     if errors:
@@ -83,7 +83,7 @@ def create_plan(*, actor: Staff, name: str, area: Area, task_templates: list, tr
 def _check_applies(actor: Staff, plan: ContingencyPlan) -> None:
     # A city-wide plan is also the county's plan: it may be started by anyone inside its area.
     if not actor.unit.area.path.startswith(plan.area.path):
-        access.check_area(actor, plan.area)
+        policies.check_area(actor, plan.area)
 
 
 def plan_matches(plan: ContingencyPlan, alert: Alert) -> bool:
@@ -115,7 +115,7 @@ def _create_tasks(activation: PlanActivation, plan: ContingencyPlan, at: dt.date
 
 @transaction.atomic
 def activate_plan(plan: ContingencyPlan, *, actor: Staff, reason: str, alert: Alert | None = None, is_drill: bool = False) -> PlanActivation:
-    access.check_roles(actor, access.ALERT_ROLES + access.PLAN_ROLES, _("启动应急预案"))
+    policies.check_roles(actor, policies.ALERT_ROLES + policies.PLAN_ROLES, _("启动应急预案"))
     plan = ContingencyPlan.objects.select_for_update().select_related("area").get(pk=plan.pk)
     _check_applies(actor, plan)
     if not plan.is_active:
@@ -124,7 +124,7 @@ def activate_plan(plan: ContingencyPlan, *, actor: Staff, reason: str, alert: Al
         raise ValidationFailed(_("请填写启动理由"), fields={"reason": _("必填")})
     if alert is not None:
         alert = Alert.objects.select_related("area").get(pk=alert.pk)
-        access.check_area(actor, alert.area)
+        policies.check_area(actor, alert.area)
         if not is_drill and not plan_matches(plan, alert):
             raise ValidationFailed(_("该预警不满足预案“%(name)s”的触发条件") % {"name": plan.name}, fields={"alert": _("不满足触发条件")})
     now = clock.now()
@@ -142,12 +142,12 @@ def activate_plan(plan: ContingencyPlan, *, actor: Staff, reason: str, alert: Al
 
 @transaction.atomic
 def complete_task(task: PlanTask, *, actor: Staff, note: str = "") -> PlanTask:
-    access.check_active(actor)
+    policies.check_active(actor)
     task = PlanTask.objects.select_for_update().select_related("activation__plan__area").get(pk=task.pk)
     plan_area = task.activation.plan.area
     # Units inside the plan's area carry out its tasks; bureaus above it oversee them.
     if not actor.unit.area.path.startswith(plan_area.path):
-        access.check_area(actor, plan_area)
+        policies.check_area(actor, plan_area)
     if task.done_at is not None:
         raise InvalidTransition(_("任务“%(t)s”已完成") % {"t": task.title})
     task.done_at, task.done_by, task.note = clock.now(), actor, note.strip()
@@ -160,7 +160,7 @@ def complete_task(task: PlanTask, *, actor: Staff, note: str = "") -> PlanTask:
 def record_drill(plan: ContingencyPlan, *, actor: Staff, held_on: dt.date, scenario: str, participants: str = "",
                  findings: str = "", run_tasks: bool = True) -> Drill:
     """Record a drill; with run_tasks the plan is activated as a drill so its tasks can be rehearsed."""
-    access.check_roles(actor, access.ALERT_ROLES + access.PLAN_ROLES, _("记录预案演练"))
+    policies.check_roles(actor, policies.ALERT_ROLES + policies.PLAN_ROLES, _("记录预案演练"))
     _check_applies(actor, plan)
     if not scenario.strip():
         raise ValidationFailed(_("请填写演练情景"), fields={"scenario": _("必填")})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from minxin.core import clock
 from minxin.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from minxin.org.models import Area, Staff
-from minxin.risk import access
+from minxin.risk import policies
 from minxin.risk.audit import record
 from minxin.risk.ledger import entries_visible_to, raise_if_red
 from minxin.risk.models import (
@@ -37,7 +37,7 @@ def _levels_at_least(min_level: str) -> list[str]:
 
 
 def rounds_visible_to(staff: Staff):
-    return access.visible(ScreeningRound.objects.all(), staff)
+    return policies.visible(ScreeningRound.objects.all(), staff)
 
 
 def get_round(staff: Staff, pk: int) -> ScreeningRound:
@@ -50,8 +50,8 @@ def get_round(staff: Staff, pk: int) -> ScreeningRound:
 @transaction.atomic
 def open_round(*, actor: Staff, area: Area, cadence: str, period_start: dt.date | None = None,
                period_end: dt.date | None = None, min_level: str | None = None) -> ScreeningRound:
-    access.check_roles(actor, access.ASSESS_ROLES, _("开启排查轮次"))
-    access.check_area(actor, area)
+    policies.check_roles(actor, policies.ASSESS_ROLES, _("开启排查轮次"))
+    policies.check_area(actor, area)
     if cadence not in Cadence.values:
         raise ValidationFailed(_("周期须为每月或每周"), fields={"cadence": _("无效")})
     min_level = min_level or DEFAULT_MIN_LEVEL[cadence]
@@ -76,9 +76,9 @@ def open_round(*, actor: Staff, area: Area, cadence: str, period_start: dt.date 
 
 @transaction.atomic
 def reassess(rnd: ScreeningRound, entry: DisputeEntry, *, actor: Staff, new_level: str, note: str) -> Reassessment:
-    access.check_roles(actor, access.ASSESS_ROLES, _("重新评估风险等级"))
+    policies.check_roles(actor, policies.ASSESS_ROLES, _("重新评估风险等级"))
     rnd = ScreeningRound.objects.select_for_update().select_related("area").get(pk=rnd.pk)
-    access.check_area(actor, rnd.area)
+    policies.check_area(actor, rnd.area)
     if rnd.closed_at is not None:
         raise InvalidTransition(_("该排查轮次已结束，不能再评估"))
     if not rnd.entries.filter(pk=entry.pk).exists():
@@ -105,9 +105,9 @@ def reassess(rnd: ScreeningRound, entry: DisputeEntry, *, actor: Staff, new_leve
 
 @transaction.atomic
 def close_round(rnd: ScreeningRound, *, actor: Staff) -> ScreeningRound:
-    access.check_roles(actor, access.ASSESS_ROLES, _("结束排查轮次"))
+    policies.check_roles(actor, policies.ASSESS_ROLES, _("结束排查轮次"))
     rnd = ScreeningRound.objects.select_for_update().select_related("area").get(pk=rnd.pk)
-    access.check_area(actor, rnd.area)
+    policies.check_area(actor, rnd.area)
     if rnd.closed_at is not None:
         raise InvalidTransition(_("该排查轮次已结束"))
     rnd.closed_at = clock.now()

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minxin.cases.models import OPEN_STATES, Case, CaseParty, Category, Petitioner
+from minxin.cases.policies import visible_cases
 from minxin.core import clock
 from minxin.org.models import Unit, UnitKind
 from minxin.risk.alerts import raise_alert
@@ -225,17 +226,17 @@ def score_case(case: Case, *, ctx: _Context | None = None) -> RiskScore:
     return RiskScore(score=score, level=level_of(score, cfg), reasons=reasons)
 
 
-def score_petitioner(petitioner: Petitioner, *, staff=None) -> RiskScore:
+def score_petitioner(petitioner: Petitioner, *, staff) -> RiskScore:
     """The petitioner's risk: their highest case score plus how many matters they have raised.
 
     Cases are grouped by the blind-indexed ID number, so one person registered twice
-    counts once. With `staff`, only cases that staff member may see are considered.
+    counts once. Only cases `staff` may see are considered (jobs pass SYSTEM).
     """
     ctx = _Context()
     q = Q(parties__petitioner=petitioner)
     if petitioner.id_hash:
         q |= Q(parties__petitioner__id_hash=petitioner.id_hash)
-    base = Case.objects.visible_to(staff) if staff is not None else Case.objects.all()
+    base = visible_cases(staff)
     cases = base.filter(pk__in=Case.objects.filter(q).values("pk")).select_related("area", "registering_unit__area")
     best = RiskScore(0.0, RiskLevel.BLUE, [])
     n = open_n = 0

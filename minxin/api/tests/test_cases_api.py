@@ -15,7 +15,7 @@ from minxin.cases.tests.conftest import person, valid_id
 from minxin.org import services as org
 from minxin.org.models import Role
 from minxin.testing import PASSWORD
-from minxin.web.cases.actions import ACTIONS
+from minxin.cases.actions import ACTIONS
 
 START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 TODAY = "2026-03-02"

@@ -26,7 +26,8 @@ from minxin.cases.services import common
 from minxin.cases.statemachine import A
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from minxin.org.models import Area, Role, Staff, Unit
+from minxin.cases import policies
+from minxin.org.models import Area, Staff, Unit
 
 MAX_REPRESENTATIVES = 5  # Art. 20 §3: 代表人数不得超过5人 ("不得超过" includes 5).
 _QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O/1/I: read out over the phone
@@ -190,7 +191,7 @@ def register_case(
     """
     common.check_actor(actor)
     unit = actor.unit
-    if not (unit.is_petition_bureau and actor.has_role(Role.REGISTRAR, Role.REVIEWER)):
+    if not policies.may_register(actor):
         raise PermissionDenied(_("只有信访部门的登记员或领导可以登记信访事项，您（%(unit)s）不能登记") % {"unit": unit.name})
     if not area.path.startswith(unit.area.path):
         raise PermissionDenied(

@@ -3,6 +3,7 @@ import time_machine
 
 from minxin.cases.models import Case, Domain
 from minxin.intake.routing import suggest_units
+from minxin.org.policies import SYSTEM
 
 from .dupdata import START, register
 
@@ -18,7 +19,7 @@ def codes(result):
 
 
 def test_lowest_level_competent_unit_comes_first(city):
-    result = suggest_units(area=city.areas["east1v"], domain=Domain.objects.get(name="房地产"), category="complaint")
+    result = suggest_units(area=city.areas["east1v"], domain=Domain.objects.get(name="房地产"), category="complaint", staff=SYSTEM)
     assert codes(result)[:2] == ["G-EAST-HOUSING", "G-CITY-HOUSING"]
     top = result["units"][0]
     assert top["confidence"] > result["units"][1]["confidence"]
@@ -26,7 +27,7 @@ def test_lowest_level_competent_unit_comes_first(city):
 
 
 def test_city_level_unit_when_the_district_has_none(city):
-    result = suggest_units(area=city.areas["west1v"], domain=Domain.objects.get(name="房地产"))
+    result = suggest_units(area=city.areas["west1v"], domain=Domain.objects.get(name="房地产"), staff=SYSTEM)
     assert codes(result) == ["G-CITY-HOUSING"]
 
 
@@ -44,7 +45,7 @@ def test_history_of_accepted_cases_lifts_a_unit(city):
 def test_accused_unit_is_never_suggested(city):
     result = suggest_units(
         area=city.areas["east1v"], domain=Domain.objects.get(name="房地产"), category="accusation",
-        accused_unit=city.units["east_housing"],
+        accused_unit=city.units["east_housing"], staff=SYSTEM,
     )
     assert "G-EAST-HOUSING" not in codes(result)
     assert result["notes"]
@@ -60,6 +61,6 @@ def test_litigation_matter_is_flagged_for_the_political_legal_unit(city):
 
 
 def test_without_domain_or_history_the_local_township_is_suggested(city):
-    result = suggest_units(area=city.areas["east1v"], domain=None)
+    result = suggest_units(area=city.areas["east1v"], domain=None, staff=SYSTEM)
     assert codes(result) == ["T-EAST1"]
     assert "属地管理" in result["units"][0]["reasons"][0]

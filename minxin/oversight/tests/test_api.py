@@ -25,13 +25,16 @@ def test_metrics_refuse_areas_and_units_outside_the_callers_reach(client, city, 
     client.force_login(city.staff["east_leader"].user)
     assert client.get("/api/v1/oversight/metrics", {"area": "320903000000"}).status_code == 404
     assert client.get("/api/v1/oversight/metrics", {"unit": "T-WEST1"}).status_code == 404
-    client.force_login(city.staff["east_housing_handler"].user)
+    client.force_login(city.staff["east_housing_leader"].user)
     own = client.get("/api/v1/oversight/metrics").json()
     assert own["unit"] == "G-EAST-HOUSING" and own["area"] is None
     assert client.get("/api/v1/oversight/metrics", {"unit": "G-EAST-HR"}).status_code == 403
+    # Numbers are for analysts, supervisors and leaders, in the API as on the dashboards.
+    client.force_login(city.staff["east_housing_handler"].user)
+    assert client.get("/api/v1/oversight/metrics").status_code == 403
 
 
-def test_scorecards_only_for_bureau_analysts(client, city, flow):
+def test_scorecards_for_a_bureau_cover_its_units_and_for_any_other_unit_only_itself(client, city, flow):
     client.force_login(city.staff["city_analyst"].user)
     r = client.get("/api/v1/oversight/scorecards", {"from": "2026-03-01", "to": "2026-03-31"})
     assert r.status_code == 200, r.content
@@ -39,6 +42,10 @@ def test_scorecards_only_for_bureau_analysts(client, city, flow):
     assert "G-EAST-HOUSING" in codes and "B-CITY" not in codes
     assert r.json()["config"]["repeat_window_days"] == 90
     client.force_login(city.staff["east_housing_leader"].user)
+    r = client.get("/api/v1/oversight/scorecards", {"from": "2026-03-01", "to": "2026-03-31"})
+    assert r.status_code == 200, r.content
+    assert [u["unit_code"] for u in r.json()["units"]] == ["G-EAST-HOUSING"] and r.json()["area"] is None
+    client.force_login(city.staff["city_admin"].user)
     assert client.get("/api/v1/oversight/scorecards").status_code == 403
 
 

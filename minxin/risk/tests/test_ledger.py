@@ -175,3 +175,33 @@ def test_a_red_entry_goes_to_the_alert_inbox_once(city):
     ledger.update_entry(e, actor=leader, people_count=80)
     alert = Alert.objects.get()
     assert (alert.kind, alert.entry, alert.area) == (AlertKind.LEDGER, e, city.areas["grid1"])
+
+
+def test_city_functional_unit_neither_sees_nor_changes_a_county_entry_assigned_elsewhere(city):
+    # The probe: 市住建局 added a step to a 东城区 line assigned to 东城区住建局.
+    e = entry(city, unit="east_housing")
+    city_housing = city.staff["city_housing_handler"]
+    assert list(ledger.entries_visible_to(city_housing)) == []
+    with pytest.raises(PermissionDenied, match="未交由"):
+        ledger.add_step(e, actor=city_housing, description="电话了解情况")
+    with pytest.raises(PermissionDenied, match="未交由"):
+        ledger.update_entry(e, actor=city_housing, measures="约谈开发商")
+    with pytest.raises(PermissionDenied, match="未交由"):
+        ledger.set_status(e, actor=city_housing, status=DisputeStatus.STABLE)
+    assert not e.steps.exists()
+
+
+def test_assigned_unit_sees_and_works_its_entry_and_a_township_only_its_own(city):
+    e = entry(city, unit="east_housing")
+    ledger.add_step(e, actor=city.staff["east_housing_handler"], description="约谈开发商")
+    assert list(ledger.entries_visible_to(city.staff["east_housing_handler"])) == [e]
+    # 东一街道 is the entry's area but the line is not assigned to it.
+    assert list(ledger.entries_visible_to(city.staff["east1_handler"])) == []
+    with pytest.raises(PermissionDenied):
+        ledger.add_step(e, actor=city.staff["east1_handler"], description="入户走访")
+
+
+def test_unit_sees_the_entry_it_registered_for_another_unit(city):
+    e = entry(city, actor="east1_handler", area="east1v", unit="east_housing")
+    assert list(ledger.entries_visible_to(city.staff["east1_handler"])) == [e]
+    assert list(ledger.entries_visible_to(city.staff["east_hr_handler"])) == []

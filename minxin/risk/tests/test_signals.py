@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from minxin.org.policies import SYSTEM
 from minxin.risk import signals
 from minxin.risk.models import Alert, AlertKind, RiskLevel, RiskScoringConfig, SensitiveDate
 from minxin.risk.tests.factories import TZ, bulk_cases, link, petitioner
@@ -51,7 +52,7 @@ def test_same_petitioner_by_id_hash_counts_as_repeat(city):
     link(second, petitioner())
     s = signals.score_case(second)
     assert "repeat" in codes(s) and "另有1件" in next(r.detail for r in s.reasons if r.code == "repeat")
-    ps = signals.score_petitioner(second.parties.get().petitioner)
+    ps = signals.score_petitioner(second.parties.get().petitioner, staff=SYSTEM)
     assert "共2件" in next(r.detail for r in ps.reasons if r.code == "repeat")
 
 

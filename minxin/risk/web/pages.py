@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from minxin.core import errors
 from minxin.core.errors import DomainError
-from minxin.risk import access, ledger, plans
+from minxin.risk import ledger, plans, policies
 from minxin.risk import alerts as alert_svc
 from minxin.risk.models import AlertKind, AlertState, PlanTask
 from minxin.risk.web.forms import ActivateForm, DrillForm, EntryForm, PlanForm, StatusForm, StepForm, attach_errors
@@ -55,7 +55,7 @@ def _plan_or_404(staff, pk):
 @login_required
 def entry_new(request):
     staff = _staff(request)
-    _require(staff, access.LEDGER_WRITE_ROLES)
+    _require(staff, policies.LEDGER_WRITE_ROLES)
     form = EntryForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +74,7 @@ def entry_detail(request, pk):
     entry = _entry_or_404(staff, pk)
     step_form, status_form = StepForm(), StatusForm(initial={"status": entry.status})
     if request.method == "POST":
-        _require(staff, access.LEDGER_WRITE_ROLES)
+        _require(staff, policies.LEDGER_WRITE_ROLES)
         action = request.POST.get("action")
         try:
             if action == "step":
@@ -98,7 +98,7 @@ def entry_detail(request, pk):
         "steps": entry.steps.select_related("by__user"),
         "reassessments": entry.reassessments.select_related("by__user", "round").order_by("at", "pk"),
         "step_form": step_form, "status_form": status_form,
-        "can_write": staff.has_role(*access.LEDGER_WRITE_ROLES),
+        "can_write": staff.has_role(*policies.LEDGER_WRITE_ROLES),
     })
 
 
@@ -110,14 +110,14 @@ def plan_list(request):
     staff = _staff(request)
     return render(request, "risk/plans.html", {
         "plans": plans.plans_visible_to(staff).select_related("area", "domain").order_by("-created_at", "-pk")[:200],
-        "can_create": staff.has_role(*access.PLAN_ROLES),
+        "can_create": staff.has_role(*policies.PLAN_ROLES),
     })
 
 
 @login_required
 def plan_new(request):
     staff = _staff(request)
-    _require(staff, access.PLAN_ROLES)
+    _require(staff, policies.PLAN_ROLES)
     form = PlanForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
@@ -144,7 +144,7 @@ def _plan_page(request, staff, plan, *, activate_form=None, drill_form=None, sta
         "drills": plan.drills.select_related("recorded_by__user"),
         "activate_form": activate_form or ActivateForm(alerts=alerts),
         "drill_form": drill_form or DrillForm(),
-        "can_activate": staff.has_role(*access.ALERT_ROLES, *access.PLAN_ROLES),
+        "can_activate": staff.has_role(*policies.ALERT_ROLES, *policies.PLAN_ROLES),
     }, status=status)
 
 
@@ -159,7 +159,7 @@ def plan_detail(request, pk):
 def plan_activate(request, pk):
     staff = _staff(request)
     plan = _plan_or_404(staff, pk)
-    _require(staff, access.ALERT_ROLES + access.PLAN_ROLES)
+    _require(staff, policies.ALERT_ROLES + policies.PLAN_ROLES)
     alerts = _open_matching_alerts(staff, plan)
     form = ActivateForm(request.POST, alerts=alerts)
     if form.is_valid():
@@ -198,7 +198,7 @@ def plan_task_done(request, pk, task_pk):
 def plan_drill(request, pk):
     staff = _staff(request)
     plan = _plan_or_404(staff, pk)
-    _require(staff, access.ALERT_ROLES + access.PLAN_ROLES)
+    _require(staff, policies.ALERT_ROLES + policies.PLAN_ROLES)
     form = DrillForm(request.POST)
     if form.is_valid():
         try:

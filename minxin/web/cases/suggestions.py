@@ -111,10 +111,11 @@ def _duplicate_rows(dupes: dict) -> list[dict]:
 @require_POST
 def suggestions(request):
     """htmx partial: 智能建议 for the registration form as typed so far."""
-    from minxin.web.cases.views import _may_register, _staff_or_404
+    from minxin.cases.policies import may_register
+    from minxin.web.cases.views import _staff_or_404
 
     staff = _staff_or_404(request)
-    if not _may_register(staff):
+    if not may_register(staff):
         return HttpResponseForbidden(_("只有信访部门的登记员或领导可以查看登记辅助建议"))
     context = {"error": ""}
     try:

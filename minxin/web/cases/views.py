@@ -22,15 +22,16 @@ from minxin.cases.selectors import timeline
 from minxin.cases.services import register_case
 from minxin.cases.statemachine import available_actions
 from minxin.core import clock
-from minxin.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from minxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from minxin.documents.selectors import documents_of
 from minxin.documents.services import document_filename, open_document
-from minxin.org.models import Role, Staff
+from minxin.org.models import Staff
 from minxin.rules.deadlines import deadline_status
 from minxin.rules.selectors import case_deadlines
 from minxin.web.cases import areas, forms
-from minxin.web.cases.actions import ACTIONS, perform
-from minxin.web.cases.queries import all_visible_queryset, apply_filters, inbox_queryset, may_see_identity, nearest_status
+from minxin.cases.actions import ACTIONS, perform
+from minxin.cases.policies import check_see_identity, may_register, may_see_identity
+from minxin.cases.queries import all_visible_queryset, apply_filters, inbox_queryset, nearest_status
 from minxin.web.context import staff_of
 from minxin.web.files import extension, stored_file_response
 
@@ -80,7 +81,7 @@ def inbox(request):
     query.pop("page", None)
     context = {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(), "staff": staff,
-        "can_register": _may_register(staff),
+        "can_register": may_register(staff),
         "drill": [(form[f].label, form.cleaned_data[f]) for f in forms.InboxFilterForm.DRILL_FIELDS
                   if data.get(f)] if data else [],
     }
@@ -90,10 +91,6 @@ def inbox(request):
 
 
 # --- 登记 ---------------------------------------------------------------------------------
-
-
-def _may_register(staff: Staff) -> bool:
-    return staff.unit.is_petition_bureau and staff.has_role(Role.REGISTRAR, Role.REVIEWER)
 
 
 def _typed_back(post) -> tuple[dict, list[dict]]:
@@ -135,7 +132,7 @@ def _register_page(request, staff, form, formset, *, area_data, status=200):
 @require_http_methods(["GET", "POST"])
 def register(request):
     staff = _staff_or_404(request)
-    if not _may_register(staff):
+    if not may_register(staff):
         messages.error(request, _("只有信访部门的登记员或领导可以登记信访事项"))
         return redirect("web:case_inbox")
     if request.method == "POST" and request.POST.get("refresh_area"):
@@ -246,7 +243,15 @@ def _render_case(request, staff: Staff, case: Case, *, bound=None, status=200):
 @login_required
 def detail(request, pk: int):
     staff = _staff_or_404(request)
-    return _render_case(request, staff, _visible_case(staff, pk))
+    case = _visible_case(staff, pk)
+    if request.GET.get("identity") == "full":
+        # Same rule and answer as the API: refused, said on the page, identity stays masked.
+        try:
+            check_see_identity(staff, case)
+        except PermissionDenied as exc:
+            messages.error(request, exc.message)
+            return _render_case(request, staff, case, status=exc.status)
+    return _render_case(request, staff, case)
 
 
 @login_required

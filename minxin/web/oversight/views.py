@@ -15,7 +15,8 @@ from minxin.core.errors import NotFound
 from minxin.core.errors import PermissionDenied as DomainPermissionDenied
 from minxin.oversight import metrics
 from minxin.web.context import staff_of
-from minxin.web.oversight import dashboards as boards
+from minxin.oversight import dashboards as boards
+from minxin.oversight import policies
 
 
 @login_required
@@ -130,7 +131,7 @@ def export_cases(request):
     """The workbench list with its current filters, as .xlsx (any staff member; scoped; masked)."""
     from minxin.oversight.reports import xlsx
     from minxin.web.cases.forms import InboxFilterForm
-    from minxin.web.cases.queries import all_visible_queryset, apply_filters, inbox_queryset
+    from minxin.cases.queries import all_visible_queryset, apply_filters, inbox_queryset
 
     staff = staff_of(request.user)
     if staff is None or not staff.is_active:
@@ -176,8 +177,8 @@ def report_annual(request):
         year = int(request.GET.get("year") or clock.today().year - 1)
     except ValueError:
         raise Http404
-    if scope.area is None:
-        raise PermissionDenied  # the annual report is the 信访部门's (第四十一条)
+    if not policies.may_report(scope.staff):
+        raise PermissionDenied
     content = annual.render(annual.collect(year=year, area=scope.area, cases=scope.cases()))
     return _download(content, "%s%d年度信访情况报告.docx" % (scope.area.name, year), DOCX)
 
@@ -188,7 +189,7 @@ def report_weekly(request):
 
     p = _params(request)
     scope = _scope(request, p)
-    if scope.area is None:
+    if not policies.may_report(scope.staff):
         raise PermissionDenied
     try:
         monday = weekly.parse_week(request.GET.get("week") or "%d-W%02d" % clock.today().isocalendar()[:2])

@@ -44,7 +44,9 @@ class Command(BaseCommand):
             r = score_open_cases(since_days=opts["since_days"])
             self.stdout.write(" ".join(f"{k}={v}" for k, v in r.items()))
         elif action == "hotspots":
+            from minxin.org.policies import SYSTEM
             from minxin.risk.hotspots import hotspots_for_cases
 
-            for t in hotspots_for_cases(days=opts["days"])[: opts["top"]]:
+            # The command-line operator reads the whole city's topics, as a job would.
+            for t in hotspots_for_cases(staff=SYSTEM, days=opts["days"])[: opts["top"]]:
                 self.stdout.write(f"{t.heat:6.1f} n={t.size} {'、'.join(t.keywords[:6])}")

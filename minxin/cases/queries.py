@@ -6,7 +6,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from minxin.cases.models import Case, CaseState, JurisdictionDispute
 from minxin.core import clock
-from minxin.org.models import Role, Staff
+from minxin.org.models import Staff
 from minxin.rules.deadlines import deadline_status
 from minxin.rules.models import CaseDeadline, DeadlineState
 
@@ -102,8 +102,3 @@ def nearest_status(cases) -> dict:
         nearest.setdefault(dl.case_id, dl)
     today = clock.today()
     return {case_id: (dl, deadline_status(dl, today)) for case_id, dl in nearest.items()}
-
-
-def may_see_identity(staff: Staff, case: Case) -> bool:
-    """Full petitioner identity only for the registering bureau's registrars and leaders (第十八条, 第四十六条（六）)."""
-    return staff.unit_id == case.registering_unit_id and staff.has_role(Role.REGISTRAR, Role.REVIEWER)

@@ -17,14 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from minxin.cases.models import Case, Category, Channel, Domain
 from minxin.core import clock
-from minxin.core.errors import NotFound, PermissionDenied
-from minxin.org.models import Area, Role, Staff, Unit
-from minxin.org.scoping import areas_visible_to
+from minxin.org.models import Area, Staff, Unit
+from minxin.oversight import policies
 from minxin.oversight.models import (
     DailyRollup, Rating, RatingScore, RatingTarget, Supervision, SupervisionLevel, SupervisionState,
 )
 
-DASHBOARD_ROLES = (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)
+DASHBOARD_ROLES = policies.ANALYSIS_ROLES
 MAX_BUCKETS = 120
 
 
@@ -65,20 +64,12 @@ class DashScope:
 
 
 def may_view(staff: Staff | None) -> bool:
-    return staff is not None and staff.is_active and staff.has_role(*DASHBOARD_ROLES)
+    return staff is not None and policies.may_analyse(staff)
 
 
 def scope_for(staff: Staff, *, area_code: str | None, start: dt.date, end: dt.date) -> DashScope:
-    if not may_view(staff):
-        raise PermissionDenied(_("统计分析页面仅供分析员、督办员和领导查看"))
-    if not staff.unit.is_petition_bureau:
-        return DashScope(staff, None, staff.unit, start, end)
-    area = staff.unit.area
-    if area_code:
-        area = areas_visible_to(staff).filter(code=area_code).first()
-        if area is None:
-            raise NotFound(_("区划代码%(code)s不在您的管辖范围内") % {"code": area_code})
-    return DashScope(staff, area, None, start, end)
+    area, unit = policies.analysis_scope(staff, area_code=area_code)
+    return DashScope(staff, area, unit, start, end)
 
 
 def default_period(period: str, today: dt.date | None = None) -> tuple[dt.date, dt.date]:

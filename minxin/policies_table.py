@@ -1,0 +1,270 @@
+"""Who may open what: the expected answers, kept beside the policies (<domain>/policies.py).
+
+`minxin/tests/test_policy_matrix.py` walks every web URL pattern and every API operation and
+checks each against this table, for every persona of the small test city (minxin/testing.py)
+and, for routes about one object, for objects in the persona's own, child, sibling and parent
+area and the case that accuses the persona's unit. A route missing here fails the test: decide
+who may use it, write it down, then build it.
+
+The table is written by hand from the rules in the README ("Who sees what"), not computed
+from the policy functions, so a policy change that alters an answer shows up as a failure.
+"""
+
+# ---------------------------------------------------------------- who
+
+# city level (市), county level (东城区/西城区), township level (东一街道/西一街道); bureau
+# staff, functional departments' handlers and leaders; east_housing is the accused unit.
+PERSONAS = (
+    "city_registrar", "city_leader", "city_supervisor", "city_analyst", "city_admin",
+    "city_housing_handler",
+    "east_registrar", "east_leader", "west_registrar",
+    "east_housing_handler", "east_housing_leader", "east_hr_handler", "east_discipline_handler",
+    "east1_handler", "west1_handler",
+)
+ANONYMOUS = "anonymous"
+
+CITY_BUREAU = {"city_registrar", "city_leader", "city_supervisor", "city_analyst", "city_admin"}
+GROUPS: dict[str, set[str]] = {
+    "everyone": {*PERSONAS, ANONYMOUS},
+    "staff": set(PERSONAS),
+    # 信访部门 registrars and leaders: 登记, front desk, online queue, person look-up, reception days.
+    "register": {"city_registrar", "city_leader", "east_registrar", "east_leader", "west_registrar"},
+    # Numbers: analysts, supervisors and leaders (审核/领导), bureau or not; not 系统管理员.
+    "analysis": {"city_leader", "city_supervisor", "city_analyst", "east_leader", "east_housing_leader"},
+    # The sign-in page: signed-in people are sent on to their workbench.
+    "signed_out": {ANONYMOUS},
+    # Annual and weekly reports are the 信访部门's (第四十一条).
+    "reports": {"city_leader", "city_supervisor", "city_analyst", "east_leader"},
+    # Units of 东城区 (QUERY below): those whose area is 东城区 or above it.
+    "east_area": {*CITY_BUREAU, "city_housing_handler", "east_registrar", "east_leader", "east_housing_handler",
+                  "east_housing_leader", "east_hr_handler", "east_discipline_handler"},
+    # Nobody: the route needs an object the matrix does not build, so every persona gets 404.
+    "nobody": set(),
+}
+
+# ---------------------------------------------------------------- which objects
+
+# Cases (minxin.testing.make_case): area, registering unit, current unit.
+CASES = {
+    "east1": dict(area="east1v", registering_unit="east_bureau", current_unit="east1_office"),
+    "east_housing": dict(area="east2v", registering_unit="east_bureau", current_unit="east_housing"),
+    "west1": dict(area="west1v", registering_unit="west_bureau", current_unit="west1_office"),
+    "city": dict(area="city", registering_unit="city_bureau", current_unit="city_housing"),
+    # 检举控告 against 东城区住建局, handled by the county's 纪委监委.
+    "accused": dict(area="east2v", registering_unit="east_bureau", current_unit="east_discipline",
+                    category="accusation", accused_unit="east_housing"),
+}
+_EAST_BUREAU_CASES = {"east1", "east_housing", "accused"}
+CASE_VISIBLE: dict[str, set[str]] = {
+    **{p: set(CASES) for p in CITY_BUREAU},          # parent area: everything below
+    "east_registrar": _EAST_BUREAU_CASES,             # own and child areas, not the sibling county
+    "east_leader": _EAST_BUREAU_CASES,
+    "west_registrar": {"west1"},
+    "city_housing_handler": {"city"},                 # a functional unit: only what is routed to it
+    "east_housing_handler": {"east_housing"},         # never the case accusing it
+    "east_housing_leader": {"east_housing"},
+    "east_hr_handler": set(),
+    "east_discipline_handler": {"accused"},
+    "east1_handler": {"east1"},                       # township: routed to it
+    "west1_handler": {"west1"},
+    ANONYMOUS: set(),
+}
+
+# Ledger entries: area, responsible unit, registered by.
+ENTRIES = {
+    "east": dict(area="grid1", unit="east_housing", actor="east_leader"),
+    "west": dict(area="west1v", unit="west1_office", actor="west_registrar"),
+}
+ENTRY_VISIBLE: dict[str, set[str]] = {
+    **{p: set(ENTRIES) for p in CITY_BUREAU},
+    "east_registrar": {"east"}, "east_leader": {"east"}, "west_registrar": {"west"},
+    "east_housing_handler": {"east"}, "east_housing_leader": {"east"},   # assigned to them
+    "west1_handler": {"west"},
+    # Not assigned: a city-level functional unit, other county departments, the township.
+    "city_housing_handler": set(), "east_hr_handler": set(), "east_discipline_handler": set(),
+    "east1_handler": set(), ANONYMOUS: set(),
+}
+
+# Alerts are area-wide notices: every unit at or above the alert's area sees it.
+ALERTS = {"east": dict(area="east"), "west": dict(area="west")}
+_EAST_UNITS = {"east_registrar", "east_leader", "east_housing_handler", "east_housing_leader", "east_hr_handler",
+               "east_discipline_handler"}
+ALERT_VISIBLE: dict[str, set[str]] = {
+    **{p: set(ALERTS) for p in (*CITY_BUREAU, "city_housing_handler")},
+    **{p: {"east"} for p in _EAST_UNITS},
+    "west_registrar": {"west"},
+    "east1_handler": set(), "west1_handler": set(), ANONYMOUS: set(),
+}
+
+OBJECT_VISIBLE = {"case": CASE_VISIBLE, "entry": ENTRY_VISIBLE, "alert": ALERT_VISIBLE}
+
+# ---------------------------------------------------------------- what
+
+# Reads: (group allowed, object kind or None). A persona is allowed when it is in the group
+# and, for an object route, may see the object. Writes: listed with the group whose members
+# may call them (the services enforce it; tests beside each service prove it); the matrix
+# checks that every one is listed.
+READ = "read"
+WRITE = "write"
+
+WEB: dict[str, tuple[str, str, str | None]] = {
+    "healthz": (READ, "everyone", None),
+    "portal:home": (READ, "everyone", None),
+    "portal:submit": (READ, "everyone", None),
+    "portal:done": (WRITE, "everyone", None),
+    "portal:areas": (READ, "everyone", None),
+    "portal:send_code": (WRITE, "everyone", None),
+    "portal:follow": (READ, "everyone", None),
+    "portal:progress": (WRITE, "everyone", None),
+    "portal:rate": (WRITE, "everyone", None),
+    "portal:appeal": (WRITE, "everyone", None),
+    "portal:document": (READ, "nobody", None),
+    "portal:follow_end": (WRITE, "everyone", None),
+    "portal:staff_queue": (READ, "register", None),
+    "portal:staff_detail": (READ, "nobody", None),
+    "portal:staff_attachment": (READ, "nobody", None),
+    "portal:staff_record_appeal": (WRITE, "register", None),
+    "web:login": (READ, "signed_out", None),
+    "web:logout": (WRITE, "staff", None),
+    "web:home": (READ, "staff", None),
+    "web:case_inbox": (READ, "staff", None),
+    "web:case_register": (READ, "register", None),
+    "web:case_area_picker": (READ, "staff", None),
+    "web:case_suggestions": (WRITE, "register", None),
+    "web:case_detail": (READ, "staff", "case"),
+    "web:case_action": (WRITE, "staff", "case"),
+    "web:case_document": (READ, "nobody", None),
+    "web:case_attachment": (READ, "nobody", None),
+    "web:oversight_metrics": (READ, "staff", None),
+    "web:oversight_dashboards": (READ, "analysis", None),
+    "web:oversight_dashboard": (READ, "analysis", None),
+    "web:oversight_dashboard_data": (READ, "analysis", None),
+    "web:oversight_export_cases": (READ, "staff", None),
+    "web:oversight_export_metrics": (READ, "analysis", None),
+    "web:oversight_export_scorecards": (READ, "analysis", None),
+    "web:oversight_report_annual": (READ, "reports", None),
+    "web:oversight_report_weekly": (READ, "reports", None),
+    "web:risk_overview": (READ, "staff", None),
+    "web:risk_ledger": (READ, "staff", None),
+    "web:risk_ledger_export": (READ, "staff", None),
+    "web:risk_ledger_import": (WRITE, "staff", None),
+    "web:risk_entry_new": (READ, "staff", None),
+    "web:risk_entry": (READ, "staff", "entry"),
+    "web:risk_plans": (READ, "staff", None),
+    "web:risk_plan_new": (READ, "plans", None),
+    "web:risk_plan": (READ, "nobody", None),
+    "web:risk_plan_activate": (WRITE, "alerts", None),
+    "web:risk_plan_task_done": (WRITE, "staff", None),
+    "web:risk_plan_drill": (WRITE, "alerts", None),
+    "web:risk_rounds": (READ, "staff", None),
+    "web:risk_round": (READ, "nobody", None),
+    "web:risk_alerts": (READ, "staff", None),
+    "web:risk_alert": (READ, "staff", "alert"),
+    "web:risk_alert_action": (WRITE, "alerts", "alert"),
+    "web:risk_hotspots": (READ, "staff", None),
+    "web:reception_desk": (READ, "register", None),
+    "web:reception_lookup": (WRITE, "register", None),
+    "web:reception_letter": (READ, "register", None),
+    "web:reception_call": (READ, "register", None),
+    "web:reception_attachment": (READ, "nobody", None),
+    "web:reception_days": (READ, "staff", None),
+    "web:reception_day": (READ, "nobody", None),
+    "web:reception_day_cancel": (WRITE, "register", None),
+    "web:reception_day_book": (WRITE, "register", None),
+    "web:reception_booking_outcome": (WRITE, "register", None),
+    "web:reception_booking_turn": (WRITE, "register", None),
+}
+
+API: dict[tuple[str, str], tuple[str, str, str | None]] = {
+    ("GET", "/api/v1/ping"): (READ, "everyone", None),
+    ("GET", "/api/v1/me"): (READ, "staff", None),
+    ("GET", "/api/v1/me/tokens"): (READ, "staff", None),
+    ("POST", "/api/v1/me/tokens"): (WRITE, "staff", None),
+    ("DELETE", "/api/v1/me/tokens/{prefix}"): (WRITE, "staff", None),
+    ("GET", "/api/v1/org/areas"): (READ, "staff", None),
+    ("GET", "/api/v1/org/units"): (READ, "east_area", None),
+    ("GET", "/api/v1/portal/areas"): (READ, "everyone", None),
+    ("POST", "/api/v1/portal/codes"): (WRITE, "everyone", None),
+    ("POST", "/api/v1/portal/submissions"): (WRITE, "everyone", None),
+    ("POST", "/api/v1/portal/submissions/multipart"): (WRITE, "everyone", None),
+    ("POST", "/api/v1/portal/follow/start"): (WRITE, "everyone", None),
+    ("POST", "/api/v1/portal/follow"): (WRITE, "everyone", None),
+    ("GET", "/api/v1/portal/progress"): (READ, "nobody", None),
+    ("POST", "/api/v1/portal/ratings"): (WRITE, "everyone", None),
+    ("POST", "/api/v1/portal/appeals"): (WRITE, "everyone", None),
+    ("GET", "/api/v1/cases"): (READ, "staff", None),
+    ("POST", "/api/v1/cases"): (WRITE, "register", None),
+    ("GET", "/api/v1/cases/{case_id}"): (READ, "staff", "case"),
+    ("GET", "/api/v1/cases/{case_id}/documents/{doc_id}"): (READ, "nobody", None),
+    **{("POST", f"/api/v1/cases/{{case_id}}/{action}"): (WRITE, "staff", "case") for action in (
+        "transfer", "assign", "accept", "object", "decide-objection", "refuse", "refuse-repeat", "open-dispute",
+        "settle-dispute", "hearing-start", "hearing-end", "extend", "issue-opinion", "record-delivery",
+        "submit-report", "review-report", "close", "request-review", "decide-review", "request-recheck",
+        "decide-recheck")},
+    ("GET", "/api/v1/oversight/metrics"): (READ, "analysis", None),
+    ("GET", "/api/v1/oversight/metrics/definitions"): (READ, "staff", None),
+    ("GET", "/api/v1/oversight/scorecards"): (READ, "analysis", None),
+    ("GET", "/api/v1/oversight/supervisions"): (READ, "staff", None),
+    ("POST", "/api/v1/oversight/supervisions"): (WRITE, "supervise", None),
+    ("GET", "/api/v1/oversight/supervisions/{sid}"): (READ, "nobody", None),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/reply"): (WRITE, "staff", None),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/review"): (WRITE, "supervise", None),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/escalate"): (WRITE, "supervise", None),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/interviews"): (WRITE, "supervise", None),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/circulars"): (WRITE, "supervise", None),
+    ("GET", "/api/v1/oversight/notices"): (READ, "staff", None),
+    ("GET", "/api/v1/oversight/proposals"): (READ, "staff", None),
+    ("POST", "/api/v1/oversight/proposals/{pid}/dismiss"): (WRITE, "supervise", None),
+    ("GET", "/api/v1/oversight/dashboards/{board}"): (READ, "analysis", None),
+    ("GET", "/api/v1/risk/ledger"): (READ, "staff", None),
+    ("POST", "/api/v1/risk/ledger"): (WRITE, "staff", None),
+    ("GET", "/api/v1/risk/ledger/export"): (READ, "staff", None),
+    ("POST", "/api/v1/risk/ledger/import"): (WRITE, "staff", None),
+    ("GET", "/api/v1/risk/ledger/{entry_id}"): (READ, "staff", "entry"),
+    ("POST", "/api/v1/risk/ledger/{entry_id}/steps"): (WRITE, "staff", "entry"),
+    ("POST", "/api/v1/risk/ledger/{entry_id}/status"): (WRITE, "staff", "entry"),
+    ("GET", "/api/v1/risk/rounds"): (READ, "staff", None),
+    ("POST", "/api/v1/risk/rounds"): (WRITE, "alerts", None),
+    ("POST", "/api/v1/risk/rounds/{round_id}/reassess"): (WRITE, "alerts", None),
+    ("GET", "/api/v1/risk/overdue"): (READ, "staff", None),
+    ("GET", "/api/v1/risk/alerts"): (READ, "staff", None),
+    ("GET", "/api/v1/risk/alerts/{alert_id}"): (READ, "staff", "alert"),
+    ("POST", "/api/v1/risk/alerts/{alert_id}/ack"): (WRITE, "alerts", "alert"),
+    ("POST", "/api/v1/risk/alerts/{alert_id}/assign"): (WRITE, "alerts", "alert"),
+    ("POST", "/api/v1/risk/alerts/{alert_id}/escalate"): (WRITE, "alerts", "alert"),
+    ("POST", "/api/v1/risk/alerts/{alert_id}/close"): (WRITE, "alerts", "alert"),
+    ("POST", "/api/v1/risk/alerts/{alert_id}/activate-plan"): (WRITE, "alerts", "alert"),
+    ("GET", "/api/v1/risk/hotspots"): (READ, "staff", None),
+    ("GET", "/api/v1/risk/overview"): (READ, "staff", None),
+    ("GET", "/api/v1/risk/cases/{number}/score"): (READ, "staff", "case"),
+    ("GET", "/api/v1/risk/cases/{number}/petitioners"): (READ, "staff", "case"),
+    ("GET", "/api/v1/risk/plans"): (READ, "staff", None),
+    ("POST", "/api/v1/risk/plans"): (WRITE, "plans", None),
+    ("POST", "/api/v1/risk/plans/{plan_id}/activate"): (WRITE, "alerts", None),
+    ("POST", "/api/v1/risk/plans/{plan_id}/drills"): (WRITE, "alerts", None),
+    ("POST", "/api/v1/risk/plan-tasks/{task_id}/done"): (WRITE, "staff", None),
+    ("POST", "/api/v1/intake/suggest"): (WRITE, "register", None),
+    ("POST", "/api/v1/intake/cases/{case_id}/feedback"): (WRITE, "register", "case"),
+    ("POST", "/api/v1/reception/lookup"): (WRITE, "register", None),
+    ("GET", "/api/v1/reception/days"): (READ, "staff", None),
+    ("POST", "/api/v1/reception/days"): (WRITE, "register", None),
+    ("POST", "/api/v1/reception/days/{day_id}/bookings"): (WRITE, "register", None),
+    ("POST", "/api/v1/reception/bookings/{booking_id}/outcome"): (WRITE, "register", None),
+    ("POST", "/api/v1/reception/bookings/{booking_id}/case"): (WRITE, "register", None),
+}
+
+# Query strings a read needs to be answered at all.
+QUERY = {("GET", "/api/v1/org/units"): "area=320902000000"}
+
+# Groups used only by writes (their members, for reading the table).
+GROUPS.update({
+    "supervise": {"city_supervisor", "city_leader", "east_leader"},
+    "alerts": {"city_leader", "city_supervisor", "city_analyst", "east_leader", "east_housing_leader"},
+    "plans": {"city_leader", "city_admin", "east_leader", "east_housing_leader"},
+})
+
+
+def allowed(group: str, persona: str, kind: str | None = None, obj: str | None = None) -> bool:
+    if persona not in GROUPS[group]:
+        return False
+    return kind is None or obj in OBJECT_VISIBLE[kind][persona]
