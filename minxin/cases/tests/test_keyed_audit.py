@@ -119,7 +119,7 @@ def test_migration_reseals_intact_legacy_chains_skips_broken_ones_and_records_it
     _make_legacy(audited)
     _make_legacy(broken)
     CaseEvent.objects.filter(case=broken, seq=1).update(payload={"forged": True})
-    migration = importlib.import_module("minxin.cases.migrations.0005_keyed_audit_seals")
+    migration = importlib.import_module("minxin.cases.migrations.0006_keyed_audit_seals")
     migration.reseal_legacy_chains(apps, None)
 
     assert problems(audited) == []

@@ -57,7 +57,7 @@ def reseal_legacy_chains(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_caseattachment'),
+        ('cases', '0005_petitioner_contact_history'),
         ('accounts', '0001_security_audit_chain'),
     ]
 
