@@ -109,6 +109,11 @@ WRITE = "write"
 
 WEB: dict[str, tuple[str, str, str | None]] = {
     "healthz": (READ, "everyone", None),
+    "favicon": (READ, "everyone", None),
+    # The development outbox exists only with DEBUG on (never in tests or production): 404 for all.
+    "dev_outbox": (READ, "nobody", None),
+    # Second-factor enrolment and verification: any signed-in staff member (required for leaders and admins).
+    "accounts:two_factor": (READ, "staff", None),
     "portal:home": (READ, "everyone", None),
     "portal:submit": (READ, "everyone", None),
     "portal:done": (WRITE, "everyone", None),

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from minxin.core import clock
@@ -95,15 +96,19 @@ def seed_year(year: int, *, force: bool = False) -> bool:
     return written
 
 
+# Sent when a year's official schedule is complete; receivers recount what was counted provisionally.
+calendar_year_completed = Signal()
+
+
 def year_completed(year: int) -> int:
     """An official schedule for `year` is in: close its alert, recompute the provisional clocks.
 
-    Called by `seed_year` and by the admin when a year is saved complete.
-    Returns how many clocks changed their due day.
+    Called by `seed_year` and by the admin when a year is saved complete. The clocks belong to
+    cases, a layer above: it listens on `calendar_year_completed` (minxin.cases.apps).
+    Returns what the receivers report (how many cases had their provisional clocks recounted).
     """
-    from minxin.cases.services.recompute import recompute_provisional_deadlines
     from minxin.rules import alerts
     from minxin.rules.models import AlertKind
 
     alerts.resolve_alerts(kind=AlertKind.CALENDAR_MISSING, key=str(year))
-    return recompute_provisional_deadlines()
+    return sum(result or 0 for _receiver, result in calendar_year_completed.send(sender=None, year=year))

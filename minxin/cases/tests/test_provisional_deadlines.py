@@ -115,8 +115,11 @@ def test_entering_the_official_schedule_recomputes_audits_and_notifies_only_a_mo
     assert moved.events.filter(action=A.RECOMPUTE_DEADLINES).count() == 1
 
 
-def test_completing_the_year_in_the_admin_recomputes_through_the_same_service(city, admin_client, register, clock):
+def test_completing_the_year_in_the_admin_recomputes_through_the_same_service(city, client, admin_user, register, clock):
     case = _accept_on(city, register, clock, D(2026, 12, 11))
+    # Signed in on the moved clock: a session is a working day long (MINXIN_SESSION_SECONDS).
+    admin_client = client
+    admin_client.force_login(admin_user)
     assert _handling(case).provisional
     rows = {f"days-{i}-{k}": v for i, (d, w, n) in enumerate(OFFICIAL_2027)
             for k, v in (("date", d.isoformat()), ("is_workday", "on" if w else ""), ("name", n))}

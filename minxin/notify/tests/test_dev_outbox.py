@@ -77,6 +77,7 @@ def test_outbox_is_the_default_only_in_development(tmp_path, debug, sms, mail):
              "print(json.dumps([settings.MINXIN_SMS_BACKEND, settings.MAILERS['default']['BACKEND'], settings.MINXIN_OUTBOX_PATH]))")
     env = {k: v for k, v in os.environ.items() if not k.startswith("MINXIN_")}
     env.update(MINXIN_DEBUG=debug, MINXIN_VAR_DIR=str(tmp_path), MINXIN_SECRET_KEY="k" * 50, MINXIN_FIELD_KEY="f" * 32,
+               MINXIN_AUDIT_KEY="a" * 32,
                DJANGO_SETTINGS_MODULE="minxin.settings", PYTHONPATH=str(REPO))
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
