@@ -22,7 +22,7 @@ from django.conf import settings
 from minxin.cases.history import EventRecord, HistoricalCase, PartyRecord, PetitionerRecord, RoutingRecord
 from minxin.cases.models import Case, CaseState, Domain
 from minxin.demo import texts
-from minxin.demo.city import CITY_CODE, CODE_PREFIX, PROVINCE_PREFIX
+from minxin.demo.city import CITY_CODE, CODE_PREFIX, is_external
 from minxin.demo.people import PeopleFactory
 from minxin.org.models import Area, AreaLevel, Staff, Unit, UnitKind
 
@@ -94,8 +94,8 @@ class CityIndex:
         units = list(Unit.objects.filter(area__path__startswith=city.path).order_by("code"))
         self.units_by_code = {u.code: u for u in units}
         self.units_by_pk = {u.pk: u for u in units}
-        # Provincial bodies sit at the city's area but only ever decide 复查/复核 (their parent links).
-        local = [u for u in units if not u.code.startswith(PROVINCE_PREFIX)]
+        # Provincial and national bodies sit at the city's area but only ever decide 复查/复核 (via parent links).
+        local = [u for u in units if not is_external(u)]
         self.bureau_by_area = {u.area_id: u for u in local if u.kind == UnitKind.PETITION_BUREAU}
         self.township_office = {u.area_id: u for u in local if u.kind == UnitKind.TOWNSHIP}
         self.by_area_kind = {(u.area_id, u.kind): u for u in local if u.kind in (UnitKind.POLITICAL_LEGAL, UnitKind.DISCIPLINE)}

@@ -15,6 +15,7 @@ which cases are rated and which become ledger entries; iteration is in pk order.
 
 import datetime as dt
 import random
+from collections import Counter
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -311,7 +312,12 @@ class _Year:
         admin = self.staff.get("city_admin")
         with clock.moved_to(self.at(self.end, 5)):
             for name, labels in (("category", [r["category"] for r in rows]), ("domain", [r["domain__name"] or "" for r in rows])):
-                keep = [i for i, lbl in enumerate(labels) if lbl]
+                # A label with too few examples cannot be learned or evaluated: it is left out, as a
+                # bureau training on its own history would merge or drop it.
+                sizes = Counter(lbl for lbl in labels if lbl)
+                keep = [i for i, lbl in enumerate(labels) if lbl and sizes[lbl] >= service.MIN_PER_CLASS * 4]
+                if len({labels[i] for i in keep}) < 2:
+                    continue
                 service.train(name=name, texts=[texts[i] for i in keep], labels=[labels[i] for i in keep], eval_split=0.2,
                               seed=0, actor=admin, source="演示城市历史信访件", activate=True)
                 self.count("classifiers")
