@@ -34,7 +34,10 @@ from minxin.org.models import Area, AreaLevel, Staff
 # 矛盾纠纷滚动排查 key domains (the ledger's 重点领域 in the demo).
 KEY_DOMAINS = ("房地产", "金融", "劳动关系", "教育医疗", "环境保护")
 SUPERVISE_SHARE = 0.35  # of the 督办建议 made on a sweep day, how many the bureau turns into 督办
-RATING_SHARE = 0.45  # of the open rating windows, how many petitioners rate (by phone, recorded by the bureau)
+RATING_SHARE = 0.35  # of the open rating windows, how many petitioners rate (by phone, recorded by the bureau)
+# Classifiers learn from the most recent cases: the texts of the last months are what new ones look
+# like, and training time grows with the rows (this bounds the demo build).
+CLASSIFIER_ROWS = 2000
 
 
 @dataclass
@@ -177,7 +180,7 @@ class _Year:
 
     def ledger(self):
         from minxin.risk.ledger import add_step, create_entry, set_status
-        from minxin.risk.models import DisputeSource, DisputeStatus, RiskLevel
+        from minxin.risk.models import Cadence, DisputeSource, DisputeStatus, RiskLevel
         from minxin.risk.screening import close_round, open_round, reassess
 
         domains = {d.name: d for d in Domain.objects.filter(name__in=KEY_DOMAINS)}
@@ -253,8 +256,6 @@ class _Year:
         for start in months:
             end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
             with clock.moved_to(self.at(max(start, self.start), 9)):
-                from minxin.risk.models import Cadence
-
                 rnd = open_round(actor=analyst, area=self.city, cadence=Cadence.MONTHLY, period_start=start, period_end=end)
             self.count("screening_rounds")
             if end >= self.end:
@@ -268,6 +269,13 @@ class _Year:
                     self.count("reassessments")
             with clock.moved_to(self.at(end, 17)):
                 close_round(rnd, actor=analyst)
+        # Each county screens its higher-risk entries weekly; this week's round is open.
+        monday = self.end - dt.timedelta(days=self.end.weekday())
+        for county in counties:
+            if county.pk in analysts:
+                with clock.moved_to(self.at(monday, 9)):
+                    open_round(actor=analysts[county.pk], area=county, cadence=Cadence.WEEKLY, period_start=monday)
+                self.count("screening_rounds")
 
     def plan(self):
         from minxin.risk.models import Alert, AlertKind, RiskLevel
@@ -307,7 +315,7 @@ class _Year:
         from minxin.intake.classify import service
         from minxin.intake.duplicates.index import matter_text
 
-        rows = list(Case.objects.order_by("pk").values("subject", "content", "request", "facts", "category", "domain__name"))
+        rows = list(Case.objects.order_by("-received_at", "-pk").values("subject", "content", "request", "facts", "category", "domain__name")[:CLASSIFIER_ROWS])
         texts = [matter_text(r) for r in rows]
         admin = self.staff.get("city_admin")
         with clock.moved_to(self.at(self.end, 5)):

@@ -53,9 +53,11 @@ def test_demo_year_leaves_rollups_alerts_supervision_ledger_plan_and_classifiers
     entries = DisputeEntry.objects.all()
     assert entries.count() >= 5
     assert set(entries.values_list("domain__name", flat=True)) <= set(KEY_DOMAINS)
-    rounds = ScreeningRound.objects.order_by("period_start")
+    rounds = ScreeningRound.objects.filter(area__level=AreaLevel.CITY, cadence="monthly").order_by("period_start")
     assert rounds.count() == 3 and rounds.filter(closed_at__isnull=False).count() == 2
     assert rounds.first().entries.exists()
+    weekly = ScreeningRound.objects.filter(cadence="weekly", closed_at__isnull=True)
+    assert set(weekly.values_list("area__level", flat=True)) == {AreaLevel.COUNTY}
     plan = ContingencyPlan.objects.get()
     assert Drill.objects.filter(plan=plan, held_on__lt=END).exists()
 
