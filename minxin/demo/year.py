@@ -28,7 +28,7 @@ from minxin.cases.models import Case, CaseState, Domain
 from minxin.core import clock
 from minxin.core.errors import DomainError
 from minxin.demo.city import CITY_CODE
-from minxin.demo.generate import HISTORY_DAYS
+from minxin.demo.generate import HISTORY_DAYS, surge_week
 from minxin.org.models import Area, AreaLevel, Staff
 
 # 矛盾纠纷滚动排查 key domains (the ledger's 重点领域 in the demo).
@@ -76,6 +76,7 @@ class _Year:
     def sweeps(self):
         from minxin.oversight import sweeps
         from minxin.oversight.models import ProposalState, SupervisionProposal
+        from minxin.oversight.supervision import issue_supervision
 
         supervisor = self.staff["city_supervisor"]
         day = self.start + dt.timedelta(days=(7 - self.start.weekday()) % 7)  # first Monday
@@ -92,8 +93,6 @@ class _Year:
                         if self.rng.random() >= SUPERVISE_SHARE:
                             continue
                         try:
-                            from minxin.oversight.supervision import issue_supervision
-
                             issue_supervision(proposal.case, actor=supervisor, ground=proposal.ground, reason=proposal.reason,
                                               target_unit=proposal.unit, proposal=proposal)
                             self.count("supervisions_issued")
@@ -301,8 +300,9 @@ class _Year:
                          participants="市信访局、市人社局、禾城区信访局、属地街道", findings="响应及时；现场接谈分工需进一步明确")
         self.count("drills")
         # The planted surge's alert starts the plan, as a duty officer would on seeing it.
-        surge = (Alert.objects.filter(kind=AlertKind.STATISTICAL, level__in=(RiskLevel.RED, RiskLevel.ORANGE), domain__name="劳动关系")
-                 .order_by("-period_start", "pk").first())
+        surge = (Alert.objects.filter(kind=AlertKind.STATISTICAL, level__in=(RiskLevel.RED, RiskLevel.ORANGE), domain__name="劳动关系",
+                                      period_start=surge_week(self.end))
+                 .order_by("-observed", "pk").first())
         if surge is not None:
             day = min(surge.created_at.astimezone(self.tz).date(), self.end)
             with clock.moved_to(self.at(day, 11)):
