@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 
 from minxin.cases.models import Case, CaseState, Domain
@@ -98,12 +99,43 @@ class _Year:
                             self.count("supervisions_issued")
                         except DomainError:
                             self.count("supervisions_refused")
+            self._supervision_replies(day)
             day += dt.timedelta(days=7)
         # The last run is on the morning of the end date itself.
         with clock.moved_to(self.at(self.end, 8)):
             self.count("overdue_proposals", sweeps.detect_overdue(self.end))
             self.count("review_windows_closed", sweeps.close_expired_review_windows(self.end))
             self.count("supervisions_escalated", sweeps.escalate_supervisions(self.end))
+
+    def _supervision_replies(self, monday: dt.date):
+        """Most supervised units reply on the Thursday; the bureau reviews the replies the Monday after."""
+        from minxin.oversight.models import Supervision, SupervisionState
+        from minxin.oversight.supervision import reply_to_supervision, review_supervision_reply
+
+        thursday, next_monday = monday + dt.timedelta(days=3), monday + dt.timedelta(days=7)
+        if next_monday >= self.end:
+            return
+        with clock.moved_to(self.at(thursday, 15)):
+            for sup in Supervision.objects.filter(state=SupervisionState.OPEN, issued_at__lt=self.at(thursday, 0)).order_by("pk"):
+                replier = Staff.objects.filter(unit_id=sup.target_unit_id, user__username__endswith="_handler").first()
+                if replier is None or self.rng.random() >= 0.6:
+                    continue
+                try:
+                    reply_to_supervision(sup, actor=replier, text="已按督办要求落实整改，事项已办理完毕并答复信访人。")
+                    self.count("supervision_replies")
+                except DomainError:
+                    pass
+        with clock.moved_to(self.at(next_monday, 10)):
+            for sup in Supervision.objects.filter(state=SupervisionState.REPLIED).select_related("issuing_unit").order_by("pk"):
+                reviewer = Staff.objects.filter(unit_id=sup.issuing_unit_id, user__username__endswith="_supervisor").first()
+                if reviewer is None:
+                    continue
+                accept = self.rng.random() < 0.8
+                try:
+                    review_supervision_reply(sup, actor=reviewer, accept=accept, note="" if accept else "反馈未说明整改措施，请补充")
+                    self.count("supervisions_closed" if accept else "supervision_replies_returned")
+                except DomainError:
+                    pass
 
     # -- 2. rating windows and ratings ----------------------------------------------------
 
@@ -357,5 +389,8 @@ def work_the_year(*, seed: int, end_date: dt.date, say: Callable[[str], None] = 
                             ("warnings", year.warnings), ("case_risk", year.case_risk), ("ledger", year.ledger),
                             ("plan", year.plan), ("classifiers", year.classifiers)):
             say(label)
-            year.timed(label, step)
+            # One transaction per step: the services' own transactions become savepoints, so a
+            # refused action still rolls back alone, and SQLite commits once instead of thousands of times.
+            with transaction.atomic():
+                year.timed(label, step)
     return year.result
