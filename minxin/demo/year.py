@@ -381,8 +381,9 @@ def work_the_year(*, seed: int, end_date: dt.date, say: Callable[[str], None] = 
     from minxin.demo.build import without_query_log
 
     year = _Year(seed=seed, end_date=end_date, say=say)
-    if year.city is None or not all(k in year.staff for k in ("city_supervisor", "city_leader", "city_analyst", "city_admin")):
-        return year.result
+    missing = {"city_supervisor", "city_leader", "city_analyst", "city_admin"} - set(year.staff)
+    if year.city is None or missing:
+        raise ValueError(f"the demo city is not built (missing: {sorted(missing) or CITY_CODE})")
     with without_query_log():
         # Order matters: rollups count the 督办 and ratings of each day; warnings read the rollups.
         for label, step in (("sweeps", year.sweeps), ("ratings", year.ratings), ("rollups", year.rollups),
