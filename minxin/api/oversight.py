@@ -305,7 +305,7 @@ def get_dashboard(request, board: str, area: str | None = None, period: str = "w
     start, end = _period(start or default_start, end or default_end)
     scope = dashboards.scope_for(request.auth, area_code=area, start=start, end=end)
     if board in ("volume", "areas", "deadlines") and not dashboards.has_rollups(scope):
-        return {"empty": True, "message": _("尚无汇总数据，请运行 manage.py sweep --run daily_rollups")}
+        return {"empty": True, "message": str(dashboards.NO_ROLLUPS)}
     if board == "volume":
         data = dashboards.volume(scope, dim=dim if dim in ("channel", "category", "domain", "area") else "channel", period=period)
     else:

@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -15,11 +16,14 @@ from minxin.core import clock
 from minxin.demo.city import FULL_CITY, CitySize, build_city
 from minxin.demo.generate import CaseStream, CityIndex
 
+if TYPE_CHECKING:
+    from minxin.demo.year import YearResult
+
 DEFAULT_BATCH = 2000
 
 
 @contextlib.contextmanager
-def _without_query_log():
+def without_query_log():
     """Django's DEBUG query log keeps the text of every (multi-megabyte) bulk INSERT and, on
     SQLite, re-quotes each parameter for it: that made a 20,000-case load 3x slower and let
     memory grow without bound. The log is of no use here, so it is off while loading."""
@@ -36,6 +40,7 @@ class DemoResult:
     cases: int
     seconds_city: float
     seconds_cases: float
+    year: "YearResult | None" = None
 
     @property
     def cases_per_second(self) -> float:
@@ -50,11 +55,14 @@ def build_demo(
     batch_size: int = DEFAULT_BATCH,
     size: CitySize = FULL_CITY,
     progress: Callable[[int, int], None] | None = None,
+    work_year: bool = False,
+    say: Callable[[str], None] = lambda message: None,
 ) -> DemoResult:
     """Create 青禾市 and `cases` cases of history ending the day before `end_date` (default today).
 
     The city is one transaction; each batch of cases is its own transaction, so a
-    million-case load commits as it goes and memory stays flat.
+    million-case load commits as it goes and memory stays flat. `work_year` then replays
+    the year through the live sweeps and services (minxin.demo.year).
     """
     end_date = end_date or clock.today()
     started = time.perf_counter()
@@ -63,10 +71,15 @@ def build_demo(
     city_done = time.perf_counter()
     stream = CaseStream(CityIndex(), seed=seed, count=cases, end_date=end_date)
     loaded = 0
-    with _without_query_log():
+    with without_query_log():
         for batch in itertools.batched(stream, batch_size):
             load_historical_cases(batch)
             loaded += len(batch)
             if progress is not None:
                 progress(loaded, cases)
-    return DemoResult(loaded, city_done - started, time.perf_counter() - city_done)
+    result = DemoResult(loaded, city_done - started, time.perf_counter() - city_done)
+    if work_year:
+        from minxin.demo.year import work_the_year
+
+        result.year = work_the_year(seed=seed, end_date=end_date, say=say)
+    return result

@@ -18,6 +18,16 @@ from minxin.org.models import Area, AreaLevel, Role, Staff, StaffRole, Unit, Uni
 CITY_CODE = "990100000000"
 CITY_NAME = "青禾市"
 CODE_PREFIX = "QH"
+# The level above the city. The area tree starts at the city, so the province is not an
+# area: its bodies are units placed at the city's area with codes under PROVINCE_PREFIX.
+# They exist so every city body has a 上一级 and 复查/复核 (Art. 35-36) can reach every
+# level; they carry no 主管领域, so routing never proposes them for first handling.
+PROVINCE_NAME = "禾川省"
+PROVINCE_PREFIX = f"{CODE_PREFIX}-P-"
+# Above the province, the national bodies: a 复查 decided by a provincial body (of a city
+# body's opinion) names its 复核 body there (Art. 36). Same placement, never routed to.
+NATION_PREFIX = f"{CODE_PREFIX}-N-"
+EXTERNAL_PREFIXES = (PROVINCE_PREFIX, NATION_PREFIX)
 DEMO_PASSWORD = "minxin-demo-2026"  # demo only: printed by `manage.py demo_logins`, never use in production
 
 # (key, name, is_district)
@@ -154,15 +164,56 @@ _DEPARTMENT_CODES = {
 }
 
 
+# Provincial names of the city departments (省 uses 厅 where the city has 局).
+_PROVINCE_DEPARTMENT = {
+    "housing": "住房和城乡建设厅", "hr": "人力资源和社会保障厅", "education": "教育厅", "health": "卫生健康委员会",
+    "environment": "生态环境厅", "resources": "自然资源厅", "police": "公安厅", "agriculture": "农业农村厅",
+    "market": "市场监督管理局", "transport": "交通运输厅", "finance": "地方金融管理局",
+}
+
+
+_NATION_DEPARTMENT = {
+    "housing": "住房和城乡建设部", "hr": "人力资源和社会保障部", "education": "教育部", "health": "国家卫生健康委员会",
+    "environment": "生态环境部", "resources": "自然资源部", "police": "公安部", "agriculture": "农业农村部",
+    "market": "国家市场监督管理总局", "transport": "交通运输部", "finance": "国家金融监督管理总局",
+}
+
+
+def external_specs(city: Area) -> list[_UnitSpec]:
+    """National, then provincial bodies (parents first), all placed at the city's area."""
+    p = PROVINCE_NAME
+    specs = [
+        _UnitSpec("nation_bureau", f"{NATION_PREFIX}B", "国家信访局", UnitKind.PETITION_BUREAU, city, doc_code="国信"),
+        _UnitSpec("nation_legal", f"{NATION_PREFIX}L", "中央政法委员会", UnitKind.POLITICAL_LEGAL, city, doc_code="中政法"),
+        _UnitSpec("nation_discipline", f"{NATION_PREFIX}D", "中央纪委国家监委", UnitKind.DISCIPLINE, city, doc_code="中纪"),
+    ]
+    for key, _suffix, _domains, _c in DEPARTMENTS:
+        specs.append(_UnitSpec(f"nation_{key}", f"{NATION_PREFIX}G-{key.upper()}", _NATION_DEPARTMENT[key], UnitKind.GOVERNMENT, city,
+                                doc_code="国" + _DEPARTMENT_CODES[key]))
+    specs += [
+        _UnitSpec("province_bureau", f"{PROVINCE_PREFIX}B", f"{p}信访局", UnitKind.PETITION_BUREAU, city, "nation_bureau", short_name="省信访局", doc_code="川信"),
+        _UnitSpec("province_legal", f"{PROVINCE_PREFIX}L", f"中共{p}委政法委员会", UnitKind.POLITICAL_LEGAL, city, "nation_legal", short_name="省委政法委", doc_code="川政法"),
+        _UnitSpec("province_discipline", f"{PROVINCE_PREFIX}D", f"{p}纪委监委", UnitKind.DISCIPLINE, city, "nation_discipline", short_name="省纪委监委", doc_code="川纪"),
+    ]
+    for key, _suffix, _domains, _c in DEPARTMENTS:
+        specs.append(_UnitSpec(f"province_{key}", f"{PROVINCE_PREFIX}G-{key.upper()}", f"{p}{_PROVINCE_DEPARTMENT[key]}", UnitKind.GOVERNMENT, city, f"nation_{key}",
+                               doc_code="川" + _DEPARTMENT_CODES[key]))
+    return specs
+
+
+def is_external(unit: Unit) -> bool:
+    return unit.code.startswith(EXTERNAL_PREFIXES)
+
+
 def unit_specs(city: Area) -> list[_UnitSpec]:
     counties = list(Area.objects.filter(parent=city).order_by("code"))
-    specs = [
-        _UnitSpec("city_bureau", f"{CODE_PREFIX}-B-CITY", f"{CITY_NAME}信访局", UnitKind.PETITION_BUREAU, city, short_name="市信访局", doc_code="青信"),
-        _UnitSpec("city_legal", f"{CODE_PREFIX}-L-CITY", f"中共{CITY_NAME}委政法委员会", UnitKind.POLITICAL_LEGAL, city, domains="公安政法", short_name="市委政法委", doc_code="青政法"),
-        _UnitSpec("city_discipline", f"{CODE_PREFIX}-D-CITY", f"{CITY_NAME}纪委监委", UnitKind.DISCIPLINE, city, domains="纪检监察", short_name="市纪委监委", doc_code="青纪"),
+    specs = external_specs(city) + [
+        _UnitSpec("city_bureau", f"{CODE_PREFIX}-B-CITY", f"{CITY_NAME}信访局", UnitKind.PETITION_BUREAU, city, "province_bureau", short_name="市信访局", doc_code="青信"),
+        _UnitSpec("city_legal", f"{CODE_PREFIX}-L-CITY", f"中共{CITY_NAME}委政法委员会", UnitKind.POLITICAL_LEGAL, city, "province_legal", domains="公安政法", short_name="市委政法委", doc_code="青政法"),
+        _UnitSpec("city_discipline", f"{CODE_PREFIX}-D-CITY", f"{CITY_NAME}纪委监委", UnitKind.DISCIPLINE, city, "province_discipline", domains="纪检监察", short_name="市纪委监委", doc_code="青纪"),
     ]
     for key, suffix, domains, _c in DEPARTMENTS:
-        specs.append(_UnitSpec(f"city_{key}", f"{CODE_PREFIX}-G-CITY-{key.upper()}", f"{CITY_NAME}{suffix}", UnitKind.GOVERNMENT, city, domains=domains,
+        specs.append(_UnitSpec(f"city_{key}", f"{CODE_PREFIX}-G-CITY-{key.upper()}", f"{CITY_NAME}{suffix}", UnitKind.GOVERNMENT, city, f"province_{key}", domains=domains,
                                doc_code="青" + _DEPARTMENT_CODES[key]))
     for (ckey, cname, _d), county in zip(COUNTIES, counties, strict=False):
         n = ckey.removeprefix("county")
@@ -197,8 +248,10 @@ def build_units(city: Area) -> dict[str, Unit]:
     # Parents come before children in `specs`, so one pass can resolve them; rows go in
     # level by level so each parent has its pk.
     for level_keys in (
-        [s for s in specs if s.parent_key is None],
-        [s for s in specs if s.parent_key is not None and s.area.level == AreaLevel.COUNTY],
+        [s for s in specs if s.key.startswith("nation_")],
+        [s for s in specs if s.key.startswith("province_")],
+        [s for s in specs if s.area.level == AreaLevel.CITY and not s.key.startswith(("nation_", "province_"))],
+        [s for s in specs if s.area.level == AreaLevel.COUNTY],
         [s for s in specs if s.area.level == AreaLevel.TOWNSHIP],
     ):
         rows = [
@@ -235,7 +288,7 @@ def person_name(rng: random.Random, *, male: bool) -> str:
 def staff_plan(units: dict[str, Unit]) -> list[tuple[str, str, list[str], str]]:
     """(username, unit key, roles, title) for every demo account, in a fixed order."""
     plan = [("city_admin", "city_bureau", [Role.ADMIN], "系统管理员")]
-    for prefix in ["city"] + [k for k, _n, _d in COUNTIES]:
+    for prefix in ["nation", "province", "city"] + [k for k, _n, _d in COUNTIES]:
         if f"{prefix}_bureau" not in units:
             continue
         for suffix, roles, title in _BUREAU_ROLES:

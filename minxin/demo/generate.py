@@ -22,7 +22,7 @@ from django.conf import settings
 from minxin.cases.history import EventRecord, HistoricalCase, PartyRecord, PetitionerRecord, RoutingRecord
 from minxin.cases.models import Case, CaseState, Domain
 from minxin.demo import texts
-from minxin.demo.city import CITY_CODE
+from minxin.demo.city import CITY_CODE, is_external
 from minxin.demo.people import PeopleFactory
 from minxin.org.models import Area, AreaLevel, Staff, Unit, UnitKind
 
@@ -36,6 +36,21 @@ _CHANNELS = ["online", "letter", "visit", "phone", "fax"]
 _WEEKDAY_MIX = [0.45, 0.14, 0.26, 0.13, 0.02]
 _WEEKEND_MIX = [0.86, 0.01, 0.05, 0.08, 0.0]  # reception rooms are closed; online never is
 _WEEKEND_LOAD = 0.45
+# A planted surge, so the demo's early warning has something true to find: wage-arrears
+# petitions in one district during one week, SURGE_WEEKS_BEFORE weeks before the end
+# date's week. Its cases are part of --cases (taken from the ordinary allocation).
+SURGE_TOPIC = "wage_arrears"
+SURGE_WEEKS_BEFORE = 3
+SURGE_MIN_CASES = 60  # below this many cases the demo is too thin for a surge to stand out
+
+
+def surge_size(count: int) -> int:
+    return 0 if count < SURGE_MIN_CASES else max(12, count // 150)
+
+
+def surge_week(end_date: dt.date) -> dt.date:
+    """Monday of the surge week."""
+    return end_date - dt.timedelta(days=end_date.weekday(), weeks=SURGE_WEEKS_BEFORE)
 
 
 @dataclass
@@ -79,11 +94,13 @@ class CityIndex:
         units = list(Unit.objects.filter(area__path__startswith=city.path).order_by("code"))
         self.units_by_code = {u.code: u for u in units}
         self.units_by_pk = {u.pk: u for u in units}
-        self.bureau_by_area = {u.area_id: u for u in units if u.kind == UnitKind.PETITION_BUREAU}
-        self.township_office = {u.area_id: u for u in units if u.kind == UnitKind.TOWNSHIP}
-        self.by_area_kind = {(u.area_id, u.kind): u for u in units if u.kind in (UnitKind.POLITICAL_LEGAL, UnitKind.DISCIPLINE)}
+        # Provincial and national bodies sit at the city's area but only ever decide 复查/复核 (via parent links).
+        local = [u for u in units if not is_external(u)]
+        self.bureau_by_area = {u.area_id: u for u in local if u.kind == UnitKind.PETITION_BUREAU}
+        self.township_office = {u.area_id: u for u in local if u.kind == UnitKind.TOWNSHIP}
+        self.by_area_kind = {(u.area_id, u.kind): u for u in local if u.kind in (UnitKind.POLITICAL_LEGAL, UnitKind.DISCIPLINE)}
         self.departments: dict[tuple[int, str], list[Unit]] = collections.defaultdict(list)
-        for u in units:
+        for u in local:
             if u.kind == UnitKind.GOVERNMENT:
                 for domain in u.domains.split("、"):
                     self.departments[(u.area_id, domain)].append(u)
@@ -140,18 +157,29 @@ class CaseStream:
         self.people = PeopleFactory(self.rng, county_codes=[c.code for c in index.counties], end_date=end_date)
         self.pool: collections.deque = collections.deque(maxlen=3000)
         self.county_weights = [1.5 if c.name.endswith("区") else 1.0 for c in index.counties]
+        self.surge_county = index.counties[1 if len(index.counties) > 1 else 0]
+        self.surge_topic = next(t for t in texts.TOPICS if t.key == SURGE_TOPIC)
 
     def __iter__(self) -> Iterator[HistoricalCase]:
         days = [self.end_date - dt.timedelta(days=HISTORY_DAYS - i) for i in range(HISTORY_DAYS)]
-        for day, n in zip(days, _allocate(self.count, _day_weights(days)), strict=True):
-            if not n:
+        extra = surge_size(self.count)
+        monday = surge_week(self.end_date)
+        surge_days = [monday + dt.timedelta(days=i) for i in range(7)]
+        surge = dict(zip(surge_days, _allocate(extra, [1.0] * 7), strict=True)) if extra else {}
+        for day, n in zip(days, _allocate(self.count - extra, _day_weights(days)), strict=True):
+            planted = surge.get(day, 0)
+            if not n + planted:
                 continue
             weekend = day.weekday() >= 5
             to_sf = texts.days_to_spring_festival(day)
             topic_weights = [t.weight * t.season(day.month, to_sf) for t in texts.TOPICS]
-            received = sorted((self._received_time(day, weekend) for _ in range(n)), key=lambda r: r[1])
-            for channel, at in received:
-                yield self._case(day, channel, at, topic_weights)
+            received = sorted(
+                [(*self._received_time(day, weekend), False) for _ in range(n)]
+                + [(*self._received_time(day, weekend), True) for _ in range(planted)],
+                key=lambda r: r[1],
+            )
+            for channel, at, is_surge in received:
+                yield self._case(day, channel, at, topic_weights, surge=is_surge)
 
     # -- one case -------------------------------------------------------------------
 
@@ -166,9 +194,9 @@ class CaseStream:
             minute = rng.randrange(8 * 60 + 30, 17 * 60 + 30)
         return channel, dt.datetime.combine(day, dt.time(minute // 60, minute % 60, rng.randrange(60)), tzinfo=self.tz)
 
-    def _pick_area(self, topic: texts.Topic) -> Area:
+    def _pick_area(self, topic: texts.Topic, county: Area | None = None) -> Area:
         rng, ix = self.rng, self.ix
-        county = rng.choices(ix.counties, self.county_weights)[0]
+        county = county or rng.choices(ix.counties, self.county_weights)[0]
         if rng.random() < 0.05:
             return rng.choice(ix.townships[county.pk])
         lists = ix.by_county[county.pk]
@@ -216,13 +244,13 @@ class CaseStream:
                 parties.append(PartyRecord(PetitionerRecord(*self.people.next_person(address))))
         return parties, None
 
-    def _case(self, day: dt.date, channel: str, received: dt.datetime, topic_weights: list[float]) -> HistoricalCase:
+    def _case(self, day: dt.date, channel: str, received: dt.datetime, topic_weights: list[float], *, surge: bool = False) -> HistoricalCase:
         rng, ix = self.rng, self.ix
-        topic = rng.choices(texts.TOPICS, topic_weights)[0]
-        area = self._pick_area(topic)
+        topic = self.surge_topic if surge else rng.choices(texts.TOPICS, topic_weights)[0]
+        area = self._pick_area(topic, self.surge_county if surge else None)
         collective = rng.random() < topic.collective
         parties, repeat = self._parties(topic, area, collective)
-        if repeat is not None:
+        if repeat is not None and not surge:
             topic, area = repeat
         if not collective:
             self.pool.append((parties[0].petitioner, topic, area))

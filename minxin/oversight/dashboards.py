@@ -110,6 +110,13 @@ def bucket_range(b: dt.date, period: str) -> tuple[dt.date, dt.date]:
     return b, last
 
 
+# Shown to leaders: says what will appear and when, never how to run a job (the scheduler does).
+NO_ROLLUPS = gettext_lazy(
+    "所选范围和期间还没有汇总数据。系统每15分钟自动汇总一次收件、受理、办结、超期、评价和督办情况，"
+    "汇总完成后这里即显示图表；新部署的系统在首次汇总后显示。"
+)
+
+
 def has_rollups(scope: DashScope) -> bool:
     return scope.rollups().exists()
 

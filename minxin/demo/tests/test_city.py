@@ -36,8 +36,9 @@ def test_full_city_has_about_six_counties_sixty_townships_six_hundred_villages(d
     assert all(len(code) == 15 for code in Area.objects.filter(level=AreaLevel.GRID).values_list("code", flat=True))
     assert all(len(code) == 12 for code in Area.objects.exclude(level=AreaLevel.GRID).values_list("code", flat=True))
 
-    city_and_county = Unit.objects.exclude(kind=UnitKind.TOWNSHIP).exclude(area__level=AreaLevel.TOWNSHIP)
+    city_and_county = Unit.objects.exclude(kind=UnitKind.TOWNSHIP).exclude(area__level=AreaLevel.TOWNSHIP).exclude(code__startswith="QH-P-").exclude(code__startswith="QH-N-")
     assert 70 <= city_and_county.count() <= 90
+    assert Unit.objects.filter(code__startswith="QH-P-").count() == Unit.objects.filter(code__startswith="QH-N-").count() == 14
     assert Unit.objects.filter(kind=UnitKind.TOWNSHIP).count() == 60
     assert Unit.objects.filter(kind=UnitKind.PETITION_BUREAU, area__level=AreaLevel.TOWNSHIP).count() == 60
     assert 300 <= Staff.objects.count() <= 450
@@ -49,13 +50,19 @@ def test_units_have_their_superior_and_known_domains(db):
     for unit in Unit.objects.select_related("parent__area", "area"):
         for domain in filter(None, unit.domains.split("、")):
             assert domain in domain_names, (unit.name, domain)
-        if unit.area.level == AreaLevel.CITY:
-            assert unit.parent is None
+        if unit.code.startswith("QH-N-"):
+            assert unit.parent is None and unit.domains == ""
+        elif unit.code.startswith("QH-P-"):
+            assert unit.parent.code.startswith("QH-N-") and unit.parent.kind == unit.kind and unit.domains == ""
+        elif unit.area.level == AreaLevel.CITY:
+            # Every city body, the 信访局 included, has its provincial 上一级 (复查/复核, Art. 35-36).
+            assert unit.parent.code.startswith("QH-P-") and unit.parent.kind == unit.kind
         elif unit.kind == UnitKind.TOWNSHIP or unit.area.level == AreaLevel.TOWNSHIP:
             assert unit.parent.kind == UnitKind.PETITION_BUREAU and unit.parent.area_id == unit.area.parent_id
         else:
             assert unit.parent.area.level == AreaLevel.CITY and unit.parent.kind == unit.kind
-    assert Unit.objects.filter(kind=UnitKind.GOVERNMENT).exclude(domains="").count() == Unit.objects.filter(kind=UnitKind.GOVERNMENT).count()
+    local = Unit.objects.filter(kind=UnitKind.GOVERNMENT).exclude(code__startswith="QH-P-").exclude(code__startswith="QH-N-")
+    assert local.exclude(domains="").count() == local.count()
 
 
 def test_every_role_has_a_demo_account_that_logs_in_with_the_demo_password(db, client):

@@ -91,7 +91,7 @@ def dashboard(request, board: str = "volume"):
     query = request.GET.copy()
     return render(request, "web/oversight/dashboard.html", {
         "board": board, "boards": boards.BOARDS, "title": boards.BOARDS[board], "source": boards.SOURCES[board], "scope": scope, "p": p,
-        "dimensions": DIMENSIONS, "dim_label": DIMENSIONS[p["dim"]], "data": data, "empty": empty, "query": query.urlencode(),
+        "dimensions": DIMENSIONS, "dim_label": DIMENSIONS[p["dim"]], "data": data, "empty": empty, "no_rollups": boards.NO_ROLLUPS, "query": query.urlencode(),
         "data_url": reverse("web:oversight_dashboard_data", args=[board]) + ("?" + query.urlencode() if query else ""),
         "parent_area": scope.area.parent if scope.area is not None and scope.area != scope.staff.unit.area else None,
         "year": clock.today().year - (1 if clock.today().month < 3 else 0),
@@ -106,7 +106,7 @@ def dashboard_data(request, board: str):
     p = _params(request)
     scope = _scope(request, p)
     if board in ROLLUP_BOARDS and not boards.has_rollups(scope):
-        return JsonResponse({"empty": True, "message": _("尚无汇总数据，请运行 manage.py sweep --run daily_rollups")})
+        return JsonResponse({"empty": True, "message": str(boards.NO_ROLLUPS)})
     return JsonResponse({"empty": False, "scope": scope.label, "start": scope.start.isoformat(),
                          "end": scope.end.isoformat(), **board_data(board, scope, p)})
 

@@ -127,12 +127,14 @@ def test_every_dashboard_opens_for_analysts_supervisors_and_leaders(client, city
         assert 'id="dash-chart"' in resp.content.decode()
 
 
-def test_empty_rollups_show_how_to_fill_them(client, city):
+def test_empty_rollups_say_what_will_appear_and_name_no_command(client, city):
     client.force_login(city.staff["city_analyst"].user)
     html = client.get("/oversight/dashboards/volume/").content.decode()
-    assert "尚无汇总数据，请运行 manage.py sweep --run daily_rollups" in html
+    assert "每15分钟自动汇总" in html
+    assert "manage.py" not in html
     data = client.get("/oversight/dashboards/areas/data.json").json()
     assert data["empty"] is True
+    assert "manage.py" not in data["message"] and "汇总完成后" in data["message"]
 
 
 def test_supervision_and_ratings_count_by_level_state_and_target(client, city, rollups):

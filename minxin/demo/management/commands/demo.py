@@ -20,9 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH, help=f"每批写入的信访件数（默认 {DEFAULT_BATCH}）")
         parser.add_argument("--end-date", type=dt.date.fromisoformat, default=None, help="历史截止日期 YYYY-MM-DD（默认今天）")
         parser.add_argument("--small", action="store_true", help="只建小规模城市（测试用）")
+        parser.add_argument("--cases-only", action="store_true",
+                            help="只写入历史信访件，不回放这一年的例行工作（汇总、督办、预警、台账、分类模型；压测用）")
         parser.add_argument("--no-index", action="store_true", help="不建立重复件检测索引（之后可运行 manage.py intake reindex）")
 
-    def handle(self, *args, seed, cases, if_empty, batch_size, end_date, small, no_index=False, **opts):
+    def handle(self, *args, seed, cases, if_empty, batch_size, end_date, small, no_index=False, cases_only=False, **opts):
         if demo_city_exists():
             if if_empty:
                 self.stdout.write(f"演示城市“{CITY_NAME}”已存在，跳过。")
@@ -49,8 +51,17 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"正在创建演示城市“{CITY_NAME}”（种子 {seed}）…")
+        labels = {"sweeps": "超期检测、督办与复查/复核期满（每周）", "ratings": "评价期限与评价", "rollups": "每日汇总",
+                  "warnings": "统计预警（每周）", "case_risk": "信访事项风险评分", "ledger": "矛盾纠纷台账与滚动排查",
+                  "plan": "应急预案与演练", "classifiers": "训练并启用分类模型"}
+
+        def say(step):
+            if verbosity:
+                self.stdout.write(f"  回放这一年：{labels.get(step, step)}…")
+
         result = build_demo(
-            seed=seed, cases=cases, end_date=end_date, batch_size=batch_size, size=SMALL_CITY if small else FULL_CITY, progress=progress
+            seed=seed, cases=cases, end_date=end_date, batch_size=batch_size, size=SMALL_CITY if small else FULL_CITY, progress=progress,
+            work_year=not cases_only, say=say,
         )
         self.stdout.write(
             self.style.SUCCESS(
@@ -58,6 +69,13 @@ class Command(BaseCommand):
                 f"（{result.cases_per_second:,.0f} 件/秒）。运行 manage.py demo_logins 查看演示账号。"
             )
         )
+        if result.year is not None:
+            y = result.year
+            self.stdout.write(
+                f"这一年的例行工作：用时 {sum(y.seconds.values()):.1f} 秒（"
+                + "，".join(f"{labels.get(k, k)} {v:.1f}" for k, v in y.seconds.items()) + "）\n  "
+                + "，".join(f"{k}={v:,}" for k, v in sorted(y.counts.items()))
+            )
         if not no_index:
             # Cases are written in bulk, past the registration service that indexes them one by one.
             started = time.perf_counter()
