@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from minxin.cases.models import Case, CaseParty, CaseState, Category
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from minxin.org.models import Area, AreaLevel, Role, Staff
+from minxin.org.models import Area, AreaLevel, Role, Staff, Unit
 from minxin.portal import filecheck, throttle
 from minxin.portal.models import (
     AppealKind,
@@ -33,7 +33,8 @@ logger = logging.getLogger("minxin.portal")
 
 CODE_TTL = dt.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
-MAX_LENGTHS = {"subject": 200, "content": 5000, "request": 2000, "reasons": 3000, "name": 32, "address": 200, "email": 120}
+MAX_LENGTHS = {"subject": 200, "content": 5000, "request": 2000, "reasons": 3000, "accused_unit_name": 100, "accused_person": 64,
+               "name": 32, "address": 200, "email": 120}
 _DEFAULT_RULES = {
     Category.SUGGESTION: dict(require_name=True, require_id_number=True, require_verified_phone=True, allow_anonymous=False),
     Category.COMPLAINT: dict(require_name=True, require_id_number=True, require_verified_phone=True, allow_anonymous=False),
@@ -151,6 +152,8 @@ class SubmissionInput:
     sms_code: str = ""
     address: str = ""
     email: str = ""
+    accused_unit_name: str = ""
+    accused_person: str = ""
 
 
 def _clean(value: str) -> str:
@@ -161,25 +164,31 @@ def _clean(value: str) -> str:
 def validate_submission(data: SubmissionInput, files=()) -> dict[str, str]:
     """Field errors for `data` (empty when valid). Does not consume the SMS code."""
     errors: dict[str, str] = {}
-    for key in ("subject", "content", "request", "reasons", "name", "address", "email"):
+    for key in ("subject", "content", "request", "reasons", "name", "address", "email", "accused_unit_name", "accused_person"):
         setattr(data, key, _clean(getattr(data, key)))
     data.id_number = _clean(data.id_number).upper()
     data.phone = _clean(data.phone)
+    # Without a category the real-name rule is unknown: check everything else now (one round)
+    # under the most lenient rule, so the category is the only thing left to add.
     if data.category not in Category.values:
         errors["category"] = _("请选择信访类别")
-        return errors
-    rule = rule_for(data.category)
+        rule = rule_for(Category.ACCUSATION)
+    else:
+        rule = rule_for(data.category)
     for key, label in (("subject", _("标题")), ("content", _("事实和经过")), ("request", _("请求事项"))):
         if not getattr(data, key):
             errors[key] = _("请填写%(label)s") % {"label": label}
     for key, limit in MAX_LENGTHS.items():
-        if len(getattr(data, key)) > limit:
-            errors[key] = _("最多%(n)d个字") % {"n": limit}
+        n = len(getattr(data, key))
+        if n > limit:
+            errors[key] = _("最多%(limit)d个字，现有%(n)d个字，请删减") % {"limit": limit, "n": n}
     problem = area_choice_problem(data.area)
     if problem:
         errors["area"] = problem
     if data.anonymous and not rule.allow_anonymous:
         errors["anonymous"] = _("%(category)s类事项须实名提出") % {"category": Category(data.category).label}
+    if (data.accused_unit_name or data.accused_person) and data.category and data.category != Category.ACCUSATION:
+        errors["accused_unit_name"] = _("被检举控告的单位、人员只在检举控告类事项中填写")
     named = not data.anonymous
     if named and rule.require_name:
         if not data.name:
@@ -249,6 +258,7 @@ def submit(data: SubmissionInput, files=(), *, ip: str) -> Submission:
             sub = Submission.objects.create(
                 category=data.category, subject=data.subject, content=data.content, request=data.request, reasons=data.reasons,
                 area=data.area, is_anonymous=anonymous,
+                accused_unit_name=data.accused_unit_name, accused_person=data.accused_person,
                 name_enc=crypto.encrypt(data.name if keep_identity else ""),
                 id_number_enc=crypto.encrypt(data.id_number if keep_identity else ""),
                 address_enc=crypto.encrypt(data.address if keep_identity else ""),
@@ -312,8 +322,13 @@ def _lock_pending(staff: Staff, pk: int) -> Submission:
 
 def register_submission(submission: Submission | int, *, actor: Staff, category: str | None = None, subject: str | None = None,
                         request: str | None = None, facts: str | None = None, reasons: str | None = None, domain=None,
-                        area: Area | None = None) -> Case:
-    """登记 an online submission as a case (channel 网上信访), linking it so the same 查询码 follows the case."""
+                        area: Area | None = None, accused_unit=None, accused_person: str | None = None,
+                        validate_only: bool = False) -> Case | None:
+    """登记 an online submission as a case (channel 网上信访), linking it so the same 查询码 follows the case.
+
+    The registrar names the accused unit (from what the petitioner wrote); `validate_only`
+    reports every problem and writes nothing.
+    """
     from minxin.cases.services import PetitionerInput, register_case
 
     pk = submission.pk if isinstance(submission, Submission) else submission
@@ -331,11 +346,24 @@ def register_submission(submission: Submission | int, *, actor: Staff, category:
             reasons=reasons if reasons is not None else (sub.reasons or sub.content),
             area=area or sub.area, petitioners=people, received_at=sub.created_at, domain=domain,
             anonymous=sub.is_anonymous and (category or sub.category) == Category.ACCUSATION,
+            accused_unit=accused_unit, accused_person=accused_person if accused_person is not None else sub.accused_person,
+            validate_only=validate_only,
         )
+        if case is None:
+            return None
         Submission.objects.filter(pk=sub.pk).update(
             state=SubmissionState.REGISTERED, case=case, decided_by=actor, decided_at=clock.now()
         )
     return case
+
+
+def accused_unit_named(sub: Submission) -> Unit | None:
+    """The active unit whose name is exactly what the petitioner wrote, as the registrar's starting choice."""
+    name = (sub.accused_unit_name or "").strip()
+    if not name:
+        return None
+    found = list(Unit.objects.filter(is_active=True, name=name)[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def refuse_submission(submission: Submission | int, *, actor: Staff, reason: str) -> Submission:

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from minxin.core.forms import RefuseOverlongText
 from minxin.cases.models import Domain
 from minxin.org.models import Area, Staff, Unit
 from minxin.risk.models import AlertKind, DisputeSource, DisputeStatus, RiskLevel
@@ -30,7 +31,7 @@ def attach_errors(exc, form: forms.Form) -> None:
     form.add_error(None, exc.message)
 
 
-class EntryForm(forms.Form):
+class EntryForm(RefuseOverlongText, forms.Form):
     source = forms.ChoiceField(label=_l("来源"), choices=_PAGE_SOURCES)
     screened_on = forms.DateField(label=_l("排查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_l("不填为今天"))
     domain = forms.ModelChoiceField(label=_l("领域"), queryset=Domain.objects.all(), empty_label=_l("请选择"))
@@ -62,7 +63,7 @@ class StepForm(forms.Form):
     taken_on = forms.DateField(label=_l("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_l("不填为今天"))
 
 
-class StatusForm(forms.Form):
+class StatusForm(RefuseOverlongText, forms.Form):
     status = forms.ChoiceField(label=_l("状态"), choices=DisputeStatus.choices)
     note = forms.CharField(label=_l("说明"), required=False, max_length=500)
 
@@ -71,7 +72,7 @@ def _lines(text: str) -> list[list[str]]:
     return [_BAR.split(line.strip()) for line in (text or "").splitlines() if line.strip()]
 
 
-class PlanForm(forms.Form):
+class PlanForm(RefuseOverlongText, forms.Form):
     name = forms.CharField(label=_l("预案名称"), max_length=100)
     area = forms.ModelChoiceField(label=_l("适用区域"), queryset=Area.objects.none(), empty_label=_l("请选择"))
     trigger_kinds = forms.MultipleChoiceField(label=_l("触发预警类型"), choices=AlertKind.choices, required=False,
