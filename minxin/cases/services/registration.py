@@ -162,8 +162,8 @@ def register_case(
         )
         if not (v or "").strip()
     ]
-    for k, label in missing:
-        errors[k] = _("请填写%(label)s（《信访工作条例》第十九条）") % {"label": label}
+    for k, _label in missing:
+        errors[k] = _("必填")
     for k, label, v in (("subject", _("标题"), subject),):
         n = len((v or "").strip())
         if n > SUBJECT_MAX:
@@ -189,7 +189,10 @@ def register_case(
     if received_at > now:
         errors["received_at"] = _("收到时间不能晚于现在")
     if errors:
-        raise ValidationFailed("；".join(dict.fromkeys(errors.values())), fields=errors)
+        summary = [m for k, m in errors.items() if k not in dict(missing)]
+        if missing:
+            summary.insert(0, _("请填写：%(names)s（《信访工作条例》第十九条）") % {"names": "、".join(label for _k, label in missing)})
+        raise ValidationFailed("；".join(dict.fromkeys(summary)), fields=errors)
     if validate_only:
         return None
 
