@@ -53,8 +53,8 @@ class SubmissionIn(Schema):
     phone: str = ""
     sms_code: str = ""
     email: str = ""
-    accused_unit_name: str = Field("", description="被检举控告的单位（检举控告类）；不会转给该单位，该单位也看不到（第三十条第三款）")
-    accused_person: str = Field("", description="被检举控告的人员姓名（检举控告类）")
+    accused_unit_name: str = Field("", description="被检举、揭发的单位（如有）；不会转给该单位，该单位也看不到（第三十条第三款）")
+    accused_person: str = Field("", description="被检举、揭发的人员姓名（如有）")
 
 
 class SubmissionOut(Schema):

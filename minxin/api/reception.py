@@ -189,8 +189,8 @@ class TurnIn(Schema):
     assign_to: str = Field("", description="当场交办的单位编码（可选）")
     days: int | None = Field(None, description="交办时的办理期限（日）")
     requirements: str = ""
-    accused_unit: str = Field("", description="被反映（被检举、控告）单位的编码（检举控告类）")
-    accused_person: str = Field("", description="被反映人员姓名（检举控告类）")
+    accused_unit: str = Field("", description="被反映（被检举、揭发）单位的编码")
+    accused_person: str = Field("", description="被反映人员姓名")
 
 
 class TurnOut(Schema):

@@ -48,9 +48,9 @@ class SubmissionForm(RefuseOverlongText, forms.Form):
                     help_text=_("时间、地点、涉及的单位或事情经过"))
     request = _text(_("请求事项"), 2000, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("希望有关单位做什么"))
     reasons = _text(_("理由（可选）"), 3000, widget=forms.Textarea(attrs={"rows": 3}))
-    accused_unit_name = _text(_("被检举控告的单位（检举控告类填写）"), 100,
+    accused_unit_name = _text(_("被检举、揭发的单位（如有）"), 100,
                               help_text=_("依法不会转给被检举控告的单位或人员，他们也看不到本件（《信访工作条例》第三十条第三款）"))
-    accused_person = _text(_("被检举控告的人员（检举控告类填写）"), 64, help_text=_("姓名及职务，知道的请填写"))
+    accused_person = _text(_("被检举、揭发的人员（如有）"), 64, help_text=_("姓名及职务，知道的请填写"))
     anonymous = forms.BooleanField(label=_("匿名检举控告（不填写姓名、身份证号和住址）"), required=False)
     name = _text(_("姓名"), 32, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     id_number = _text(_("身份证号码"), 18, widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))

@@ -187,8 +187,6 @@ def validate_submission(data: SubmissionInput, files=()) -> dict[str, str]:
         errors["area"] = problem
     if data.anonymous and not rule.allow_anonymous:
         errors["anonymous"] = _("%(category)s类事项须实名提出") % {"category": Category(data.category).label}
-    if (data.accused_unit_name or data.accused_person) and data.category and data.category != Category.ACCUSATION:
-        errors["accused_unit_name"] = _("被检举控告的单位、人员只在检举控告类事项中填写")
     named = not data.anonymous
     if named and rule.require_name:
         if not data.name:

@@ -177,9 +177,6 @@ def register_case(
     count = people_count if people_count is not None else max(len(people), 1)
     if count < len(people):
         errors["people_count"] = _("涉及人数不能少于登记的信访人数")
-    if (accused_unit is not None or accused_staff is not None or (accused_person or "").strip()) and category != Category.ACCUSATION:
-        # Only 检举、揭发 material is kept from its target (第三十条第三款); a 申诉求决 goes to the very unit it concerns.
-        errors["accused_unit"] = _("被反映单位、人员只在检举控告类事项中登记（第三十条第三款）")
     if accused_unit is not None and accused_unit.pk == unit.pk:
         errors["accused_unit"] = _("检举控告本单位的事项应由上级信访部门登记（第三十条第三款）")
     accused_staff, accused_name, accused_errors = resolve_accused_person(accused_unit, accused_person, accused_staff)

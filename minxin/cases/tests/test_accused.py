@@ -24,9 +24,9 @@ def test_a_name_that_is_no_staff_member_is_kept_as_written(register, city):
     assert case.accused_staff is None and case.accused_name == "王科长"
 
 
-def test_only_accusations_name_an_accused_unit(register, city):
-    with pytest.raises(ValidationFailed, match="检举控告类") as exc:
-        register(category="complaint", accused_unit=city.units["east_housing"])
+def test_registering_an_accusation_against_ones_own_unit_is_refused(register, city):
+    with pytest.raises(ValidationFailed, match="上级信访部门登记") as exc:
+        register(category="accusation", accused_unit=city.units["east_bureau"])
     assert "accused_unit" in exc.value.fields and Case.objects.count() == 0
 
 

@@ -85,13 +85,13 @@ def test_portal_submission_carries_the_accused_to_the_registrar_who_records_it(c
     assert_recorded(city, case)
 
 
-def test_portal_api_takes_the_accused_unit_for_accusations_only(city, clock, sms, client):
-    body = {"category": "complaint", "subject": "电梯停用", "content": "3号楼电梯停用", "request": "修复", "area_code": city.areas["east1v"].code,
-            "anonymous": False, "name": "张三", "address": "东一社区", "accused_unit_name": "东城区住房和城乡建设局"}
+def test_portal_api_takes_the_accused_unit_and_refuses_an_over_long_one(city, clock, client):
+    body = {"category": "accusation", "subject": "违规发放补贴", "content": "该局违规发放补贴", "request": "依法查处",
+            "area_code": city.areas["east1v"].code, "anonymous": True, "accused_unit_name": "局" * 101}
     r = client.post("/api/v1/portal/submissions", json.dumps(body), content_type="application/json")
-    assert r.status_code == 422 and "accused_unit_name" in r.json()["error"]["fields"]
-    body |= {"category": "accusation", "anonymous": True, "name": "", "address": ""}
-    r = client.post("/api/v1/portal/submissions", json.dumps(body), content_type="application/json")
+    assert r.status_code == 422 and "最多100个字，现有101个字" in r.json()["error"]["fields"]["accused_unit_name"][0]
+    r = client.post("/api/v1/portal/submissions", json.dumps(body | {"accused_unit_name": "东城区住房和城乡建设局"}),
+                    content_type="application/json")
     assert r.status_code == 201
     assert Submission.objects.get().accused_unit_name == "东城区住房和城乡建设局"
 
