@@ -156,13 +156,16 @@ def register_call(*, actor: Staff, caller_name: str = "", phone: str = "", addre
             "petitioners.1.address": ("address", _("请填写来电人住址")),
             "petitioners.1.phone": ("phone", _("请填写11位手机号码，便于回访")),
         }
-        fields = {}
+        fields, replaced, caller = {}, set(), []
         for key, messages in exc.fields.items():
             if key in renamed:
+                replaced.update(messages)
                 key, message = renamed[key]
                 messages = [message]
+                caller.append(message)
             fields[key] = messages
-        raise ValidationFailed("；".join(dict.fromkeys(m for ms in fields.values() for m in ms)), fields=fields) from None
+        rest = [part for part in exc.message.split("；") if part not in replaced]
+        raise ValidationFailed("；".join(dict.fromkeys(caller + rest)), fields=fields) from None
 
 
 # --- Leader reception days ------------------------------------------------------------------

@@ -25,7 +25,7 @@ _PAGE_SOURCES = [(v, l) for v, l in DisputeSource.choices if v != DisputeSource.
 def attach_errors(exc, form: forms.Form) -> None:
     """Service field errors next to their fields; the service's summary at the top of the form."""
     for name, messages in exc.fields.items():
-        if name in form.fields:
+        if name in form.fields and name not in form.errors:
             for m in messages:
                 form.add_error(name, m)
     form.add_error(None, exc.message)
@@ -53,7 +53,9 @@ class EntryForm(RefuseOverlongText, forms.Form):
         self.fields["responsible_unit"].queryset = Unit.objects.filter(is_active=True, area__path__startswith=area.path).order_by("code")
 
     def service_kwargs(self) -> dict:
-        d = dict(self.cleaned_data)
+        # Blanks for what did not parse, so the service names those fields too.
+        d = {"source": "", "domain": None, "area": None, "summary": "", "level": "", "responsible_unit": None,
+             "people_count": 1} | dict(self.cleaned_data)
         d["amount_wan"] = d.get("amount_wan") or 0
         return d
 
