@@ -120,13 +120,11 @@ class Lifecycle(RuleBasedStateMachine):
     def register(self, data):
         who = data.draw(st.sampled_from(sorted(BUREAU_AREAS)))
         area = self.city.areas[data.draw(st.sampled_from(BUREAU_AREAS[who]))]
-        category = data.draw(st.sampled_from(["complaint"] * 4 + ["suggestion", "accusation"]))
         case = svc.register_case(
-            actor=self.staff[who], channel="letter", category=category,
+            actor=self.staff[who], channel="letter", category=data.draw(st.sampled_from(["complaint"] * 4 + ["suggestion", "accusation"])),
             subject="测试事项", content="内容", request="请求", facts="事实", reasons="理由", area=area,
             petitioners=[person()], is_litigation=data.draw(st.booleans()),
-            # Only 检举控告 names an accused unit (第三十条第三款).
-            accused_unit=data.draw(st.sampled_from([None, self.units["east_housing"]])) if category == "accusation" else None,
+            accused_unit=data.draw(st.sampled_from([None, self.units["east_housing"]])),
         )
         self.cases.append(case.pk)
 
