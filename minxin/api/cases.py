@@ -25,7 +25,7 @@ from minxin.core import clock
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.documents.selectors import documents_of
 from minxin.documents.services import document_filename, open_document
-from minxin.org.models import Area
+from minxin.org.models import Area, Staff, Unit
 from minxin.rules.deadlines import deadline_status
 from minxin.rules.selectors import case_deadlines
 from minxin.cases.actions import ACTIONS, perform
@@ -297,28 +297,49 @@ class RegisterIn(Schema):
     people_count: int | None = None
     received_at: dt.datetime | None = None
     petitioners: list[PetitionerIn] = []
+    accused_unit: str = Field("", description="被反映（被检举、控告）单位的编码；该单位看不到此件，也不能被转送、交办（第三十条第三款）")
+    accused_staff: str = Field("", description="被反映人员的账号（是工作人员时）")
+    accused_person: str = Field("", description="被反映人员姓名（不是工作人员或不知账号时）；与被反映单位工作人员同名且唯一的，自动关联")
 
 
 @router.post("", response={201: CaseDetailOut}, summary="登记信访事项", url_name="case_register")
 def register(request, payload: RegisterIn):
+    # Codes that name nothing are reported together with every rule the service checks (one round).
+    lookup: dict[str, str] = {}
     area = Area.objects.filter(code=payload.area).first()
     if area is None:
-        raise ValidationFailed(_("找不到区划代码为“%(code)s”的区域") % {"code": payload.area}, fields={"area": _("区域不存在")})
-    domain = None
+        lookup["area"] = _("找不到区划代码为“%(code)s”的区域") % {"code": payload.area}
+    domain = accused_unit = accused_staff = None
     if payload.domain:
         domain = Domain.objects.filter(code=payload.domain).first()
         if domain is None:
-            raise ValidationFailed(_("找不到领域代码“%(code)s”") % {"code": payload.domain}, fields={"domain": _("领域不存在")})
+            lookup["domain"] = _("找不到领域代码“%(code)s”") % {"code": payload.domain}
+    if payload.accused_unit:
+        accused_unit = Unit.objects.filter(code=payload.accused_unit).first()
+        if accused_unit is None:
+            lookup["accused_unit"] = _("找不到单位编码“%(code)s”") % {"code": payload.accused_unit}
+    if payload.accused_staff:
+        accused_staff = Staff.objects.select_related("unit", "user").filter(user__username=payload.accused_staff).first()
+        if accused_staff is None:
+            lookup["accused_staff"] = _("找不到账号为“%(u)s”的工作人员") % {"u": payload.accused_staff}
     received_at = payload.received_at
     if received_at is not None and timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at)
-    case = register_case(
-        actor=request.auth, channel=payload.channel, category=payload.category, area=area, domain=domain,
+    fields = dict(
+        actor=request.auth, channel=payload.channel, category=payload.category, area=area or request.auth.unit.area, domain=domain,
         subject=payload.subject, content=payload.content, request=payload.request, facts=payload.facts,
         reasons=payload.reasons, is_urgent=payload.is_urgent, is_litigation=payload.is_litigation,
         anonymous=payload.anonymous, people_count=payload.people_count, received_at=received_at,
         petitioners=[p.dict() for p in payload.petitioners],
+        accused_unit=accused_unit, accused_staff=accused_staff, accused_person=payload.accused_person,
     )
+    if lookup:
+        try:
+            register_case(**fields, validate_only=True)
+        except ValidationFailed as exc:
+            raise ValidationFailed("；".join([*lookup.values(), exc.message]), fields={**exc.fields, **lookup}) from None
+        raise ValidationFailed("；".join(lookup.values()), fields=lookup)
+    case = register_case(**fields)
     return Status(201, _detail(request, _visible(request, case.pk)))
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.core import signing
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from minxin.core.errors import NotFound
@@ -39,7 +39,7 @@ class Accepted(Schema):
 
 
 class SubmissionIn(Schema):
-    category: str
+    category: str = Field("", description="suggestion/accusation/complaint；缺少时与其他问题一并报告")
     subject: str = ""
     content: str = ""
     request: str = ""
@@ -52,6 +52,8 @@ class SubmissionIn(Schema):
     phone: str = ""
     sms_code: str = ""
     email: str = ""
+    accused_unit_name: str = Field("", description="被检举、揭发的单位（如有）；不会转给该单位，该单位也看不到（第三十条第三款）")
+    accused_person: str = Field("", description="被检举、揭发的人员姓名（如有）")
 
 
 class SubmissionOut(Schema):
@@ -145,7 +147,7 @@ def _submit(request, payload: SubmissionIn, files) -> Status:
         category=payload.category, subject=payload.subject, content=payload.content, request=payload.request,
         reasons=payload.reasons, area=_area(payload.area_code), anonymous=payload.anonymous, name=payload.name,
         id_number=payload.id_number, address=payload.address, phone=payload.phone, sms_code=payload.sms_code,
-        email=payload.email,
+        email=payload.email, accused_unit_name=payload.accused_unit_name, accused_person=payload.accused_person,
     )
     sub = services.submit(data, files, ip=client_ip(request))
     return Status(201, {"code": sub.code, "state": sub.state, "message": _("提交成功，请保存查询码")})

@@ -189,6 +189,8 @@ class TurnIn(Schema):
     assign_to: str = Field("", description="当场交办的单位编码（可选）")
     days: int | None = Field(None, description="交办时的办理期限（日）")
     requirements: str = ""
+    accused_unit: str = Field("", description="被反映（被检举、揭发）单位的编码")
+    accused_person: str = Field("", description="被反映人员姓名")
 
 
 class TurnOut(Schema):
@@ -208,10 +210,16 @@ def turn_into_case(request, booking_id: int, payload: TurnIn):
         if unit is None:
             raise ValidationFailed(_("找不到单位编码“%(code)s”") % {"code": payload.assign_to}, fields={"assign_to": _("单位不存在")})
     domain = Domain.objects.filter(code=payload.domain).first() if payload.domain else None
+    accused = None
+    if payload.accused_unit:
+        accused = Unit.objects.filter(code=payload.accused_unit).first()
+        if accused is None:
+            raise ValidationFailed(_("找不到单位编码“%(code)s”") % {"code": payload.accused_unit}, fields={"accused_unit": _("单位不存在")})
     case = services.turn_into_case(
         booking, actor=request.auth, category=payload.category, subject=payload.subject, content=payload.content,
         request=payload.request, facts=payload.facts, reasons=payload.reasons, address=payload.address, domain=domain,
         assign_to=unit, days=payload.days, requirements=payload.requirements,
+        accused_unit=accused, accused_person=payload.accused_person,
     )
     booking.refresh_from_db()
     return Status(201, {"booking": _booking_out(booking), "case_id": case.pk, "case_number": case.number, "case_state": case.state})

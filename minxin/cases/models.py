@@ -187,6 +187,8 @@ class Case(models.Model):
     accused_staff = models.ForeignKey(
         Staff, verbose_name=_("被反映人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A named person who is not one of our staff (or not found among the accused unit's staff).
+    accused_name = models.CharField(_("被反映人员姓名"), max_length=64, blank=True)
     next_due_on = models.DateField(_("最近期限"), null=True, blank=True)
     # Lifecycle projection kept by minxin.cases.services (the events hold the history).
     dispatch_kind = models.CharField(_("流转方式"), max_length=12, blank=True, help_text=_("transfer=转送，assign=交办"))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from minxin.cases.models import Case, Category, Channel, Domain
 from minxin.core import clock
-from minxin.org.models import Area, Staff, Unit
+from minxin.org.models import Area, AreaLevel, Staff, Unit, UnitKind
 from minxin.oversight import policies
 from minxin.oversight.models import (
     DailyRollup, Rating, RatingScore, RatingTarget, Supervision, SupervisionLevel, SupervisionState,
@@ -270,13 +270,53 @@ def scorecard_rows(scope: DashScope) -> list[dict]:
     for c in cards:
         d = c.as_dict()
         d["url"] = scope.case_url(unit=c.unit.code)
+        d["kind"], d["level"] = c.unit.kind, c.unit.area.level
         rows.append(d)
     return rows
 
 
-def scorecards(scope: DashScope) -> dict:
+SCORECARD_CHART_N = 10  # top and bottom N of a group in the chart: readable bars at any city's size
+SCORECARD_PAGE_SIZE = 25
+
+
+def _group_label(kind: str, level: int) -> str:
+    kind_label, level_label = str(UnitKind(kind).label), str(AreaLevel(level).label)
+    return kind_label if kind_label == level_label else f"{level_label}级{kind_label}"
+
+
+def scorecards(scope: DashScope, *, kind: str = "", level: int | None = None, page: int = 1) -> dict:
+    """Scorecards of one group of like units (kind × level of area), ranked within the group.
+
+    A 乡镇街道 and a 市级职能部门 are not compared: each group has its own ranking. The
+    chart shows the group's top and bottom N; the table pages through the whole group.
+    """
     rows = scorecard_rows(scope)
-    return {"rows": rows, "flagged": sum(1 for r in rows if r["suppression"]["flagged"])}
+    kinds = [k for k, _l in UnitKind.choices]
+    counts: dict[tuple[str, int], int] = {}
+    for r in rows:
+        counts[(r["kind"], r["level"])] = counts.get((r["kind"], r["level"]), 0) + 1
+    keys = sorted(counts, key=lambda kl: (kl[1], kinds.index(kl[0])))
+    groups = [{"kind": k, "level": lv, "label": _group_label(k, lv), "count": counts[(k, lv)]} for k, lv in keys]
+    chosen = (kind, level) if (kind, level) in counts else (keys[0] if keys else None)
+    members = [r for r in rows if (r["kind"], r["level"]) == chosen]
+    for i, r in enumerate(members, start=1):
+        r["group_rank"] = i
+    n = SCORECARD_CHART_N
+    if len(members) > 2 * n:
+        chart = [r | {"band": "top"} for r in members[:n]] + [r | {"band": "bottom"} for r in members[-n:]]
+    else:
+        chart = [r | {"band": "all"} for r in members]
+    pages = max(1, -(-len(members) // SCORECARD_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    table = members[(page - 1) * SCORECARD_PAGE_SIZE: page * SCORECARD_PAGE_SIZE]
+    for g in groups:
+        g["current"] = (g["kind"], g["level"]) == chosen
+    return {
+        "rows": chart, "table": table, "groups": groups, "total": len(rows), "group_total": len(members),
+        "group": _group_label(*chosen) if chosen else "", "kind": chosen[0] if chosen else "", "level": chosen[1] if chosen else None,
+        "page": page, "pages": pages, "page_numbers": list(range(1, pages + 1)), "chart_n": n, "split": len(members) > 2 * n,
+        "flagged": sum(1 for r in members if r["suppression"]["flagged"]),
+    }
 
 
 # ---------------------------------------------------------------- 督办

@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from minxin.cases.accused import refuse_if_accused
 from minxin.cases.audit import append_event
 from minxin.cases.events import A
 from minxin.cases.models import Case
@@ -113,9 +114,8 @@ def issue_supervision(case, *, actor: Staff, ground: str, reason: str, target_un
             raise ValidationFailed(_("信访件%(number)s没有办理单位，请选择被督办单位") % {"number": c.number}, fields={"target_unit": _("必填")})
         if unit.pk == actor.unit_id:
             raise ValidationFailed(_("不能督办本单位"), fields={"target_unit": _("本单位")})
-        if c.accused_unit_id == unit.pk:
-            # Art. 30 §3: a 督办函 would put the accusation in the accused unit's hands.
-            raise PermissionDenied(_("%(unit)s是被检举、揭发单位，不能就该事项向其发督办函（第三十条第三款）") % {"unit": unit.name})
+        # Art. 30 §3: a 督办函 would put the accusation in the accused's hands.
+        refuse_if_accused(c, unit, action=_("督办"))
         if proposal is not None and (proposal.case_id != c.pk or SupervisionProposal.objects.filter(
                 pk=proposal.pk, state=ProposalState.PENDING).count() != 1):
             raise InvalidTransition(_("该督办建议不属于本事项或已处理"))

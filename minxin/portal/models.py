@@ -79,6 +79,9 @@ class Submission(EncryptedPersonFields, models.Model):
     request = models.TextField(_("请求事项"))
     reasons = models.TextField(_("理由"), blank=True)
     area = models.ForeignKey("org.Area", verbose_name=_("问题发生地"), on_delete=models.PROTECT, related_name="+")
+    # As the petitioner wrote them; the registrar picks the unit (第三十条第三款 then applies to the case).
+    accused_unit_name = models.CharField(_("被检举控告的单位"), max_length=100, blank=True)
+    accused_person = models.CharField(_("被检举控告的人员"), max_length=64, blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     name_enc = models.TextField(blank=True)
     id_number_enc = models.TextField(blank=True)

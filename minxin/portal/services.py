@@ -17,7 +17,7 @@ from minxin.cases.models import Case, CaseParty, CaseState, Category
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.cases import policies
-from minxin.org.models import Area, AreaLevel, Staff
+from minxin.org.models import Area, AreaLevel, Staff, Unit
 from minxin.portal import filecheck, throttle
 from minxin.portal.models import (
     AppealKind,
@@ -34,7 +34,8 @@ logger = logging.getLogger("minxin.portal")
 
 CODE_TTL = dt.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
-MAX_LENGTHS = {"subject": 200, "content": 5000, "request": 2000, "reasons": 3000, "name": 32, "address": 200, "email": 120}
+MAX_LENGTHS = {"subject": 200, "content": 5000, "request": 2000, "reasons": 3000, "accused_unit_name": 100, "accused_person": 64,
+               "name": 32, "address": 200, "email": 120}
 _DEFAULT_RULES = {
     Category.SUGGESTION: dict(require_name=True, require_id_number=True, require_verified_phone=True, allow_anonymous=False),
     Category.COMPLAINT: dict(require_name=True, require_id_number=True, require_verified_phone=True, allow_anonymous=False),
@@ -152,6 +153,8 @@ class SubmissionInput:
     sms_code: str = ""
     address: str = ""
     email: str = ""
+    accused_unit_name: str = ""
+    accused_person: str = ""
 
 
 def _clean(value: str) -> str:
@@ -162,20 +165,24 @@ def _clean(value: str) -> str:
 def validate_submission(data: SubmissionInput, files=()) -> dict[str, str]:
     """Field errors for `data` (empty when valid). Does not consume the SMS code."""
     errors: dict[str, str] = {}
-    for key in ("subject", "content", "request", "reasons", "name", "address", "email"):
+    for key in ("subject", "content", "request", "reasons", "name", "address", "email", "accused_unit_name", "accused_person"):
         setattr(data, key, _clean(getattr(data, key)))
     data.id_number = _clean(data.id_number).upper()
     data.phone = _clean(data.phone)
+    # Without a category the real-name rule is unknown: check everything else now (one round)
+    # under the most lenient rule, so the category is the only thing left to add.
     if data.category not in Category.values:
         errors["category"] = _("请选择信访类别")
-        return errors
-    rule = rule_for(data.category)
+        rule = rule_for(Category.ACCUSATION)
+    else:
+        rule = rule_for(data.category)
     for key, label in (("subject", _("标题")), ("content", _("事实和经过")), ("request", _("请求事项"))):
         if not getattr(data, key):
             errors[key] = _("请填写%(label)s") % {"label": label}
     for key, limit in MAX_LENGTHS.items():
-        if len(getattr(data, key)) > limit:
-            errors[key] = _("最多%(n)d个字") % {"n": limit}
+        n = len(getattr(data, key))
+        if n > limit:
+            errors[key] = _("最多%(limit)d个字，现有%(n)d个字，请删减") % {"limit": limit, "n": n}
     problem = area_choice_problem(data.area)
     if problem:
         errors["area"] = problem
@@ -250,6 +257,7 @@ def submit(data: SubmissionInput, files=(), *, ip: str) -> Submission:
             sub = Submission.objects.create(
                 category=data.category, subject=data.subject, content=data.content, request=data.request, reasons=data.reasons,
                 area=data.area, is_anonymous=anonymous,
+                accused_unit_name=data.accused_unit_name, accused_person=data.accused_person,
                 name_enc=crypto.encrypt(data.name if keep_identity else ""),
                 id_number_enc=crypto.encrypt(data.id_number if keep_identity else ""),
                 address_enc=crypto.encrypt(data.address if keep_identity else ""),
@@ -313,8 +321,13 @@ def _lock_pending(staff: Staff, pk: int) -> Submission:
 
 def register_submission(submission: Submission | int, *, actor: Staff, category: str | None = None, subject: str | None = None,
                         request: str | None = None, facts: str | None = None, reasons: str | None = None, domain=None,
-                        area: Area | None = None) -> Case:
-    """登记 an online submission as a case (channel 网上信访), linking it so the same 查询码 follows the case."""
+                        area: Area | None = None, accused_unit=None, accused_person: str | None = None,
+                        validate_only: bool = False) -> Case | None:
+    """登记 an online submission as a case (channel 网上信访), linking it so the same 查询码 follows the case.
+
+    The registrar names the accused unit (from what the petitioner wrote); `validate_only`
+    reports every problem and writes nothing.
+    """
     from minxin.cases.services import PetitionerInput, register_case
 
     pk = submission.pk if isinstance(submission, Submission) else submission
@@ -333,7 +346,11 @@ def register_submission(submission: Submission | int, *, actor: Staff, category:
             area=area or sub.area, petitioners=people, received_at=sub.created_at, domain=domain,
             anonymous=sub.is_anonymous and (category or sub.category) == Category.ACCUSATION,
             query_code=sub.code,  # the citizen already holds this 查询码: the case keeps it
+            accused_unit=accused_unit, accused_person=accused_person if accused_person is not None else sub.accused_person,
+            validate_only=validate_only,
         )
+        if case is None:
+            return None
         Submission.objects.filter(pk=sub.pk).update(
             state=SubmissionState.REGISTERED, case=case, decided_by=actor, decided_at=clock.now()
         )
@@ -345,6 +362,15 @@ def register_submission(submission: Submission | int, *, actor: Staff, category:
         if event is not None:
             on_case_changed(Case, case_id=case.pk, action="register", to_state=event.to_state, event_id=event.pk)
     return case
+
+
+def accused_unit_named(sub: Submission) -> Unit | None:
+    """The active unit whose name is exactly what the petitioner wrote, as the registrar's starting choice."""
+    name = (sub.accused_unit_name or "").strip()
+    if not name:
+        return None
+    found = list(Unit.objects.filter(is_active=True, name=name)[:2])
+    return found[0] if len(found) == 1 else None
 
 
 def refuse_submission(submission: Submission | int, *, actor: Staff, reason: str) -> Submission:

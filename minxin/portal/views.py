@@ -90,6 +90,7 @@ def submit(request):
         request=d.get("request", ""), reasons=d.get("reasons", ""), area=chosen, anonymous=bool(d.get("anonymous")),
         name=d.get("name", ""), id_number=d.get("id_number", ""), phone=d.get("phone", ""), sms_code=d.get("sms_code", ""),
         address=d.get("address", ""), email=d.get("email", ""),
+        accused_unit_name=d.get("accused_unit_name", ""), accused_person=d.get("accused_person", ""),
     )
     files = request.FILES.getlist("attachments")
     try:
@@ -281,7 +282,8 @@ def staff_detail(request, pk: int):
     except DomainError:
         raise Http404(_("未找到该网上信访件，或不在您的辖区内")) from None
     reg = forms.RegisterForm(initial={"category": sub.category, "subject": sub.subject, "request": sub.request,
-                                      "facts": sub.content, "reasons": sub.reasons or sub.content})
+                                      "facts": sub.content, "reasons": sub.reasons or sub.content,
+                                      "accused_unit": services.accused_unit_named(sub), "accused_person": sub.accused_person})
     ref = forms.RefuseForm()
     status = 200
     if request.method == "POST":
@@ -289,9 +291,11 @@ def staff_detail(request, pk: int):
         try:
             if action == "register":
                 reg = forms.RegisterForm(request.POST)
-                if not reg.is_valid():
-                    raise ValidationFailed(_("请补全登记信息"))
-                case = services.register_submission(sub, actor=staff, **reg.cleaned_data)
+                valid = reg.is_valid()
+                # An invalid form still goes through the service's checks: every problem in one round, by its field.
+                case = services.register_submission(sub, actor=staff, validate_only=not valid, **reg.cleaned_data)
+                if case is None:
+                    raise ValidationFailed(_("请按提示修改登记信息"))
                 messages.success(request, _("已登记，信访件编号%(n)s；信访人可继续用原查询码查询") % {"n": case.number})
                 return redirect("web:case_detail", pk=case.pk)
             if action == "refuse":
@@ -302,6 +306,11 @@ def staff_detail(request, pk: int):
                 messages.success(request, _("已不予登记，理由将在查询页向信访人显示"))
                 return redirect("portal:staff_queue")
         except DomainError as exc:
+            form = reg if action == "register" else ref
+            for field, msgs in exc.fields.items():
+                if field in form.fields and field not in form.errors:
+                    for m in msgs:
+                        form.add_error(field, m)
             messages.error(request, exc.message)
             status = exc.status
     return render(request, "portal/staff_detail.html", {"sub": sub, "reg": reg, "ref": ref,

@@ -8,10 +8,11 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from minxin.core.forms import RefuseOverlongText
 from minxin.cases.models import Category, Domain
 from minxin.org.models import Role, Staff, Unit
 from minxin.reception.models import ReceptionKind
-from minxin.web.cases.forms import TEXTAREA, AreaPickerMixin, PetitionerForm, RegistrationForm, UnitChoiceField, _blank, _dispatch_units
+from minxin.web.cases.forms import TEXTAREA, AreaPickerMixin, accused_unit_choices, PetitionerForm, RegistrationForm, UnitChoiceField, _blank, _dispatch_units
 
 MAX_DESK_PEOPLE = 5  # one petitioner, or up to 5 representatives of a 集体访 (Art. 20 §3)
 
@@ -59,7 +60,7 @@ class LetterForm(DeskForm):
     )
 
 
-class CallForm(AreaPickerMixin, forms.Form):
+class CallForm(RefuseOverlongText, AreaPickerMixin, forms.Form):
     category = forms.ChoiceField(label=_("信访类别"), choices=_blank(_("请选择")) + list(Category.choices))
     domain = forms.ModelChoiceField(label=_("领域"), queryset=Domain.objects.all(), required=False, empty_label=_("请选择"))
     caller_name = forms.CharField(label=_("来电人姓名（名称）"), max_length=64, required=False)
@@ -72,7 +73,12 @@ class CallForm(AreaPickerMixin, forms.Form):
     facts = forms.CharField(label=_("事实"), widget=TEXTAREA, required=False)
     reasons = forms.CharField(label=_("理由"), widget=TEXTAREA, required=False)
     is_urgent = forms.BooleanField(label=_("重大、紧急"), required=False)
+    accused_unit = RegistrationForm.base_fields["accused_unit"]
+    accused_person = RegistrationForm.base_fields["accused_person"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accused_unit"].queryset = accused_unit_choices()
 
 
 class LeaderChoiceField(forms.ModelChoiceField):
@@ -84,7 +90,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class DayForm(forms.Form):
+class DayForm(RefuseOverlongText, forms.Form):
     leader = LeaderChoiceField(label=_("接访领导"), queryset=Staff.objects.none(), required=False, empty_label=_("请选择"))
     kind = forms.ChoiceField(label=_("形式"), choices=ReceptionKind.choices)
     date = forms.DateField(label=_("日期"), widget=DATE)
@@ -102,11 +108,11 @@ class DayForm(forms.Form):
         )
 
 
-class CancelDayForm(forms.Form):
+class CancelDayForm(RefuseOverlongText, forms.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=200, required=False)
 
 
-class BookingForm(forms.Form):
+class BookingForm(RefuseOverlongText, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=64, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     phone = forms.CharField(label=_("手机号码"), max_length=16, required=False)
@@ -118,7 +124,7 @@ class BookingForm(forms.Form):
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(RefuseOverlongText, forms.Form):
     attended = forms.TypedChoiceField(label=_("是否到场"), choices=[("yes", _("到场")), ("no", _("未到场"))],
                                       coerce=lambda v: v == "yes", widget=forms.RadioSelect, initial="yes")
     outcome = forms.CharField(label=_("接待结果"), widget=TEXTAREA, required=False)
@@ -126,7 +132,7 @@ class OutcomeForm(forms.Form):
                                               widget=forms.RadioSelect, required=False, empty_value=None)
 
 
-class TurnIntoCaseForm(forms.Form):
+class TurnIntoCaseForm(RefuseOverlongText, forms.Form):
     category = forms.ChoiceField(label=_("信访类别"), choices=_blank(_("请选择")) + list(Category.choices))
     domain = forms.ModelChoiceField(label=_("领域"), queryset=Domain.objects.all(), required=False, empty_label=_("请选择"))
     subject = forms.CharField(label=_("标题"), max_length=200, required=False)
@@ -138,10 +144,13 @@ class TurnIntoCaseForm(forms.Form):
     assign_to = UnitChoiceField(label=_("当场交办至"), queryset=Unit.objects.none(), required=False, empty_label=_("暂不交办"))
     days = forms.IntegerField(label=_("办理期限（日）"), min_value=1, max_value=365, required=False, initial=30)
     requirements = forms.CharField(label=_("办理要求"), widget=TEXTAREA, required=False)
+    accused_unit = RegistrationForm.base_fields["accused_unit"]
+    accused_person = RegistrationForm.base_fields["accused_person"]
 
     def __init__(self, *args, staff: Staff, booking=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assign_to"].queryset = _dispatch_units(staff)
+        self.fields["accused_unit"].queryset = accused_unit_choices()
         if booking is not None and not self.is_bound:
             self.initial.setdefault("subject", booking.topic[:200])
             self.initial.setdefault("content", booking.topic)

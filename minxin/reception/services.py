@@ -106,7 +106,7 @@ def _store(case: Case, checked, *, actor: Staff, kind: str, saved: list[str]) ->
     return out
 
 
-def register_letter(*, actor: Staff, files, kind: str = AttachmentKind.LETTER_SCAN, **case_fields) -> Case:
+def register_letter(*, actor: Staff, files, kind: str = AttachmentKind.LETTER_SCAN, **case_fields) -> Case | None:
     """登记 a letter (channel 来信) with its scanned pages, all or nothing.
 
     The files are checked before anything is written; if anything fails after a file
@@ -114,7 +114,18 @@ def register_letter(*, actor: Staff, files, kind: str = AttachmentKind.LETTER_SC
     Call it outside an enclosing transaction: a rollback of an outer block would leave
     the stored files behind.
     """
-    checked = check_files(files, required=True)
+    validate_only = case_fields.pop("validate_only", False)
+    try:
+        checked = check_files(files, required=True)
+    except ValidationFailed as file_problem:
+        # Report the scans' problem together with the registration's, in one round.
+        try:
+            register_case(actor=actor, channel=Channel.LETTER, validate_only=True, **case_fields)
+        except ValidationFailed as exc:
+            raise ValidationFailed(f"{exc.message}；{file_problem.message}", fields={**exc.fields, **file_problem.fields}) from None
+        raise
+    if validate_only:
+        return register_case(actor=actor, channel=Channel.LETTER, validate_only=True, **case_fields)
     saved: list[str] = []
     try:
         with transaction.atomic():
@@ -135,19 +146,27 @@ def register_call(*, actor: Staff, caller_name: str = "", phone: str = "", addre
     Only 检举控告 may stay anonymous (register_case enforces it); otherwise the caller's
     name, address and a phone number to call back are required.
     """
-    errors = {}
     caller_name, address, phone = (caller_name or "").strip(), (address or "").strip(), (phone or "").strip()
-    if not anonymous:
-        if not caller_name:
-            errors["caller_name"] = _("请填写来电人姓名（名称）")
-        if not address:
-            errors["address"] = _("请填写来电人住址")
-    if phone and not identity.is_valid_phone(phone):
-        errors["phone"] = _("请填写11位手机号码，便于回访")
-    if errors:
-        raise ValidationFailed("；".join(errors.values()), fields=errors)
     people = [] if anonymous else [{"name": caller_name, "address": address, "phone": phone}]
-    return register_case(actor=actor, channel=Channel.PHONE, petitioners=people, anonymous=anonymous, **case_fields)
+    try:
+        return register_case(actor=actor, channel=Channel.PHONE, petitioners=people, anonymous=anonymous, **case_fields)
+    except ValidationFailed as exc:
+        # The caller is petitioner 1: put register_case's problems, all found in one round, on the call form's fields.
+        renamed = {
+            "petitioners.1.name": ("caller_name", _("请填写来电人姓名（名称）")),
+            "petitioners.1.address": ("address", _("请填写来电人住址")),
+            "petitioners.1.phone": ("phone", _("请填写11位手机号码，便于回访")),
+        }
+        fields, replaced, caller = {}, set(), []
+        for key, messages in exc.fields.items():
+            if key in renamed:
+                replaced.update(messages)
+                key, message = renamed[key]
+                messages = [message]
+                caller.append(message)
+            fields[key] = messages
+        rest = [part for part in exc.message.split("；") if part not in replaced]
+        raise ValidationFailed("；".join(dict.fromkeys(caller + rest)), fields=fields) from None
 
 
 # --- Leader reception days ------------------------------------------------------------------
@@ -327,7 +346,8 @@ def record_outcome(booking: ReceptionBooking, *, actor: Staff, attended: bool, o
 
 def turn_into_case(booking: ReceptionBooking, *, actor: Staff, category: str, subject: str, content: str, request: str,
                    facts: str, reasons: str, address: str = "", domain=None, is_urgent: bool = False,
-                   assign_to: Unit | None = None, days: int | None = None, requirements: str = "") -> Case:
+                   assign_to: Unit | None = None, days: int | None = None, requirements: str = "",
+                   accused_unit: Unit | None = None, accused_person: str = "") -> Case:
     """Register the booking's matter as a case (来访, received on the reception day) and,
     if a unit is given, 交办 it there at once — both or neither."""
     if assign_to is not None and not isinstance(days, int):
@@ -346,7 +366,7 @@ def turn_into_case(booking: ReceptionBooking, *, actor: Staff, category: str, su
         case = register_case(
             actor=actor, channel=Channel.VISIT, category=category, subject=subject, content=content, request=request,
             facts=facts, reasons=reasons, area=b.area, petitioners=[petitioner], received_at=received_at,
-            domain=domain, is_urgent=is_urgent,
+            domain=domain, is_urgent=is_urgent, accused_unit=accused_unit, accused_person=accused_person,
         )
         if assign_to is not None:
             case = assign_case(case, actor=actor, unit=assign_to, days=days, requirements=requirements)

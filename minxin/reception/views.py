@@ -61,9 +61,16 @@ def _people(formset) -> list[dict]:
     ]
 
 
-def _case_kwargs(d: dict) -> dict:
-    return {k: d[k] for k in ("category", "domain", "area", "subject", "content", "request", "facts", "reasons",
-                              "is_urgent", "is_litigation", "anonymous", "people_count")}
+_CASE_DEFAULTS = {"category": "", "domain": None, "area": None, "subject": "", "content": "", "request": "", "facts": "",
+                  "reasons": "", "is_urgent": False, "is_litigation": False, "anonymous": False, "people_count": None,
+                  "accused_unit": None, "accused_person": ""}
+
+
+def _case_kwargs(d: dict, staff) -> dict:
+    """What the form parsed, with blanks for fields it could not (the service then says what is wrong with them)."""
+    kwargs = {k: d.get(k, default) for k, default in _CASE_DEFAULTS.items()}
+    kwargs["area"] = kwargs["area"] or staff.unit.area
+    return kwargs
 
 
 def _desk_page(request, staff, form, formset, *, template, area_data, status=200, **extra):
@@ -87,18 +94,20 @@ def _desk_like(request, *, template: str, form_class, channel: str):
     formset = forms.DeskPetitionerFormSet(request.POST or None, prefix="p")
     if request.method == "GET":
         return _desk_page(request, staff, form, formset, template=template, area_data=None)
-    if form.is_valid() and formset.is_valid():
-        kwargs = _case_kwargs(form.cleaned_data) | {"actor": staff, "petitioners": _people(formset)}
-        try:
-            if channel == Channel.LETTER:
-                case = services.register_letter(files=request.FILES.getlist("files"), **kwargs)
-            else:
-                case = register_case(channel=channel, **kwargs)
-        except ValidationFailed as exc:
-            attach_errors(exc, form, formset)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+    valid = form.is_valid() & formset.is_valid()  # both, so every field is checked in this round
+    # An invalid form still goes through the service's checks (validate_only): all problems at once.
+    kwargs = _case_kwargs(form.cleaned_data, staff) | {"actor": staff, "petitioners": _people(formset), "validate_only": not valid}
+    try:
+        if channel == Channel.LETTER:
+            case = services.register_letter(files=request.FILES.getlist("files"), **kwargs)
         else:
+            case = register_case(channel=channel, **kwargs)
+    except ValidationFailed as exc:
+        attach_errors(exc, form, formset)
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+    else:
+        if case is not None:
             messages.success(request, _("已登记，信访件编号%(number)s") % {"number": case.number})
             return redirect("web:case_detail", pk=case.pk)
     return _desk_page(request, staff, form, formset, template=template, area_data=request.POST, status=422)
@@ -150,23 +159,24 @@ def call(request):
         form = forms.CallForm(initial={k: v for k, v in request.POST.items() if k in forms.CallForm.base_fields}, staff=staff)
         return _call_page(request, staff, form, request.POST)
     form = forms.CallForm(request.POST or None, staff=staff)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
         d = form.cleaned_data
+        kwargs = {k: v for k, v in _case_kwargs(d, staff).items() if k not in ("is_litigation", "people_count", "anonymous")}
         try:
+            # An invalid form still goes through the service's checks (validate_only): all problems at once.
             case = services.register_call(
-                actor=staff, caller_name=d["caller_name"], phone=d["phone"], address=d["address"], anonymous=d["anonymous"],
-                category=d["category"], domain=d["domain"], area=d["area"], subject=d["subject"], content=d["content"],
-                request=d["request"], facts=d["facts"], reasons=d["reasons"], is_urgent=d["is_urgent"],
+                actor=staff, caller_name=d.get("caller_name", ""), phone=d.get("phone", ""), address=d.get("address", ""),
+                anonymous=d.get("anonymous", False), validate_only=not valid, **kwargs,
             )
         except ValidationFailed as exc:
             attach_errors(exc, form)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("已登记，信访件编号%(number)s") % {"number": case.number})
-            return redirect("web:case_detail", pk=case.pk)
-        return _call_page(request, staff, form, request.POST, status=422)
-    if request.method == "POST":
+            if case is not None:
+                messages.success(request, _("已登记，信访件编号%(number)s") % {"number": case.number})
+                return redirect("web:case_detail", pk=case.pk)
         return _call_page(request, staff, form, request.POST, status=422)
     return _call_page(request, staff, form, None)
 
@@ -343,6 +353,7 @@ def booking_turn(request, pk: int):
                 booking, actor=staff, category=d["category"], domain=d["domain"], subject=d["subject"], content=d["content"],
                 request=d["request"], facts=d["facts"], reasons=d["reasons"], address=d["address"],
                 assign_to=d["assign_to"], days=d["days"] if d["assign_to"] else None, requirements=d["requirements"],
+                accused_unit=d["accused_unit"], accused_person=d["accused_person"],
             )
         except ValidationFailed as exc:
             if any(k.startswith("petitioners.") and k.endswith(".address") for k in exc.fields):

@@ -74,10 +74,10 @@ def create_entry(
     actor: Staff,
     source: str,
     domain: Domain,
-    area: Area,
+    area: Area | None,
     summary: str,
     level: str,
-    responsible_unit: Unit,
+    responsible_unit: Unit | None,
     screened_on: dt.date | None = None,
     parties: str = "",
     people_count: int = 1,
@@ -88,9 +88,18 @@ def create_entry(
     measures: str = "",
     status: str = DisputeStatus.HANDLING,
     case: Case | None = None,
-) -> DisputeEntry:
-    policies.check_create_entry(actor, area)
+    validate_only: bool = False,
+) -> DisputeEntry | None:
+    """登记 a dispute. With `validate_only` it raises every problem it finds and writes nothing,
+    so a page whose own parsing failed still shows all of them in one round."""
+    policies.check_roles(actor, policies.LEDGER_WRITE_ROLES, _("登记矛盾纠纷"))
     errors: dict = {}
+    if area is None:
+        errors["area"] = _("请选择所属区域")
+    else:
+        policies.check_area(actor, area)
+    if responsible_unit is None:
+        errors["responsible_unit"] = _("请选择责任单位")
     data = _clean(
         dict(source=source, domain=domain, summary=summary, level=level, parties=parties, people_count=people_count,
              amount_wan=amount_wan, level_reasons=level_reasons, measures=measures, status=status),
@@ -102,10 +111,12 @@ def create_entry(
         errors["case"] = _("关联的信访事项不存在或您无权查看")
     if level in (RiskLevel.RED, RiskLevel.ORANGE) and not str(level_reasons).strip():
         errors["level_reasons"] = _("红色、橙色风险须写明定级理由")
-    if responsible_staff is not None and responsible_staff.unit_id != responsible_unit.pk:
+    if responsible_staff is not None and responsible_unit is not None and responsible_staff.unit_id != responsible_unit.pk:
         errors["responsible_staff"] = _("责任人须是责任单位的工作人员")
     if errors:
         raise ValidationFailed(_("矛盾纠纷信息有误：%(fields)s") % {"fields": "；".join(str(v) for v in errors.values())}, fields=errors)
+    if validate_only:
+        return None
     now = clock.now()
     entry = DisputeEntry.objects.create(
         case=case,

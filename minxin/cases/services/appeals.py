@@ -7,6 +7,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minxin.cases.accused import refuse_if_accused
 from minxin.cases.models import Case, CaseEvent, CaseRouting, CaseState
 from minxin.cases.services import common
 from minxin.cases.statemachine import A, review_body
@@ -35,8 +36,7 @@ def _request(case, *, actor, action, window, decide_clock, kind, request, reques
             raise ValidationFailed(
                 _("%(unit)s未设置上一级机关，无法受理该申请；请系统管理员补充单位上级") % {"unit": c.decision_unit.name}
             )
-        if c.accused_unit_id == body.pk:
-            raise PermissionDenied(_("上一级机关%(unit)s为被检举、揭发单位，请由有关部门另行处理（第三十条第三款）") % {"unit": body.name})
+        refuse_if_accused(c, body, action=_("将复查、复核申请送交上一级机关"))
         clock_ = common.running(c, window)
         if clock_ is None:
             raise InvalidTransition(_("申请期限尚未起算或已结束，请先登记书面答复的送达日期"))

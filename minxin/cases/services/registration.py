@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from minxin.cases.accused import resolve_accused_person
 from minxin.cases.audit import append_event
 from minxin.cases.events import Ctx
 from minxin.cases.events import apply_clocks as run_clock_effects
@@ -29,6 +30,7 @@ from minxin.core.errors import InvalidTransition, PermissionDenied, ValidationFa
 from minxin.cases import policies
 from minxin.org.models import Area, Staff, Unit
 
+SUBJECT_MAX = 200  # Case.subject
 MAX_REPRESENTATIVES = 5  # Art. 20 §3: 代表人数不得超过5人 ("不得超过" includes 5).
 _QUERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O/1/I: read out over the phone
 
@@ -90,10 +92,10 @@ def _sequence_row(unit: Unit, year: int):
         return CaseNumberSequence.objects.get(unit=unit, year=year), False
 
 
-def _validate_petitioners(people: list[PetitionerInput], *, anonymous: bool) -> None:
+def _petitioner_errors(people: list[PetitionerInput], *, anonymous: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not people and not anonymous:
-        raise ValidationFailed(_("请填写信访人姓名和住址（《信访工作条例》第十九条）"), fields={"petitioners": _("必填")})
+        return {"petitioners": _("请填写信访人姓名和住址（《信访工作条例》第十九条）")}
     for i, p in enumerate(people, start=1):
         if not (p.name or "").strip():
             errors[f"petitioners.{i}.name"] = _("第%(i)d位信访人的姓名（名称）必填") % {"i": i}
@@ -105,8 +107,7 @@ def _validate_petitioners(people: list[PetitionerInput], *, anonymous: bool) -> 
                 errors[f"petitioners.{i}.id_number"] = _("第%(i)d位信访人：%(problem)s") % {"i": i, "problem": problem}
         if p.phone and not identity.is_valid_phone(p.phone):
             errors[f"petitioners.{i}.phone"] = _("第%(i)d位信访人的手机号码格式不正确") % {"i": i}
-    if errors:
-        raise ValidationFailed("；".join(errors.values()), fields=errors)
+    return errors
 
 
 def _petitioner_for(p: PetitionerInput, *, case: Case | None = None, actor: Staff | None = None) -> Petitioner:
@@ -180,14 +181,19 @@ def register_case(
     people_count: int | None = None,
     accused_unit: Unit | None = None,
     accused_staff: Staff | None = None,
+    accused_person: str = "",
     anonymous: bool = False,
     query_code: str = "",
-) -> Case:
+    validate_only: bool = False,
+) -> Case | None:
     """登记 a petition at a 信访部门 (Art. 19, 20, 22). Starts the 15日 转送/交办 clock.
 
     `query_code` keeps a 查询码 the petitioner already holds (an online submission's);
     otherwise a new one is drawn. Either way it is told to the petitioner by the
     registration notice and works on the portal with their phone.
+
+    With `validate_only` it raises what it would refuse and writes nothing: a form that
+    failed its own parsing still gets every rule's message in the same round.
     """
     common.check_actor(actor)
     unit = actor.unit
@@ -197,48 +203,57 @@ def register_case(
         raise PermissionDenied(
             _("“%(area)s”不在%(unit)s的辖区内，请由属地信访部门登记（属地管理）") % {"area": area.name, "unit": unit.name}
         )
+    # Every problem is reported in one round, each next to its field (no fix-one-see-the-next).
+    errors: dict[str, str] = {}
     if channel not in Channel.values:
-        raise ValidationFailed(_("请选择信访形式（来信、来访、来电、网上、传真）"), fields={"channel": _("必填")})
+        errors["channel"] = _("请选择信访形式（来信、来访、来电、网上、传真）")
     if category not in Category.values:
-        raise ValidationFailed(_("请选择信访类别"), fields={"category": _("必填")})
+        errors["category"] = _("请选择信访类别")
     if anonymous and category != Category.ACCUSATION:
-        raise ValidationFailed(_("只有检举控告类事项可以匿名"), fields={"anonymous": _("无效")})
+        errors["anonymous"] = _("只有检举控告类事项可以匿名")
     people = [PetitionerInput.coerce(p) for p in petitioners]
-    _validate_petitioners(people, anonymous=anonymous)
-    missing = {
-        k: label
+    errors.update(_petitioner_errors(people, anonymous=anonymous))
+    missing = [
+        (k, label)
         for k, label, v in (
             ("subject", _("标题"), subject), ("content", _("信访内容"), content),
             ("request", _("请求"), request), ("facts", _("事实"), facts), ("reasons", _("理由"), reasons),
         )
         if not (v or "").strip()
-    }
-    if missing:
-        raise ValidationFailed(
-            _("请填写：%(names)s（《信访工作条例》第十九条）") % {"names": "、".join(missing.values())},
-            fields={k: _("必填") for k in missing},
-        )
+    ]
+    for k, _label in missing:
+        errors[k] = _("必填")
+    for k, label, v in (("subject", _("标题"), subject),):
+        n = len((v or "").strip())
+        if n > SUBJECT_MAX:
+            errors[k] = _("%(label)s最多%(limit)d个字，现有%(n)d个字") % {"label": label, "limit": SUBJECT_MAX, "n": n}
     representatives = [p for p in people if p.is_representative]
     collective = len(people) > 1 or (people_count or 1) > 1
     if collective and len(people) > MAX_REPRESENTATIVES and not representatives:
-        raise ValidationFailed(_("多人反映共同事项，应推选代表（《信访工作条例》第二十条第三款）"), fields={"petitioners": _("请标记代表")})
+        errors["petitioners"] = _("多人反映共同事项，应推选代表（《信访工作条例》第二十条第三款）")
     if len(representatives) > MAX_REPRESENTATIVES:
-        raise ValidationFailed(
-            _("代表人数为%(n)d人，不得超过5人（《信访工作条例》第二十条第三款）") % {"n": len(representatives)},
-            fields={"petitioners": _("代表不得超过5人")},
-        )
+        errors["petitioners"] = _("代表人数为%(n)d人，不得超过5人（《信访工作条例》第二十条第三款）") % {"n": len(representatives)}
     count = people_count if people_count is not None else max(len(people), 1)
     if count < len(people):
-        raise ValidationFailed(_("涉及人数不能少于登记的信访人数"), fields={"people_count": _("过少")})
+        errors["people_count"] = _("涉及人数不能少于登记的信访人数")
     if accused_unit is not None and accused_unit.pk == unit.pk:
-        raise ValidationFailed(_("检举控告本单位的事项应由上级信访部门登记（第三十条第三款）"), fields={"accused_unit": _("回避")})
+        errors["accused_unit"] = _("检举控告本单位的事项应由上级信访部门登记（第三十条第三款）")
+    accused_staff, accused_name, accused_errors = resolve_accused_person(accused_unit, accused_person, accused_staff)
+    errors.update(accused_errors)
     query_code = (query_code or "").strip().upper()
     if query_code and Case.objects.filter(query_code=query_code).exists():
-        raise ValidationFailed(_("查询码%(code)s已被另一信访事项使用") % {"code": query_code}, fields={"query_code": _("已被使用")})
+        errors["query_code"] = _("查询码%(code)s已被另一信访事项使用") % {"code": query_code}
     now = clock.now()
     received_at = received_at or now
     if received_at > now:
-        raise ValidationFailed(_("收到时间不能晚于现在"), fields={"received_at": _("无效")})
+        errors["received_at"] = _("收到时间不能晚于现在")
+    if errors:
+        summary = [m for k, m in errors.items() if k not in dict(missing)]
+        if missing:
+            summary.insert(0, _("请填写：%(names)s（《信访工作条例》第十九条）") % {"names": "、".join(label for _k, label in missing)})
+        raise ValidationFailed("；".join(dict.fromkeys(summary)), fields=errors)
+    if validate_only:
+        return None
 
     with transaction.atomic():
         case = Case.objects.create(
@@ -266,6 +281,7 @@ def register_case(
             people_count=count,
             accused_unit=accused_unit,
             accused_staff=accused_staff,
+            accused_name=accused_name,
         )
         CaseParty.objects.bulk_create(
             [CaseParty(case=case, petitioner=pet, is_representative=p.is_representative)

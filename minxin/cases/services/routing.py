@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minxin.cases.accused import refuse_if_accused
 from minxin.cases.models import Case, CaseRouting, CaseState, Category, JurisdictionDispute
 from minxin.cases.services import common
 from minxin.cases.statemachine import A
@@ -19,14 +20,7 @@ def _check_destination(case: Case, unit: Unit, actor: Staff, override_reason: st
     if unit.pk == actor.unit_id:
         raise ValidationFailed(_("不能转送或交办给本单位"), fields={"unit": _("本单位")})
     # Art. 30 §3: absolute — no override.
-    if case.accused_unit_id and unit.pk == case.accused_unit_id:
-        raise PermissionDenied(
-            _("不得将检举、揭发材料转给被检举、揭发的单位%(unit)s（《信访工作条例》第三十条第三款）") % {"unit": unit.name}
-        )
-    if case.accused_staff_id and case.accused_staff.unit_id == unit.pk:
-        raise PermissionDenied(
-            _("不得将检举、揭发材料转给被检举、揭发人员所在的单位%(unit)s（《信访工作条例》第三十条第三款）") % {"unit": unit.name}
-        )
+    refuse_if_accused(case, unit, action=_("转送或交办至"))
     # 属地管理、分级负责: 本级 or lower bodies only.
     if not unit.area.path.startswith(actor.unit.area.path):
         raise PermissionDenied(
@@ -188,8 +182,7 @@ def open_jurisdiction_dispute(case, *, actor: Staff, units: list[Unit], reason: 
         step = common.begin(case, actor=actor, action=A.OPEN_DISPUTE, expected_version=expected_version)
         c = step.case
         for u in units:
-            if c.accused_unit_id == u.pk:
-                raise PermissionDenied(_("被检举、揭发的单位不能参与受理（第三十条第三款）"))
+            refuse_if_accused(c, u, action=_("将受理争议提交给"))
         arbiter = common_superior(units) or c.registering_unit
         dispute = JurisdictionDispute.objects.create(
             case=c, arbiter=arbiter, reason=reason, opened_by=actor, opened_at=step.at, prior_state=c.state
@@ -212,6 +205,7 @@ def settle_dispute(case, *, actor: Staff, unit: Unit, note: str = "", expected_v
         dispute = c.disputes.filter(settled_at__isnull=True).first()
         if not dispute.units.filter(pk=unit.pk).exists():
             raise ValidationFailed(_("只能在争议所涉单位中确定受理机关"), fields={"unit": _("不在争议单位中")})
+        refuse_if_accused(c, unit, action=_("确定受理机关为"))
         dispute.settled_unit = unit
         dispute.settled_at = step.at
         dispute.save(update_fields=["settled_unit", "settled_at"])

@@ -207,3 +207,15 @@ def test_sibling_county_gets_404_for_a_county_plan(city, client):
     c = login(client, "west_registrar")
     assert c.get(f"/risk/plans/{plan.pk}/").status_code == 404
     assert "东城区预案" not in c.get("/risk/plans/").content.decode()
+
+
+def test_an_entry_form_missing_fields_and_breaking_a_rule_reports_all_in_one_round(city, client):
+    c = login(client, "east1_handler")
+    r = c.post("/risk/ledger/new/", entry_post(city, domain="", area="", responsible_unit="", summary="", level="red",
+                                               level_reasons="", responsible_name="王" * 40))
+    html = r.content.decode()
+    # Parsing errors (blank selects, an over-long name) and the service's rule (红色须写理由) together.
+    assert "红色、橙色风险须写明定级理由" in html and "最多32个字，现有40个字" in html
+    assert html.count("这个字段是必填项") >= 3 or html.count("必填") >= 3
+    assert 'maxlength="32"' not in html
+    assert not DisputeEntry.objects.exists()

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from minxin.core.forms import RefuseOverlongText
 from minxin.cases.models import Domain
 from minxin.org.models import Area, Staff, Unit
 from minxin.risk.models import AlertKind, DisputeSource, DisputeStatus, RiskLevel
@@ -24,13 +25,13 @@ _PAGE_SOURCES = [(v, l) for v, l in DisputeSource.choices if v != DisputeSource.
 def attach_errors(exc, form: forms.Form) -> None:
     """Service field errors next to their fields; the service's summary at the top of the form."""
     for name, messages in exc.fields.items():
-        if name in form.fields:
+        if name in form.fields and name not in form.errors:
             for m in messages:
                 form.add_error(name, m)
     form.add_error(None, exc.message)
 
 
-class EntryForm(forms.Form):
+class EntryForm(RefuseOverlongText, forms.Form):
     source = forms.ChoiceField(label=_l("来源"), choices=_PAGE_SOURCES)
     screened_on = forms.DateField(label=_l("排查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_l("不填为今天"))
     domain = forms.ModelChoiceField(label=_l("领域"), queryset=Domain.objects.all(), empty_label=_l("请选择"))
@@ -52,7 +53,9 @@ class EntryForm(forms.Form):
         self.fields["responsible_unit"].queryset = Unit.objects.filter(is_active=True, area__path__startswith=area.path).order_by("code")
 
     def service_kwargs(self) -> dict:
-        d = dict(self.cleaned_data)
+        # Blanks for what did not parse, so the service names those fields too.
+        d = {"source": "", "domain": None, "area": None, "summary": "", "level": "", "responsible_unit": None,
+             "people_count": 1} | dict(self.cleaned_data)
         d["amount_wan"] = d.get("amount_wan") or 0
         return d
 
@@ -62,7 +65,7 @@ class StepForm(forms.Form):
     taken_on = forms.DateField(label=_l("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_l("不填为今天"))
 
 
-class StatusForm(forms.Form):
+class StatusForm(RefuseOverlongText, forms.Form):
     status = forms.ChoiceField(label=_l("状态"), choices=DisputeStatus.choices)
     note = forms.CharField(label=_l("说明"), required=False, max_length=500)
 
@@ -71,7 +74,7 @@ def _lines(text: str) -> list[list[str]]:
     return [_BAR.split(line.strip()) for line in (text or "").splitlines() if line.strip()]
 
 
-class PlanForm(forms.Form):
+class PlanForm(RefuseOverlongText, forms.Form):
     name = forms.CharField(label=_l("预案名称"), max_length=100)
     area = forms.ModelChoiceField(label=_l("适用区域"), queryset=Area.objects.none(), empty_label=_l("请选择"))
     trigger_kinds = forms.MultipleChoiceField(label=_l("触发预警类型"), choices=AlertKind.choices, required=False,

@@ -57,14 +57,17 @@ def entry_new(request):
     staff = _staff(request)
     _require(staff, policies.LEDGER_WRITE_ROLES)
     form = EntryForm(request.POST or None, staff=staff)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
         try:
-            entry = ledger.create_entry(actor=staff, **form.service_kwargs())
+            # An invalid form still goes through the service's checks: every problem in one round.
+            entry = ledger.create_entry(actor=staff, validate_only=not valid, **form.service_kwargs())
         except DomainError as exc:
             _refused(exc, form)
         else:
-            messages.success(request, _("已登记矛盾纠纷"))
-            return redirect("web:risk_entry", pk=entry.pk)
+            if entry is not None:
+                messages.success(request, _("已登记矛盾纠纷"))
+                return redirect("web:risk_entry", pk=entry.pk)
     return render(request, "risk/entry_new.html", {"form": form})
 
 

@@ -8,6 +8,7 @@ field errors are put back next to the fields by `attach_errors`.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minxin.core.forms import RefuseOverlongText
 from minxin.cases.models import CaseState, Category, Channel, Domain
 from minxin.cases.services import Outcome, RefusalGround, ReviewResult, Route
 from minxin.cases.statemachine import A
@@ -45,6 +46,16 @@ class InboxFilterForm(forms.Form):
     DRILL_FIELDS = ("scope", "area", "domain", "unit", "received_from", "received_to", "due", "supervised")
 
 
+def accused_unit_choices():
+    # Any active unit may be the one accused, whatever the registrar's own area.
+    return Unit.objects.filter(is_active=True).select_related("area").order_by("area__path", "code")
+
+
+class AccusedUnitField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class AreaPickerMixin:
     """For a form shown with the cascading 问题属地 selects (area_1 …, see minxin.web.cases.areas).
 
@@ -64,7 +75,7 @@ class AreaPickerMixin:
         return data
 
 
-class RegistrationForm(AreaPickerMixin, forms.Form):
+class RegistrationForm(RefuseOverlongText, AreaPickerMixin, forms.Form):
     channel = forms.ChoiceField(label=_("信访形式"), choices=_blank(_("请选择")) + list(Channel.choices))
     category = forms.ChoiceField(label=_("信访类别"), choices=_blank(_("请选择")) + list(Category.choices))
     domain = forms.ModelChoiceField(label=_("领域"), queryset=Domain.objects.all(), required=False, empty_label=_("请选择"))
@@ -77,10 +88,18 @@ class RegistrationForm(AreaPickerMixin, forms.Form):
     is_litigation = forms.BooleanField(label=_("涉法涉诉"), required=False)
     anonymous = forms.BooleanField(label=_("匿名检举控告"), required=False, help_text=_("仅检举控告类可匿名，匿名时可不填信访人"))
     people_count = forms.IntegerField(label=_("涉及人数"), required=False, min_value=1, help_text=_("集体访填写实际人数"))
+    accused_unit = AccusedUnitField(label=_("被反映单位"), queryset=Unit.objects.none(), required=False, empty_label=_("无"),
+                                          help_text=_("检举控告所指的单位；该单位看不到此件，也不能被转送、交办（第三十条第三款）"))
+    accused_person = forms.CharField(label=_("被反映人员"), required=False, strip=True,
+                                     help_text=_("姓名；是被反映单位工作人员的，自动关联到其账号"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accused_unit"].queryset = accused_unit_choices()
 
 
 
-class PetitionerForm(forms.Form):
+class PetitionerForm(RefuseOverlongText, forms.Form):
     name = forms.CharField(label=_("姓名（名称）"), max_length=64, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     phone = forms.CharField(label=_("电话"), max_length=16, required=False)
@@ -105,7 +124,8 @@ def attach_errors(exc, form: forms.Form, formset=None) -> None:
             filled = [f for f in formset.forms if not f.is_blank()]
             if 0 <= index < len(filled):
                 target, name = filled[index], parts[2]
-        if name in target.fields:
+        # A field the form already flagged keeps its own message (no two messages for one slip).
+        if name in target.fields and name not in target.errors:
             for m in messages:
                 target.add_error(name, m)
     # The summary cites the article, so it stays at the top of the form too.
@@ -115,7 +135,7 @@ def attach_errors(exc, form: forms.Form, formset=None) -> None:
 # --- Lifecycle action forms -------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(RefuseOverlongText, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, case=None, staff: Staff | None = None, **kwargs):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from minxin.cases.models import Category, Domain
 from minxin.core.errors import DomainError, PermissionDenied, ValidationFailed
 from minxin.intake.suggest import CLASSIFIERS, record_registrar_choice, suggest_for_draft
+from minxin.org.models import Unit
 from minxin.web.cases import areas, forms
 
 logger = logging.getLogger("minxin.web.cases")
@@ -49,6 +50,9 @@ def _draft(staff, post) -> dict:
     if cat in Category.values:
         draft["category"] = cat
     draft["is_litigation"] = post.get("is_litigation") == "on"
+    accused = (post.get("accused_unit") or "").strip()
+    if accused.isdigit():  # never suggested as the receiving unit (第三十条第三款)
+        draft["accused_unit"] = Unit.objects.filter(pk=int(accused)).first()
     people = []
     for i in range(forms.MAX_PETITIONER_ROWS):
         row = {k: (post.get(f"p-{i}-{k}") or "").strip() for k in PERSON_FIELDS}

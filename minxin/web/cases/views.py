@@ -145,31 +145,37 @@ def register(request):
     formset = forms.PetitionerFormSet(request.POST or None, prefix="p")
     if request.method == "GET":
         return _register_page(request, staff, form, formset, area_data=None)
-    if form.is_valid() and formset.is_valid():
-        d = form.cleaned_data
-        people = [
-            {k: (f.cleaned_data.get(k) or "") for k in ("name", "id_number", "phone", "address")}
-            | {"is_representative": bool(f.cleaned_data.get("is_representative"))}
-            for f in formset.forms
-            if not f.is_blank()
-        ]
-        try:
-            case = register_case(
-                actor=staff, channel=d["channel"], category=d["category"], domain=d["domain"], area=d["area"],
-                subject=d["subject"], content=d["content"], request=d["request"], facts=d["facts"],
-                reasons=d["reasons"], is_urgent=d["is_urgent"], is_litigation=d["is_litigation"],
-                anonymous=d["anonymous"], people_count=d["people_count"], petitioners=people,
-            )
-        except ValidationFailed as exc:
-            forms.attach_errors(exc, form, formset)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            from minxin.web.cases.suggestions import record_shown_choices
+    valid = form.is_valid() & formset.is_valid()  # both, so every field is checked in this round
+    d = form.cleaned_data
+    people = [
+        {k: (f.cleaned_data.get(k) or "") for k in ("name", "id_number", "phone", "address")}
+        | {"is_representative": bool(f.cleaned_data.get("is_representative"))}
+        for f in formset.forms
+        if not f.is_blank()
+    ]
+    try:
+        # An invalid form still goes through the service's checks (validate_only), so all
+        # problems come back at once.
+        case = register_case(
+            actor=staff, channel=d.get("channel", ""), category=d.get("category", ""), domain=d.get("domain"),
+            area=d.get("area") or staff.unit.area,
+            subject=d.get("subject", ""), content=d.get("content", ""), request=d.get("request", ""), facts=d.get("facts", ""),
+            reasons=d.get("reasons", ""), is_urgent=d.get("is_urgent", False), is_litigation=d.get("is_litigation", False),
+            anonymous=d.get("anonymous", False), people_count=d.get("people_count"), petitioners=people,
+            accused_unit=d.get("accused_unit"), accused_person=d.get("accused_person", ""), validate_only=not valid,
+        )
+    except ValidationFailed as exc:
+        forms.attach_errors(exc, form, formset)
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+    else:
+        if case is None:  # validate_only found nothing the form had not already flagged
+            return _register_page(request, staff, form, formset, area_data=request.POST, status=422)
+        from minxin.web.cases.suggestions import record_shown_choices
 
-            record_shown_choices(case, request.POST, staff=staff)
-            messages.success(request, _("已登记，信访件编号%(number)s") % {"number": case.number})
-            return redirect("web:case_detail", pk=case.pk)
+        record_shown_choices(case, request.POST, staff=staff)
+        messages.success(request, _("已登记，信访件编号%(number)s") % {"number": case.number})
+        return redirect("web:case_detail", pk=case.pk)
     return _register_page(request, staff, form, formset, area_data=request.POST, status=422)
 
 

@@ -59,7 +59,11 @@ def _params(request) -> dict:
     end = _date(g.get("to")) or end
     if start > end:
         start, end = end, start
-    return {"period": period, "dim": dim, "start": start, "end": end, "area": g.get("area") or None}
+    level = g.get("level", "")
+    page = g.get("page", "")
+    return {"period": period, "dim": dim, "start": start, "end": end, "area": g.get("area") or None,
+            # Scorecards: one group of like units (kind × level), one page of its table.
+            "kind": g.get("kind", ""), "level": int(level) if level.isdigit() else None, "page": int(page) if page.isdigit() else 1}
 
 
 def _scope(request, p: dict) -> boards.DashScope:
@@ -77,6 +81,8 @@ def _scope(request, p: dict) -> boards.DashScope:
 def board_data(board: str, scope: boards.DashScope, p: dict) -> dict:
     if board == "volume":
         return boards.volume(scope, dim=p["dim"], period=p["period"])
+    if board == "scorecards":
+        return boards.scorecards(scope, kind=p["kind"], level=p["level"], page=p["page"])
     return getattr(boards, board)(scope)
 
 
@@ -89,7 +95,11 @@ def dashboard(request, board: str = "volume"):
     empty = board in ROLLUP_BOARDS and not boards.has_rollups(scope)
     data = None if empty else board_data(board, scope, p)
     query = request.GET.copy()
+    base = request.GET.copy()
+    for key in ("kind", "level", "page"):
+        base.pop(key, None)
     return render(request, "web/oversight/dashboard.html", {
+        "base_query": base.urlencode(),
         "board": board, "boards": boards.BOARDS, "title": boards.BOARDS[board], "source": boards.SOURCES[board], "scope": scope, "p": p,
         "dimensions": DIMENSIONS, "dim_label": DIMENSIONS[p["dim"]], "data": data, "empty": empty, "no_rollups": boards.NO_ROLLUPS, "query": query.urlencode(),
         "data_url": reverse("web:oversight_dashboard_data", args=[board]) + ("?" + query.urlencode() if query else ""),

@@ -84,7 +84,7 @@ def test_chart_click_and_table_link_drill_down_to_the_case_list(page, city, data
     expect(page).to_have_url(re.compile(r"/cases/\?.*area=" + city.areas["west"].code))
     expect(page.get_by_text(west.number)).to_be_visible()
     expect(page.get_by_text(east.number)).to_have_count(0)
-    open_board(page, "scorecards")
+    open_board(page, "scorecards", "?kind=government&level=2")  # 区县级党政机关/职能部门
     page.get_by_role("link", name="东城区住房和城乡建设局").click()
     expect(page).to_have_url(re.compile(r"/cases/\?.*unit=G-EAST-HOUSING"))
     expect(page.get_by_text(east.number)).to_be_visible()

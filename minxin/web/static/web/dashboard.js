@@ -49,8 +49,10 @@ document.addEventListener("DOMContentLoaded", function () {
     scorecards: function (d) {
       var rows = d.rows.slice().reverse();
       return {
-        tooltip: {}, grid: {top: 10, left: 180, right: 90, bottom: 30},
-        xAxis: {type: "value", max: 100}, yAxis: {type: "category", data: rows.map(function (r) { return r.unit; })},
+        tooltip: {}, grid: {top: 10, left: 8, right: 70, bottom: 30, containLabel: true},
+        xAxis: {type: "value", max: 100},
+        yAxis: {type: "category", data: rows.map(function (r) { return r.group_rank + ". " + r.unit; }),
+                axisLabel: {width: Math.min(220, el.clientWidth * 0.4), overflow: "truncate", interval: 0}},
         series: [{type: "bar", data: rows.map(function (r) {
           var flagged = r.suppression.flagged;
           return {value: r.score, url: r.url, itemStyle: {color: flagged ? "#b00020" : "#2f5d8a"},
