@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_seed_real_name_rules'),
+        ('portal', '0004_throttle_counter'),
     ]
 
     operations = [

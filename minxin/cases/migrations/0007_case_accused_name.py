@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_caseattachment'),
+        ('cases', '0006_keyed_audit_seals'),
     ]
 
     operations = [
