@@ -71,6 +71,6 @@ def test_no_template_or_empty_state_names_a_command():
     root = Path(minxin.__file__).parent
     offenders = [str(p.relative_to(root)) for p in root.rglob("templates/**/*.html") if "manage.py" in p.read_text(encoding="utf-8")]
     assert offenders == []
-    from minxin.web.oversight.dashboards import NO_ROLLUPS
+    from minxin.oversight.dashboards import NO_ROLLUPS
 
     assert "manage.py" not in str(NO_ROLLUPS) and "运行" not in str(NO_ROLLUPS)
