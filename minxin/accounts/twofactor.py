@@ -10,6 +10,7 @@ import django_otp
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
@@ -47,6 +48,12 @@ def pending_device(user) -> TOTPDevice:
 def secret_of(device: TOTPDevice) -> str:
     """The base32 secret an authenticator app accepts when typed in by hand."""
     return b32encode(device.bin_key).decode("ascii")
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The 6 digits the device's authenticator shows now (for the demo's printed logins and the
+    development hint on the sign-in page; never shown with MINXIN_DEBUG=0)."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
 
 
 def qr_data_uri(device: TOTPDevice) -> str:

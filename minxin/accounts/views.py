@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,17 +36,19 @@ def two_factor(request):
         else:
             return redirect(next_url)
     context = {"next": next_url, "error": error, "enrolled": enrolled}
+    device = twofactor.confirmed_device(request.user) if enrolled else twofactor.pending_device(request.user)
     if not enrolled:
-        device = twofactor.pending_device(request.user)
         context.update(qr_image=twofactor.qr_data_uri(device), secret=twofactor.secret_of(device))
+    if settings.DEBUG:
+        # Development only, like the outbox of SMS codes: a newcomer trying the demo's leader
+        # accounts has no authenticator app yet. Never with MINXIN_DEBUG=0.
+        context["dev_code"] = twofactor.current_code(device)
     return render(request, "accounts/two_factor.html", context, status=422 if error else 200)
 
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): a Chinese page, HTTP 429."""
     from axes.helpers import get_cool_off
-
-    from django.conf import settings
 
     cool_off = get_cool_off(request)
     context = {

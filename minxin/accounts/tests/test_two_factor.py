@@ -105,3 +105,16 @@ def test_reset_removes_the_device_and_is_audited(city):
     assert twofactor.reset(user, actor=city.staff["city_admin"]) == 1
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert SecurityEvent.objects.filter(action=SecurityAction.OTP_RESET, username="city_admin").exists()
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_the_current_code_is_shown_on_the_page_only_in_development(client, city, settings, debug):
+    settings.DEBUG = debug
+    device = twofactor.enrol_device(city.staff["city_leader"].user)
+    sign_in(client, "city_leader")
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC), tick=False):
+        page = client.get("/account/2fa/").content.decode()
+        shown = f"此刻的口令是 {twofactor.current_code(device)}" in page
+        assert shown is debug
+        if debug:  # and it is the code that signs in
+            assert client.post("/account/2fa/", {"code": twofactor.current_code(device), "next": "/cases/"}).status_code == 302

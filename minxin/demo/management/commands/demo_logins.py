@@ -1,7 +1,5 @@
 from django.core.management.base import BaseCommand
 
-from django_otp.oath import totp
-
 from minxin.accounts import twofactor
 from minxin.demo.city import CITY_CODE, DEMO_PASSWORD
 from minxin.org.models import Area, Role, Staff
@@ -36,7 +34,7 @@ class Command(BaseCommand):
                 # Leaders and administrators sign in with a second factor even in the demo:
                 # each gets a TOTP secret once, printed below for an authenticator app.
                 device = twofactor.confirmed_device(s.user) or twofactor.enrol_device(s.user)
-                code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+                code = twofactor.current_code(device)
                 totp_rows.append((username, twofactor.secret_of(device), device.config_url, code))
         width = max(len(r[0]) for r in rows) + 2
         self.stdout.write(f"演示账号（共 {qs.count()} 个，此处列出 {len(rows)} 个；--all 列出全部）")
@@ -48,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write("领导和系统管理员账号登录后还需输入动态口令（TOTP）。请把下面的密钥加入验证器应用")
             self.stdout.write("（FreeOTP、Google/Microsoft Authenticator 等，或扫描 otpauth 链接生成的二维码）；")
-            self.stdout.write("没有验证器时，再次运行本命令可看到此刻的口令（30秒内有效），或用 oathtool --totp -b 密钥")
+            self.stdout.write("没有验证器时：开发模式（MINXIN_DEBUG=1）下动态口令页面会显示此刻的口令；也可再次运行本命令查看")
             for username, secret, url, code in totp_rows:
                 self.stdout.write(f"{username.ljust(width)}{secret}   当前口令 {code}")
                 self.stdout.write(f"{''.ljust(width)}{url}")
