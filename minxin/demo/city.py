@@ -202,7 +202,7 @@ def external_specs(city: Area) -> list[_UnitSpec]:
 
 
 def is_external(unit: Unit) -> bool:
-    return unit.code.startswith(EXTERNAL_PREFIXES)
+    return unit.is_external
 
 
 def unit_specs(city: Area) -> list[_UnitSpec]:
@@ -256,7 +256,7 @@ def build_units(city: Area) -> dict[str, Unit]:
     ):
         rows = [
             Unit(code=s.code, name=s.name, short_name=s.short_name, kind=s.kind, area=s.area, parent=units.get(s.parent_key), domains=s.domains,
-                 doc_code=s.doc_code)
+                 doc_code=s.doc_code, is_external=s.key.startswith(("nation_", "province_")))
             for s in level_keys
         ]
         for s, row in zip(level_keys, Unit.objects.bulk_create(rows), strict=True):

@@ -41,7 +41,7 @@ def _history(area, domain, staff) -> Counter:
 
 
 def _lowest(kind: str, ancestors: list, *, at_or_above=None) -> Unit | None:
-    units = {u.area_id: u for u in Unit.objects.filter(kind=kind, is_active=True, area__in=ancestors).select_related("area").order_by("code")}
+    units = {u.area_id: u for u in Unit.objects.filter(kind=kind, is_active=True, is_external=False, area__in=ancestors).select_related("area").order_by("code")}
     for a in reversed(ancestors):  # lowest first
         if at_or_above is not None and a.depth > at_or_above.depth:
             continue
@@ -54,7 +54,7 @@ def suggest_units(*, area, domain: Domain | None = None, category: str = "", sta
                   accused_staff=None, is_litigation: bool = False, limit: int = 3) -> dict:
     ancestors = list(area.ancestors())
     excluded_ids = {u.pk for u in (accused_unit, getattr(accused_staff, "unit", None)) if u is not None}
-    units = list(Unit.objects.filter(area__in=ancestors, is_active=True).exclude(kind=UnitKind.PETITION_BUREAU).select_related("area"))
+    units = list(Unit.objects.filter(area__in=ancestors, is_active=True, is_external=False).exclude(kind=UnitKind.PETITION_BUREAU).select_related("area"))
     depth_of = {a.pk: a.depth for a in ancestors}
     competent = [u for u in units if domain is not None and domain.name in unit_domains(u)]
     history = _history(area, domain, staff)
@@ -71,7 +71,7 @@ def suggest_units(*, area, domain: Domain | None = None, category: str = "", sta
     unit_by_id = {u.pk: u for u in units}
     missing = [uid for uid in history if uid not in unit_by_id]
     if missing:  # units below the case's area that took such cases before (e.g. a 街道)
-        unit_by_id.update({u.pk: u for u in Unit.objects.filter(pk__in=missing, is_active=True).exclude(kind=UnitKind.PETITION_BUREAU).select_related("area")})
+        unit_by_id.update({u.pk: u for u in Unit.objects.filter(pk__in=missing, is_active=True, is_external=False).exclude(kind=UnitKind.PETITION_BUREAU).select_related("area")})
     for uid, n in history.most_common(10):
         u = unit_by_id.get(uid)
         if u is None:

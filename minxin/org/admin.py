@@ -80,7 +80,7 @@ class AreaAdmin(_ServiceWritesAdmin):
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit
-        fields = ["code", "name", "short_name", "doc_code", "kind", "area", "parent", "domains", "is_active"]
+        fields = ["code", "name", "short_name", "doc_code", "kind", "area", "parent", "domains", "is_external", "is_active"]
 
     def clean(self):
         data = super().clean()
@@ -98,14 +98,14 @@ class UnitForm(forms.ModelForm):
 @admin.register(Unit)
 class UnitAdmin(_ServiceWritesAdmin):
     form = UnitForm
-    list_display = ["code", "name", "doc_code", "kind", "area", "parent", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["code", "name", "doc_code", "kind", "area", "parent", "is_external", "is_active"]
+    list_filter = ["kind", "is_external", "is_active"]
     search_fields = ["code", "name"]
     raw_id_fields = ["area", "parent"]
     delete_service = services.delete_unit
 
     def save_model(self, request, obj, form, change):
-        fields = {k: form.cleaned_data[k] for k in ["code", "name", "short_name", "doc_code", "kind", "area", "parent", "domains"]}
+        fields = {k: form.cleaned_data[k] for k in ["code", "name", "short_name", "doc_code", "kind", "area", "parent", "domains", "is_external"]}
         if not change:
             created = services.create_unit(**fields, actor=request.user)
             if not form.cleaned_data["is_active"]:

@@ -85,6 +85,13 @@ class Unit(models.Model):
     # Domains this unit is competent for (谁主管、谁负责), used for routing suggestions.
     domains = models.CharField(_("主管领域"), max_length=255, blank=True, help_text=_("多个领域以顿号分隔"))
     is_active = models.BooleanField(_("启用"), default=True)
+    # Bodies above or beside this deployment (省、国家机关) are kept so that 复查/复核 and
+    # transfers can name them, but they are not this city's units: never scored, ranked
+    # or suggested for first handling.
+    is_external = models.BooleanField(
+        _("本系统外单位"), default=False,
+        help_text=_("上级或外地机关（如省、国家有关部门），仅用于复查复核、转出等；不参加考评排名，不作为首次办理单位推荐"),
+    )
 
     class Meta:
         verbose_name = _("单位")

@@ -177,14 +177,14 @@ def validate_unit(*, code: str, name: str, kind: str, unit: Unit | None = None, 
 @transaction.atomic
 def create_unit(
     *, code: str, name: str, kind: str, area: Area | str, parent: Unit | None = None, short_name: str = "", domains: str = "",
-    doc_code: str = "", actor=None,
+    doc_code: str = "", is_external: bool = False, actor=None,
 ) -> Unit:
     if isinstance(area, str):
         area = get_area(area)
     validate_unit(code=code, name=name, kind=kind)
     unit = Unit.objects.create(
         code=code.strip(), name=name.strip(), kind=kind, area=area, parent=parent, short_name=short_name, domains=domains,
-        doc_code=doc_code.strip(),
+        doc_code=doc_code.strip(), is_external=is_external,
     )
     audit.record(SecurityAction.UNIT_CREATED, actor=actor, target=unit, payload={"code": unit.code, "kind": kind, "area": area.code})
     return unit
@@ -193,13 +193,15 @@ def create_unit(
 @transaction.atomic
 def update_unit(
     unit: Unit, *, code: str, name: str, kind: str, area: Area, parent: Unit | None, short_name: str = "", domains: str = "",
-    doc_code: str = "", is_active: bool = True, actor=None,
+    doc_code: str = "", is_active: bool = True, is_external: bool | None = None, actor=None,
 ) -> Unit:
+    """`is_external` None keeps the unit's current setting."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     validate_unit(code=code, name=name, kind=kind, unit=unit, parent=parent)
     values = {
         "code": code.strip(), "name": name.strip(), "kind": kind, "area": area, "parent": parent,
         "short_name": short_name, "domains": domains, "doc_code": doc_code.strip(), "is_active": is_active,
+        "is_external": unit.is_external if is_external is None else is_external,
     }
     diff = _changes(unit, **values)
     if diff:

@@ -165,29 +165,31 @@ def _responsible_unit(deadline, routings_by_case) -> int | None:
     return best if best is not None else case.current_unit_id
 
 
-def _clock_rate(scope: Scope, codes) -> Value:
-    """met / (met + missed + running-and-overdue), for clocks of `codes`.
-
-    A completed clock counts in the period of its completion day; a running clock
-    counts once overdue, in the period containing its due day. Cancelled clocks
-    (the obligation fell away, e.g. the case was re-routed) do not count.
-    """
+def _clock_rows(codes, start: dt.date, end: dt.date, cases) -> list:
+    """Clocks of `codes` on `cases` that count in the period (see _clock_rate)."""
     from minxin.rules.models import CaseDeadline, DeadlineState
 
-    lo, hi = scope.bounds()
+    lo, hi = Scope(start=start, end=end).bounds()
     today = clock.today()
-    qs = CaseDeadline.objects.filter(code__in=codes, case__in=scope.cases()).filter(
+    return list(CaseDeadline.objects.filter(code__in=codes, case__in=cases).filter(
         Q(state__in=(DeadlineState.MET, DeadlineState.MISSED), completed_at__gte=lo, completed_at__lt=hi)
-        | Q(state=DeadlineState.RUNNING, due_on__gte=scope.start, due_on__lte=scope.end, due_on__lt=today)
-    ).select_related("case")
-    rows = list(qs)
-    if scope.unit is not None:
-        routings = defaultdict(list)
-        for case_id, at, unit_id, kind in CaseRouting.objects.filter(
-            case_id__in={d.case_id for d in rows}, kind__in=HANDLING_ROUTINGS
-        ).order_by("at", "pk").values_list("case_id", "at", "unit_id", "kind"):
-            routings[case_id].append((at, unit_id, kind))
-        rows = [d for d in rows if _responsible_unit(d, routings) == scope.unit.pk]
+        | Q(state=DeadlineState.RUNNING, due_on__gte=start, due_on__lte=end, due_on__lt=today)
+    ).select_related("case"))
+
+
+def _responsible_units(rows) -> dict[int, int | None]:
+    """deadline id → the unit answerable for it (one query for all rows)."""
+    routings = defaultdict(list)
+    for case_id, at, unit_id, kind in CaseRouting.objects.filter(
+        case_id__in={d.case_id for d in rows}, kind__in=HANDLING_ROUTINGS
+    ).order_by("at", "pk").values_list("case_id", "at", "unit_id", "kind"):
+        routings[case_id].append((at, unit_id, kind))
+    return {d.pk: _responsible_unit(d, routings) for d in rows}
+
+
+def _clock_value(rows) -> Value:
+    from minxin.rules.models import DeadlineState
+
     met = sum(1 for d in rows if d.state == DeadlineState.MET)
     missed = sum(1 for d in rows if d.state == DeadlineState.MISSED)
     running = sum(1 for d in rows if d.state == DeadlineState.RUNNING)
@@ -196,6 +198,50 @@ def _clock_rate(scope: Scope, codes) -> Value:
         by_code[d.code][1] += 1
         by_code[d.code][0] += d.state == DeadlineState.MET
     return _rate(met, len(rows), met=met, missed=missed, overdue_running=running, by_code={k: {"met": v[0], "total": v[1]} for k, v in by_code.items()})
+
+
+def _clock_rate(scope: Scope, codes) -> Value:
+    """met / (met + missed + running-and-overdue), for clocks of `codes`.
+
+    A completed clock counts in the period of its completion day; a running clock
+    counts once overdue, in the period containing its due day. Cancelled clocks
+    (the obligation fell away, e.g. the case was re-routed) do not count.
+    """
+    rows = _clock_rows(codes, scope.start, scope.end, scope.cases())
+    if scope.unit is not None:
+        responsible = _responsible_units(rows)
+        rows = [d for d in rows if responsible[d.pk] == scope.unit.pk]
+    return _clock_value(rows)
+
+
+def _clock_rates_by_unit(codes, start: dt.date, end: dt.date, unit_cases: dict[int, set[int]]) -> dict[int, Value]:
+    """_clock_rate for many unit scopes at once: each clock counts for its responsible
+    unit when the case is in that unit's scope — the same rows, a fixed number of queries."""
+    rows = _clock_rows(codes, start, end, _cases_of(unit_cases))
+    responsible = _responsible_units(rows)
+    by_unit: dict[int, list] = defaultdict(list)
+    for d in rows:
+        uid = responsible[d.pk]
+        if uid in unit_cases and d.case_id in unit_cases[uid]:
+            by_unit[uid].append(d)
+    return {uid: _clock_value(by_unit.get(uid, [])) for uid in unit_cases}
+
+
+def unit_case_ids(units) -> dict[int, set[int]]:
+    """unit id → ids of the cases in its unit scope (Scope.cases with `unit`), for many units in two queries."""
+    units = list(units)
+    out: dict[int, set[int]] = {u.pk: set() for u in units}
+    for unit_id, case_id in CaseRouting.objects.filter(unit__in=units, kind__in=HANDLING_ROUTINGS).values_list("unit_id", "case_id"):
+        out[unit_id].add(case_id)
+    bureaus = [u for u in units if u.is_petition_bureau]
+    if bureaus:
+        for unit_id, case_id in Case.objects.filter(registering_unit__in=bureaus).values_list("registering_unit_id", "pk"):
+            out[unit_id].add(case_id)
+    return out
+
+
+def _cases_of(unit_cases: dict[int, set[int]]) -> list[int]:
+    return sorted(set().union(*unit_cases.values())) if unit_cases else []
 
 
 # ---------------------------------------------------------------- metric functions
@@ -258,16 +304,37 @@ def _concluded(scope: Scope) -> dict[int, dt.date]:
     return {cid: d for cid, d in result_dates(ids).items() if scope.within(d)}
 
 
-def first_time_resolution(scope: Scope) -> Value:
+def _first_time_failures(concluded: dict[int, dt.date]) -> tuple[set[int], set[int], set[int]]:
+    """Concluded cases not resolved first time: (复查 requested, raised again within 90 days, unit rated 不满意)."""
     from minxin.oversight.models import Rating
 
-    concluded = _concluded(scope)
     reviewed = set(CaseEvent.objects.filter(case_id__in=list(concluded), action="request_review").values_list("case_id", flat=True))
     repeated = repeats_after_result(concluded)
     unsatisfied = set(Rating.objects.filter(case_id__in=list(concluded), target="unit", score="unsatisfied").values_list("case_id", flat=True))
+    return reviewed, repeated, unsatisfied
+
+
+def _first_time_value(concluded, reviewed: set[int], repeated: set[int], unsatisfied: set[int]) -> Value:
+    concluded = set(concluded)
+    reviewed, repeated, unsatisfied = reviewed & concluded, repeated & concluded, unsatisfied & concluded
     failed = reviewed | repeated | unsatisfied
-    return _rate(len(concluded) - len(failed & set(concluded)), len(concluded),
+    return _rate(len(concluded) - len(failed), len(concluded),
                  review_requested=len(reviewed), repeated_within_90d=len(repeated), unsatisfied=len(unsatisfied))
+
+
+def first_time_resolution(scope: Scope) -> Value:
+    concluded = _concluded(scope)
+    return _first_time_value(concluded, *_first_time_failures(concluded))
+
+
+def first_time_resolution_by_unit(concluded_by_unit: dict[int, dict[int, dt.date]]) -> dict[int, Value]:
+    """first_time_resolution for many unit scopes, given each unit's concluded cases
+    (see _concluded); whether a case failed does not depend on the unit, so it is looked up once."""
+    union: dict[int, dt.date] = {}
+    for concluded in concluded_by_unit.values():
+        union.update(concluded)
+    failures = _first_time_failures(union)
+    return {uid: _first_time_value(concluded, *failures) for uid, concluded in concluded_by_unit.items()}
 
 
 def repeat_after_closure(scope: Scope) -> Value:
@@ -305,7 +372,7 @@ LAWFUL_LEVELS_ABOVE_LOCAL = 1
 def _bureaus_by_area() -> dict[int, tuple[int, int]]:
     """area_id → (unit id, area depth) of the 信访部门 sitting at that area."""
     out: dict[int, tuple[int, int]] = {}
-    for pk, area_id, depth in Unit.objects.filter(kind="petition", is_active=True).order_by("pk").values_list("pk", "area_id", "area__depth"):
+    for pk, area_id, depth in Unit.objects.filter(kind="petition", is_active=True, is_external=False).order_by("pk").values_list("pk", "area_id", "area__depth"):
         out.setdefault(area_id, (pk, depth))
     return out
 

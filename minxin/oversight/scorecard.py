@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from minxin.cases.models import Case, CaseEvent, CaseRouting
@@ -96,30 +97,32 @@ class UnitScore:
         }
 
 
-def _unit_concluded(unit: Unit, start: dt.date, end: dt.date, *, include_refused: bool) -> dict[int, dt.date]:
-    scope = metrics.Scope(start=start, end=end, unit=unit)
-    qs = scope.cases()
-    if not include_refused:
-        qs = qs.exclude(state__in=metrics.REFUSED_STATES)
-    results = metrics.result_dates(list(qs.values_list("pk", flat=True)))
-    return {cid: d for cid, d in results.items() if start <= d <= end}
-
-
-def overturned_decisions(unit: Unit, start: dt.date, end: dt.date) -> set[int]:
-    """Cases in which the unit's decision was changed or overturned by a 复查/复核 decided in the period.
+def _review_outcomes(units, start: dt.date, end: dt.date) -> dict[int, set[int]]:
+    """unit id → cases in which its decision was changed or overturned by a 复查/复核 decided in the period.
 
     Each 复查/复核 request routes the case to the reviewing body with `from_unit` =
     the unit whose decision is challenged; the next review decision says the result.
     """
     lo, hi = metrics.Scope(start=start, end=end).bounds()
-    cases: set[int] = set()
-    for case_id in CaseRouting.objects.filter(from_unit=unit, kind__in=("review", "recheck")).values_list("case_id", flat=True).distinct():
-        routings = list(CaseRouting.objects.filter(case_id=case_id, kind__in=("review", "recheck")).order_by("at", "pk").values_list("from_unit_id", "at"))
-        decisions = list(CaseEvent.objects.filter(case_id=case_id, action__in=("decide_review", "decide_recheck")).order_by("seq").values_list("at", "payload"))
-        for (challenged, _asked), (at, payload) in zip(routings, decisions, strict=False):
-            if challenged == unit.pk and lo <= at < hi and (payload or {}).get("result") in ("changed", "overturned"):
-                cases.add(case_id)
-    return cases
+    out: dict[int, set[int]] = {u.pk: set() for u in units}
+    challenged_cases = CaseRouting.objects.filter(from_unit__in=list(out), kind__in=("review", "recheck")).values("case_id")
+    routings, decisions = defaultdict(list), defaultdict(list)
+    for case_id, from_unit in (CaseRouting.objects.filter(case_id__in=challenged_cases, kind__in=("review", "recheck"))
+                               .order_by("case_id", "at", "pk").values_list("case_id", "from_unit_id")):
+        routings[case_id].append(from_unit)
+    for case_id, at, payload in (CaseEvent.objects.filter(case_id__in=challenged_cases, action__in=("decide_review", "decide_recheck"))
+                                 .order_by("case_id", "seq").values_list("case_id", "at", "payload")):
+        decisions[case_id].append((at, payload))
+    for case_id, challenged in routings.items():
+        for unit_id, (at, payload) in zip(challenged, decisions[case_id], strict=False):
+            if unit_id in out and lo <= at < hi and (payload or {}).get("result") in ("changed", "overturned"):
+                out[unit_id].add(case_id)
+    return out
+
+
+def overturned_decisions(unit: Unit, start: dt.date, end: dt.date) -> set[int]:
+    """Cases in which the unit's decision was changed or overturned by a 复查/复核 decided in the period."""
+    return _review_outcomes([unit], start, end)[unit.pk]
 
 
 def _own_intake(unit: Unit, start: dt.date, end: dt.date) -> int:
@@ -164,13 +167,9 @@ def _signals(unit: Unit, start: dt.date, end: dt.date, index: _SignalIndex | Non
     return out
 
 
-def suppression_check(unit: Unit, start: dt.date, end: dt.date, cfg: ScorecardConfig | None = None,
-                      index: _SignalIndex | None = None) -> Suppression:
-    cfg = cfg or active_config()
-    index = index or _SignalIndex()
-    length = (end - start).days + 1
-    prev_start, prev_end = start - dt.timedelta(days=length), start - dt.timedelta(days=1)
-    own_prev, own_cur = _own_intake(unit, prev_start, prev_end), _own_intake(unit, start, end)
+def _suppression(unit: Unit, own_prev: int, own_cur: int, start: dt.date, end: dt.date,
+                 cfg: ScorecardConfig, index: _SignalIndex) -> Suppression:
+    prev_start, prev_end = _previous_period(start, end)
     sig_prev, sig_cur = _signals(unit, prev_start, prev_end, index), _signals(unit, start, end, index)
     total_prev, total_cur = sum(sig_prev.values()), sum(sig_cur.values())
     fell = own_prev > 0 and Decimal(own_cur) < Decimal(own_prev) * (1 - cfg.suppression_drop)
@@ -183,42 +182,82 @@ def suppression_check(unit: Unit, start: dt.date, end: dt.date, cfg: ScorecardCo
     )
 
 
-def _raw(unit: Unit, start: dt.date, end: dt.date, cfg: ScorecardConfig) -> dict:
-    scope = metrics.Scope(start=start, end=end, unit=unit)
-    concluded = _unit_concluded(unit, start, end, include_refused=False)
-    with_refusals = _unit_concluded(unit, start, end, include_refused=True)
-    repeated = metrics.repeats_after_result(with_refusals, days=cfg.repeat_window_days)
-    overturned = overturned_decisions(unit, start, end)
-    stood = len([c for c in concluded if c not in repeated and c not in overturned])
-    ratings = list(Rating.objects.filter(unit=unit, target="unit", window__opens_on__gte=start, window__opens_on__lte=end)
-                   .values_list("score", flat=True))
-    good = sum(1 for s in ratings if s in ("satisfied", "basically"))
-    t1, t2 = metrics.timely_acceptance(scope), metrics.on_time_completion(scope)
-    ftr = metrics.first_time_resolution(scope)
-    n = len(concluded)
-    return {
-        "concluded": n,
-        "components": {
-            "resolution": Component(stood / n if n else None, n),
-            "satisfaction": Component(good / len(ratings) if ratings else None, len(ratings)),
-            "timeliness": Component((t1.numerator + t2.numerator) / (t1.denominator + t2.denominator)
-                                    if (t1.denominator + t2.denominator) else None, int(t1.denominator + t2.denominator)),
-            "first_time": Component(ftr.value, int(ftr.denominator)),
-        },
-        "repeat_rate": len(repeated) / len(with_refusals) if with_refusals else 0.0,
-        "overturned_rate": min(len(overturned) / n, 1.0) if n else (1.0 if overturned else 0.0),
-    }
+def _previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    length = (end - start).days + 1
+    return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+
+
+def suppression_check(unit: Unit, start: dt.date, end: dt.date, cfg: ScorecardConfig | None = None,
+                      index: _SignalIndex | None = None) -> Suppression:
+    cfg = cfg or active_config()
+    prev_start, prev_end = _previous_period(start, end)
+    return _suppression(unit, _own_intake(unit, prev_start, prev_end), _own_intake(unit, start, end),
+                        start, end, cfg, index or _SignalIndex())
+
+
+def _raw_all(units: list[Unit], start: dt.date, end: dt.date, cfg: ScorecardConfig) -> dict[int, dict]:
+    """The rates of every unit, from a fixed number of grouped queries (not per unit).
+
+    Each unit's figures are those of its unit scope (metrics.Scope with `unit`): the
+    same definitions, looked up once for the union of the units' cases.
+    """
+    unit_cases = metrics.unit_case_ids(units)
+    lo, hi = metrics.Scope(start=start, end=end).bounds()
+    prev_lo, _prev_hi = metrics.Scope(start=_previous_period(start, end)[0], end=end).bounds()
+    all_ids = set().union(*unit_cases.values()) if unit_cases else set()
+    refused, received = set(), {}
+    for pk, state, at in Case.objects.filter(pk__in=sorted(all_ids)).values_list("pk", "state", "received_at"):
+        if state in metrics.REFUSED_STATES:
+            refused.add(pk)
+        if prev_lo <= at < hi:
+            received[pk] = at
+    results = {cid: d for cid, d in metrics.result_dates(sorted(all_ids)).items() if start <= d <= end}
+    repeated = metrics.repeats_after_result(results, days=cfg.repeat_window_days)
+    overturned = _review_outcomes(units, start, end)
+    ratings: dict[int, dict[str, int]] = defaultdict(dict)
+    for unit_id, score, n in (Rating.objects.filter(unit__in=units, target="unit", window__opens_on__gte=start, window__opens_on__lte=end)
+                              .values_list("unit_id", "score").annotate(n=Count("pk")).values_list("unit_id", "score", "n")):
+        ratings[unit_id][score] = n
+    t1 = metrics._clock_rates_by_unit(("register_route_15d", "accept_notice_15d"), start, end, unit_cases)
+    t2 = metrics._clock_rates_by_unit(("handle_60d", "assigned_report", "suggestion_reply"), start, end, unit_cases)
+    concluded = {uid: {c: results[c] for c in ids if c in results and c not in refused} for uid, ids in unit_cases.items()}
+    ftr = metrics.first_time_resolution_by_unit(concluded)
+    out = {}
+    for u in units:
+        ids, done = unit_cases[u.pk], concluded[u.pk]
+        with_refusals = [c for c in ids if c in results]
+        stood = len([c for c in done if c not in repeated and c not in overturned[u.pk]])
+        n, rated = len(done), sum(ratings[u.pk].values())
+        good = ratings[u.pk].get("satisfied", 0) + ratings[u.pk].get("basically", 0)
+        clocks = t1[u.pk].denominator + t2[u.pk].denominator
+        out[u.pk] = {
+            "concluded": n,
+            "components": {
+                "resolution": Component(stood / n if n else None, n),
+                "satisfaction": Component(good / rated if rated else None, rated),
+                "timeliness": Component((t1[u.pk].numerator + t2[u.pk].numerator) / clocks if clocks else None, int(clocks)),
+                "first_time": Component(ftr[u.pk].value, int(ftr[u.pk].denominator)),
+            },
+            "repeat_rate": len([c for c in with_refusals if c in repeated]) / len(with_refusals) if with_refusals else 0.0,
+            "overturned_rate": min(len(overturned[u.pk]) / n, 1.0) if n else (1.0 if overturned[u.pk] else 0.0),
+            "intake": (sum(1 for c in ids if c in received and received[c] < lo), sum(1 for c in ids if c in received and received[c] >= lo)),
+        }
+    return out
 
 
 def scorecards(*, start: dt.date, end: dt.date, area: Area | None = None, units=None, cfg: ScorecardConfig | None = None) -> list[UnitScore]:
-    """Score and rank the 责任单位 in `area` (or `units`) for the period."""
+    """Score and rank the 责任单位 in `area` (or `units`) for the period.
+
+    Units outside this deployment (Unit.is_external: provincial and national bodies
+    kept only so that 复查/复核 can go up) are never scored with the local ones.
+    """
     cfg = cfg or active_config()
     if units is None:
-        units = Unit.objects.filter(is_active=True).exclude(kind__in=(UnitKind.PETITION_BUREAU, UnitKind.GRID))
+        units = Unit.objects.filter(is_active=True, is_external=False).exclude(kind__in=(UnitKind.PETITION_BUREAU, UnitKind.GRID))
         if area is not None:
             units = units.filter(area__path__startswith=area.path)
     units = list(units.select_related("area") if hasattr(units, "select_related") else units)
-    raw = {u.pk: _raw(u, start, end, cfg) for u in units}
+    raw = _raw_all(units, start, end, cfg)
     weights = {"resolution": float(cfg.weight_resolution), "satisfaction": float(cfg.weight_satisfaction),
                "timeliness": float(cfg.weight_timeliness), "first_time": float(cfg.weight_first_time)}
     # Pooled rate of every component over all units: the prior each unit is shrunk to.
@@ -242,7 +281,7 @@ def scorecards(*, start: dt.date, end: dt.date, area: Area | None = None, units=
         out.append(UnitScore(
             unit=u, concluded=r["concluded"], components=r["components"], repeat_rate=r["repeat_rate"],
             overturned_rate=r["overturned_rate"], penalty=penalty, score=max(base - penalty, 0.0),
-            suppression=suppression_check(u, start, end, cfg, index),
+            suppression=_suppression(u, *r["intake"], start, end, cfg, index),
         ))
     out.sort(key=lambda s: (-s.score, s.unit.code))
     for i, s in enumerate(out, start=1):

@@ -108,7 +108,7 @@ def _parent_bureau(unit: Unit) -> Unit | None:
         return unit.parent
     area = unit.area.parent
     while area is not None:
-        bureau = Unit.objects.filter(area=area, kind=UnitKind.PETITION_BUREAU, is_active=True).first()
+        bureau = Unit.objects.filter(area=area, kind=UnitKind.PETITION_BUREAU, is_active=True, is_external=False).first()
         if bureau:
             return bureau
         area = area.parent

@@ -64,3 +64,21 @@ def test_without_domain_or_history_the_local_township_is_suggested(city):
     result = suggest_units(area=city.areas["east1v"], domain=None, staff=SYSTEM)
     assert codes(result) == ["T-EAST1"]
     assert "属地管理" in result["units"][0]["reasons"][0]
+
+
+def test_units_outside_the_deployment_are_never_suggested_or_offered_for_first_handling(city):
+    from minxin.org import services as org
+    from minxin.org.models import UnitKind
+    from minxin.web.cases.forms import TransferForm
+
+    province = org.create_unit(code="P-HOUSING", name="某省住房和城乡建设厅", kind=UnitKind.GOVERNMENT,
+                               area=city.units["city_housing"].area, domains="房地产", is_external=True)
+    result = suggest_units(area=city.areas["east1v"], domain=Domain.objects.get(name="房地产"), category="complaint", staff=SYSTEM)
+    assert "G-CITY-HOUSING" in codes(result) and province.code not in codes(result)
+    offered = TransferForm(staff=city.staff["city_registrar"]).fields["unit"].queryset
+    assert offered.filter(code="G-CITY-HOUSING").exists() and not offered.filter(pk=province.pk).exists()
+    # Still a unit of the system: 复查/复核 and the admin can name it.
+    org.update_unit(province, code=province.code, name=province.name, kind=province.kind, area=province.area, parent=None,
+                    domains=province.domains)
+    province.refresh_from_db()
+    assert province.is_external

@@ -130,3 +130,51 @@ def test_suppression_hooks_add_signals(quiet_and_suppressing):
     finally:
         SUPPRESSION_SIGNALS.remove(grid_reports)
     assert s.flagged and s.detail["signals_by_kind_current"] == {"skipped_over": 0, "grid_reports": 5}
+
+
+def test_scorecard_components_are_the_per_unit_metric_definitions(contest):
+    """The scorecard computes every unit at once; each figure must still be metrics.py's figure for that unit."""
+    from minxin.oversight import metrics
+    from minxin.oversight.scorecard import overturned_decisions
+
+    u = contest.units
+    units = [u["east_housing"], u["east_hr"], u["east1_office"]]
+    cards = _by_code(scorecards(units=units, **MARCH))
+    for unit in units:
+        card, scope = cards[unit.code], metrics.Scope(unit=unit, **MARCH)
+        ftr, t1, t2 = metrics.first_time_resolution(scope), metrics.timely_acceptance(scope), metrics.on_time_completion(scope)
+        assert (card.components["first_time"].rate, card.components["first_time"].n) == (ftr.value, ftr.denominator)
+        assert card.components["timeliness"].n == t1.denominator + t2.denominator
+        assert card.components["timeliness"].rate == ((t1.numerator + t2.numerator) / (t1.denominator + t2.denominator)
+                                                      if t1.denominator + t2.denominator else None)
+        assert card.suppression == suppression_check(unit, cfg=None, **MARCH)
+        assert len(overturned_decisions(unit, **MARCH)) == round(card.overturned_rate * card.concluded)
+    assert cards["G-EAST-HOUSING"].components["first_time"].n == 4  # the fixture really has cases to compare
+
+
+def test_scorecards_take_as_many_queries_for_all_units_as_for_one(contest):
+    """No per-unit queries (N+1): the cost of a scorecard does not grow with the number of units."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minxin.org.models import Unit
+
+    u = contest.units
+    with CaptureQueriesContext(connection) as one:
+        scorecards(units=[u["east_housing"]], **MARCH)
+    every = Unit.objects.exclude(kind__in=("petition", "grid"))
+    assert every.count() >= 5
+    with CaptureQueriesContext(connection) as many:
+        scorecards(units=every, **MARCH)
+    assert len(many) <= len(one) + 1 <= 40  # + 1: a 信访部门 among `units` has its registered cases looked up
+
+
+def test_units_outside_the_deployment_are_not_scored(contest):
+    from minxin.org import services as org
+    from minxin.org.models import UnitKind
+
+    city_area = contest.units["city_housing"].area
+    province = org.create_unit(code="P-HOUSING", name="某省住房和城乡建设厅", kind=UnitKind.GOVERNMENT, area=city_area,
+                               is_external=True)
+    codes = {c.unit.code for c in scorecards(area=city_area, **MARCH)}
+    assert "G-CITY-HOUSING" in codes and province.code not in codes

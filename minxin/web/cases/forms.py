@@ -152,8 +152,9 @@ class ActionForm(RefuseOverlongText, forms.Form):
 
 
 def _dispatch_units(staff: Staff):
+    # First handling goes to this deployment's own units, not the 省/国家 bodies kept for 复查/复核.
     return (
-        Unit.objects.filter(is_active=True, area__path__startswith=staff.unit.area.path)
+        Unit.objects.filter(is_active=True, is_external=False, area__path__startswith=staff.unit.area.path)
         .exclude(pk=staff.unit_id)
         .select_related("area")
         .order_by("area__path", "code")

@@ -53,3 +53,23 @@ def test_the_export_still_lists_every_unit(client, city, many_villages):
     sheet = openpyxl.load_workbook(io.BytesIO(resp.content)).active
     names = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str) and v.endswith("社区居委会")]
     assert len(names) == 30
+
+
+def test_the_scorecard_page_carries_its_chart_data_and_its_queries_do_not_grow_with_the_units(client, city, django_assert_max_num_queries):
+    """One computation per page view (the chart reads the inline data) and no per-unit queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(city.staff["city_analyst"].user)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get("/oversight/dashboards/scorecards/", PERIOD)
+    assert page.status_code == 200 and b'id="dash-data"' in page.content
+    parent = city.areas["east1"]
+    for i in range(30):
+        area = org.create_area(code=f"3209020011{i:02d}", name=f"测试{i}社区", level=AreaLevel.VILLAGE, parent=parent)
+        org.create_unit(code=f"V-T{i:02d}", name=f"测试{i}社区居委会", kind=UnitKind.VILLAGE, area=area)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/oversight/dashboards/scorecards/", PERIOD | {"kind": "village", "level": "4"}).status_code == 200
+    assert len(many) <= len(few)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get("/api/v1/oversight/scorecards", PERIOD).status_code == 200

@@ -74,8 +74,10 @@ document.addEventListener("DOMContentLoaded", function () {
     return p.data && p.data.url;
   }
   chart.showLoading();
-  fetch(el.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
-    .then(function (r) { return r.json(); })
+  // The page carries its chart data inline (computed once with the page); fetch only without it.
+  var inline = document.getElementById("dash-data");
+  (inline ? Promise.resolve(JSON.parse(inline.textContent))
+          : fetch(el.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"}).then(function (r) { return r.json(); }))
     .then(function (d) {
       chart.hideLoading();
       if (d.empty) { el.textContent = d.message; return; }
