@@ -43,6 +43,12 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if len(value) == 11 else ("*" * len(value))
 
 
+def mask_email(address: str) -> str:
+    """a***@example.org: the first letter and the domain, for logs and the delivery list."""
+    local, _sep, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
 def mask_name(value: str) -> str:
     if not value:
         return ""

@@ -31,7 +31,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils.module_loading import import_string
 
 from minxin.core import clock
-from minxin.core.identity import mask_phone
+from minxin.core.identity import mask_email, mask_phone
 
 
 class SmsError(Exception):
@@ -66,11 +66,6 @@ class FileBackend(BaseBackend):
         with self._lock, open(path, "a", encoding="utf-8") as fh:
             fh.write(line + "\n")
         return ""
-
-
-def _mask_email(address: str) -> str:
-    local, _sep, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 _outbox_lock = threading.Lock()
@@ -135,7 +130,7 @@ class OutboxEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         count = 0
         for message in email_messages or ():
-            recipients = "、".join(_mask_email(address) for address in message.recipients())
+            recipients = "、".join(mask_email(address) for address in message.recipients())
             write_outbox(channel="email", to=recipients, subject=str(message.subject), text=str(message.body))
             count += 1
         return count

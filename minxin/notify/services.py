@@ -22,7 +22,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
 from minxin.core import clock, crypto, workers
-from minxin.core.identity import mask_phone
+from minxin.core.identity import mask_email, mask_phone
 from minxin.notify.backends import SmsError, get_backend
 from minxin.notify.models import Delivery, DeliveryStatus, MessageChannel
 
@@ -30,11 +30,6 @@ logger = logging.getLogger("minxin.notify")
 
 # A run of 4–8 digits in a verification SMS is the code (the signature and wording carry none).
 _CODE = re.compile(r"\d{4,8}")
-
-
-def _mask_email(address: str) -> str:
-    local, _sep, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
 
 
 def signature() -> str:
@@ -89,7 +84,7 @@ def queue_sms(phone: str, text: str, *, purpose: str, case=None, sensitive: bool
 
 
 def queue_email(address: str, subject: str, text: str, *, purpose: str, case=None, dedupe_key: str | None = None):
-    return _queue(channel=MessageChannel.EMAIL, recipient=address, masked=_mask_email(address), body=text, subject=subject,
+    return _queue(channel=MessageChannel.EMAIL, recipient=address, masked=mask_email(address), body=text, subject=subject,
                   purpose=purpose, case=case, dedupe_key=dedupe_key)
 
 
