@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "minxin.intake",
     "minxin.oversight",
     "minxin.risk",
-    "minxin.imports",
+    "minxin.exchange",
     "minxin.portal",
     "minxin.notify",
     "minxin.reception",
