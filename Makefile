@@ -11,17 +11,19 @@ DEMO_SEED ?= 1
 DEMO_CASES ?= 3000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+SCREENSHOT_CASES ?= 800
 
 # The first interpreter that is Python 3.12 or newer: on PATH, then pyenv's installs.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v $$p; break; fi; done)
 
-.PHONY: help venv run migrate demo test test-pg bench bench-intel bench-risk worker clean
+.PHONY: help venv run migrate demo test test-pg screenshots bench bench-intel bench-risk worker clean
 
 help:
 	@echo "make run       – install, migrate, create the demo city once, run web + worker + sweeps on http://$(HOST):$(PORT)"
 	@echo "make test      – the whole test suite on SQLite"
 	@echo "make test-pg   – the whole test suite on PostgreSQL ($(PG_URL))"
+	@echo "make screenshots – refresh docs/screenshots from the newcomer's walk (browser test, needs chromium)"
 	@echo "make worker    – run the background job worker"
 	@echo "make bench     – every benchmark; bench-intel and bench-risk run one family"
 
@@ -57,6 +59,14 @@ test: venv
 
 test-pg: venv
 	MINXIN_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The README's screenshots, taken by the newcomer's walk (minxin/demo/tests/test_browser_walk.py) on a
+# freshly built demo of SCREENSHOT_CASES cases; the folder is emptied first, so none is left over.
+screenshots: venv
+	rm -f docs/screenshots/*.png
+	MINXIN_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots MINXIN_WALK_CASES=$(SCREENSHOT_CASES) MINXIN_REQUIRE_BROWSER=1 \
+		$(BIN)/python -m pytest minxin/demo/tests/test_browser_walk.py -q -p no:cacheprovider
+	@ls docs/screenshots
 
 bench: venv
 	$(BIN)/python -m benchmarks

@@ -1,12 +1,10 @@
 """The portal in a real browser (Debian chromium): desktop and a 390×844 phone.
 
-Set MINXIN_SCREENSHOTS_DIR to also write the README screenshots (portal.png, portal-mobile.png).
+(The README's portal screenshots come from the newcomer's walk, minxin/demo/tests/test_browser_walk.py.)
 """
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -19,8 +17,6 @@ from minxin.portal.tests.conftest import PHONE, VALID_ID, png_bytes
 from minxin.testing import PASSWORD, START
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = os.environ.get("MINXIN_SCREENSHOTS_DIR")
 
 
 @pytest.fixture(autouse=True)
@@ -36,12 +32,6 @@ def in_march():
     with time_machine.travel(START, tick=True):
         yield
 
-
-def shot(page, name):
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(Path(SHOTS) / name))
 
 
 def choose_place(page):
@@ -88,7 +78,6 @@ def test_person_submits_staff_register_and_transfer_person_follows_and_rates(in_
     expect(page.locator("main")).to_contain_text("第三十一条")
     page.get_by_role("link", name="我要反映").first.click()
     fill_named(page, sms, tmp_path)
-    shot(page, "portal.png")
     page.get_by_role("button", name="提交", exact=True).click()
     expect(page.get_by_role("heading", name="提交成功")).to_be_visible()
     code = page.locator("#query-code").inner_text().strip()
@@ -135,7 +124,6 @@ def test_person_submits_staff_register_and_transfer_person_follows_and_rates(in_
     bureau_form.get_by_label("基本满意").check()
     bureau_form.get_by_role("button", name="提交对信访部门的评价").click()
     expect(page.locator("main")).to_contain_text("信访部门（东城区信访局）：已评价")
-    shot(page, "portal-progress.png")
 
     again = stale.locator("form.rating-form").filter(has_text="对责任单位的评价")
     again.get_by_label("不满意").check()
@@ -177,7 +165,6 @@ def test_phone_sized_anonymous_report_and_follow_by_code(in_march, page, city):
     page.get_by_label("请求事项").fill("请依法查处")
     choose_place(page)
     page.get_by_label("匿名检举控告").check()
-    shot(page, "portal-mobile.png")
     submit = page.get_by_role("button", name="提交", exact=True)
     box = submit.bounding_box()
     assert box["width"] <= 390 and box["height"] >= 44

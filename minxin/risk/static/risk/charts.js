@@ -6,11 +6,15 @@
       var src = document.getElementById(el.dataset.source);
       if (!src) return;
       var data = JSON.parse(src.textContent);
-      var chart = echarts.init(el);
+      var chart = echarts.init(el, null, { renderer: "svg" });
       if (el.dataset.chart === "treemap") {
         chart.setOption({
           tooltip: {},
-          series: [{ type: "treemap", data: data, leafDepth: 2, label: { show: true, formatter: "{b}\n{c}" } }]
+          // Each area's name on its band (upperLabel), its domains inside; no breadcrumb (nothing to zoom into).
+          series: [{ type: "treemap", data: data, leafDepth: 2, roam: false, nodeClick: false, breadcrumb: { show: false },
+                     top: 10, bottom: 10, left: 10, right: 10,
+                     label: { show: true, formatter: "{b}\n{c}" }, upperLabel: { show: true, height: 24 },
+                     levels: [{ itemStyle: { gapWidth: 3 } }, { itemStyle: { gapWidth: 1 } }] }]
         });
       } else {
         var n = data.counts.length;

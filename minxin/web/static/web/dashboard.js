@@ -26,8 +26,9 @@ document.addEventListener("DOMContentLoaded", function () {
     deadlines: function (d) {
       var colors = {normal: "#3a7d44", due_soon: "#d98e04", overdue: "#b00020"};
       return {
-        tooltip: {}, grid: [{left: 40, right: "55%", top: 30, bottom: 30}, {left: "55%", right: 10, top: 30, bottom: 30}],
-        title: [{text: "当前期限状态", textStyle: {fontSize: 13}}, {text: "每日末超期在办", left: "55%", textStyle: {fontSize: 13}}],
+        // Two charts side by side, each titled above its own grid (the titles never share a line's space).
+        tooltip: {}, grid: [{left: 40, right: "54%", top: 40, bottom: 30}, {left: "56%", right: 10, top: 40, bottom: 30, containLabel: true}],
+        title: [{text: "当前期限状态", left: 0, top: 0, textStyle: {fontSize: 13}}, {text: "每日末超期在办", left: "56%", top: 0, textStyle: {fontSize: 13}}],
         xAxis: [{type: "category", data: d.status.map(function (s) { return s.name; }), gridIndex: 0},
                 {type: "category", data: d.trend.dates, gridIndex: 1}],
         yAxis: [{type: "value", minInterval: 1, gridIndex: 0}, {type: "value", minInterval: 1, gridIndex: 1}],
