@@ -69,7 +69,7 @@ def follow(page, sms, code, phone=PHONE):
     page.get_by_role("button", name="获取验证码并查询").click()
     page.get_by_label("短信验证码").fill(sms.last_code(phone))
     page.get_by_role("button", name="查询", exact=True).click()
-    expect(page.get_by_role("heading", name="办理进度")).to_be_visible()
+    expect(page.get_by_role("heading", name="办理进度", exact=True)).to_be_visible()
 
 
 def test_person_submits_staff_register_and_transfer_person_follows_and_rates(in_march, page, browser, city, sms, tmp_path):
