@@ -4,6 +4,7 @@ verification, reset. Every step is in the security audit."""
 import base64
 import io
 import re
+import time
 from base64 import b32encode
 
 import django_otp
@@ -54,6 +55,18 @@ def current_code(device: TOTPDevice) -> str:
     """The 6 digits the device's authenticator shows now (for the demo's printed logins and the
     development hint on the sign-in page; never shown with MINXIN_DEBUG=0)."""
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+
+
+def seconds_until_fresh_code(device: TOTPDevice) -> int:
+    """0 if the code shown now can still sign in; otherwise the seconds until the next one.
+
+    A code is accepted once only (replay protection), so a leader signing in twice within one
+    30-second step must wait for the next code; the development hint says so instead of showing a
+    code that will be refused."""
+    now = int(time.time())
+    if device.last_t < (now - device.t0) // device.step + device.drift:  # django_otp.oath.TOTP.t()
+        return 0
+    return device.step - (now - device.t0) % device.step
 
 
 def qr_data_uri(device: TOTPDevice) -> str:

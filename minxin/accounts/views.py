@@ -43,6 +43,7 @@ def two_factor(request):
         # Development only, like the outbox of SMS codes: a newcomer trying the demo's leader
         # accounts has no authenticator app yet. Never with MINXIN_DEBUG=0.
         context["dev_code"] = twofactor.current_code(device)
+        context["dev_wait"] = twofactor.seconds_until_fresh_code(device) if enrolled else 0
     return render(request, "accounts/two_factor.html", context, status=422 if error else 200)
 
 

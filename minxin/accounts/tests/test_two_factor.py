@@ -118,3 +118,21 @@ def test_the_current_code_is_shown_on_the_page_only_in_development(client, city,
         assert shown is debug
         if debug:  # and it is the code that signs in
             assert client.post("/account/2fa/", {"code": twofactor.current_code(device), "next": "/cases/"}).status_code == 302
+
+
+def test_in_development_a_code_already_used_is_not_offered_again_and_the_wait_is_said(client, city, settings):
+    """Signing in twice within one 30-second step: the hint must not show a code that will be refused."""
+    settings.DEBUG = True
+    device = twofactor.enrol_device(city.staff["city_leader"].user)
+    with time_machine.travel(T0 + dt.timedelta(seconds=10), tick=False) as traveller:
+        sign_in(client, "city_leader")
+        assert client.post("/account/2fa/", {"code": twofactor.current_code(device), "next": "/"}).status_code == 302
+        client.post("/logout/")
+        sign_in(client, "city_leader")
+        page = client.get("/account/2fa/").content.decode()
+        assert "刚刚已用过" in page and "约 20 秒后刷新本页" in page and 'data-testid="dev-totp"' not in page
+        traveller.shift(dt.timedelta(seconds=20))
+        device.refresh_from_db()
+        page = client.get("/account/2fa/").content.decode()
+        assert f"此刻的口令是 {twofactor.current_code(device)}" in page and "刚刚已用过" not in page
+        assert client.post("/account/2fa/", {"code": twofactor.current_code(device), "next": "/"}).status_code == 302

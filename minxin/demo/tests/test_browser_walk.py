@@ -11,7 +11,8 @@ accounts and nothing typed but what a user types:
   registrar records the request, the city department (市住建局, city level) decides the 复查;
   the citizen asks for 复核, decided by the province above the city;
 - a petitioner registered at the desk and 交办ed to a street office follows his case on the
-  portal with the 查询码 printed on his 受理告知书;
+  portal with the 查询码 printed on his 受理告知书, and takes it through 复查 (禾城区信访局) to a
+  复核 decided by the city 信访局;
 - the city leader, through the second factor, opens every dashboard and every risk page, and
   each shows data.
 
@@ -124,6 +125,7 @@ def sign_in(page, username):
         code = re.search(r"(\d{6})", hint.inner_text()).group(1)
         page.get_by_label("6位动态口令").fill(code)
         page.locator("main form button[type=submit]").click()
+        expect(hint).to_have_count(0)  # past the second factor (a code is accepted once only)
     expect(logout).to_be_visible()
 
 
@@ -334,13 +336,45 @@ def test_a_newcomer_walks_the_demo_from_portal_to_final_and_the_leader_sees_ever
     expect(phone.locator("#status")).to_have_text(str(CaseState.ACCEPTED.label))
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "portal-mobile.png")
+
+    # The street office answers; he asks for 复查 (decided by the 禾城区信访局) and then 复核, which the
+    # city 信访局 decides: a 复核 at city level.
+    def town_opinion(form):
+        form.get_by_label("处理结论").select_option(label="予以支持")
+        form.get_by_label("事实和理由").fill("经核实，路灯线路老化损坏属实")
+        form.get_by_label("处理意见").fill("由街道办事处于15日内更换线路并修复路灯")
+        form.get_by_label("法律法规依据").fill("《信访工作条例》第三十二条")
+        form.get_by_label("送达日期").fill(NOW.date().isoformat())
+    act(staff, "issue_opinion", "出具处理意见书", town_opinion)
+    follow(phone, printed, DESK_PHONE)
+    appeal_online(phone, "复查", "要求同时更换小区内其他损坏路灯")
+    sign_in(staff, "county1_registrar")
+    record_appeal(staff, desk.number)
+    staff.goto(desk_url)
+    state_is(staff, CaseState.REVIEW_REQUESTED)
+    sign_in(staff, "county1_leader")
+    staff.goto(desk_url)
+    act(staff, "decide_review", "出具复查意见", decision)
+    follow(phone, printed, DESK_PHONE)
+    appeal_online(phone, "复核", "对复查意见不服")
+    sign_in(staff, "county1_registrar")
+    record_appeal(staff, desk.number)
+    staff.goto(desk_url)
+    state_is(staff, CaseState.RECHECK_REQUESTED)
+    expect(staff.locator("main")).to_contain_text("青禾市信访局")
+    sign_in(staff, "city_leader")
+    staff.goto(desk_url)
+    act(staff, "decide_recheck", "出具复核意见", lambda f: decision(f, delivered=False))
+    state_is(staff, CaseState.FINAL)
+    follow(phone, printed, DESK_PHONE)
+    expect(phone.locator("#status")).to_have_text(str(CaseState.FINAL.label))
     phone.context.close()
 
-    # 8. The city leader opens every dashboard and every risk page: each shows data.
-    sign_in(staff, "city_leader")
+    # 8. The city leader (still signed in) opens every dashboard and every risk page: each shows data.
     nav = staff.get_by_role("navigation", name="主导航")
     nav.get_by_role("link", name="统计分析").click()
     tabs = staff.get_by_role("navigation", name="统计看板").get_by_role("link")
+    expect(tabs.first).to_be_visible()
     boards = tabs.all_inner_texts()
     assert len(boards) == 6
     for board in boards:
