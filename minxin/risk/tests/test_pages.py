@@ -4,6 +4,7 @@ import io
 import pytest
 import time_machine
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from minxin.risk import alerts, ledger
 from minxin.risk.ledger_excel import COLUMNS
@@ -86,7 +87,10 @@ def test_treemap_renders_in_the_browser(city, page):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.goto(page.base_url + "/risk/")
-    page.wait_for_selector("#risk-treemap canvas")
+    # Drawn as SVG, each area named on its band above its domains.
+    page.wait_for_selector("#risk-treemap svg")
+    area = page.locator("main table tbody tr").first.locator("td").first.inner_text()
+    expect(page.locator("#risk-treemap svg text", has_text=area).first).to_be_visible()
 
 
 def test_round_pages_open_a_weekly_round_and_record_a_reassessment(city, client):
