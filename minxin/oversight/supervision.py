@@ -78,7 +78,8 @@ def _issue_letter(sup: Supervision, case: Case, actor: Staff | None):
     }
     if sup.requirements:
         context["requirements"] = sup.requirements
-    return issue_document(case, kind="supervision", unit=sup.issuing_unit, actor=actor, context=context, addressed_to_petitioner=False)
+    return issue_document(case, kind="supervision", unit=sup.issuing_unit, actor=actor if actor is not None else SYSTEM,
+                          context=context, addressed_to_petitioner=False)
 
 
 def issue_supervision(case, *, actor: Staff, ground: str, reason: str, target_unit: Unit | None = None,

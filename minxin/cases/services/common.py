@@ -29,7 +29,7 @@ from minxin.core import clock
 from minxin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from minxin.cases.policies import visible_cases
 from minxin.org.models import Staff, Unit
-from minxin.org.policies import SystemActor, is_active, is_system, require_actor
+from minxin.org.policies import SYSTEM, SystemActor, is_active, is_system, require_actor
 
 # Sent after commit with case_id, action, from_state, to_state, event_id.
 # Notifications, 督办 and rollups subscribe here rather than being called inline.
@@ -149,7 +149,7 @@ def issue(step: Step, *, kind: str, unit: Unit, context: dict, addressed_to_peti
     from minxin.documents.services import issue_document
 
     doc = issue_document(
-        step.case, kind=kind, unit=unit, actor=step.actor, context=context, addressed_to_petitioner=addressed_to_petitioner
+        step.case, kind=kind, unit=unit, actor=step.actor if step.actor is not None else SYSTEM, context=context, addressed_to_petitioner=addressed_to_petitioner
     )
     step.payload.setdefault("documents", []).append({"kind": kind, "number": doc.number, "id": doc.pk})
     return doc
