@@ -8,7 +8,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import HttpResponseForbidden, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -132,6 +132,9 @@ def letter(request):
 def lookup_view(request):
     """htmx partial: earlier cases of the person whose ID number was just typed."""
     staff = _staff_or_404(request)
+    if not policies.may_look_up(staff):
+        # Refused as the API refuses it (403), whatever was typed.
+        return HttpResponseForbidden(policies.LOOKUP_REFUSED)
     # htmx posts the whole form; the header names the field that was typed into.
     name = request.headers.get("HX-Trigger-Name") or "id_number"
     value = (request.POST.get(name) if name.endswith("id_number") else "") or request.POST.get("id_number", "")
