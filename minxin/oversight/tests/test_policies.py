@@ -77,3 +77,18 @@ def test_metric_figures_are_shown_on_the_page_only_to_those_the_api_gives_them(c
         api = client.get("/api/v1/oversight/metrics").status_code
         assert page.status_code == 200 and "及时受理率" in page.content.decode()  # the definitions: for everyone
         assert ('class="metric-value"' in page.content.decode()) == (api == 200), key
+
+
+def test_reminders_never_reach_the_accused_unit_through_the_api(client, city):
+    from minxin.core import clock
+    from minxin.oversight.models import Notice, NoticeKind
+
+    accused = make_case(city, area="east2v", registering_unit="east_bureau", current_unit="east_discipline",
+                        category="accusation", accused_unit="east_housing")
+    own = make_case(city, area="east2v", registering_unit="east_bureau", current_unit="east_housing")
+    for case in (accused, own):
+        Notice.objects.create(kind=NoticeKind.OVERDUE, case=case, unit=city.units["east_housing"], period="2026-W01",
+                              text="超期提醒", created_at=clock.now(), sent_at=clock.now())
+    client.force_login(city.staff["east_housing_handler"].user)
+    numbers = [n["case_number"] for n in client.get("/api/v1/oversight/notices").json()]
+    assert numbers == [own.number]
