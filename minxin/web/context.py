@@ -5,7 +5,6 @@ from minxin.cases.policies import may_register
 from minxin.org.models import Role, Staff
 from minxin.org.policies import may_administer
 from minxin.oversight.policies import may_analyse
-from minxin.reception.policies import may_use_desk
 
 # (label, url name, who sees it): roles (empty = every staff member), or a policy function
 # taking the staff member, so a link is shown exactly to those the page will serve. Other
@@ -14,9 +13,10 @@ NAV_ITEMS = [
     (_("首页"), "web:home", ()),
     (_("工作台"), "web:case_inbox", (Role.REGISTRAR, Role.HANDLER, Role.REVIEWER)),
     (_("登记"), "web:case_register", may_register),
-    (_("来访接待"), "web:reception_desk", may_use_desk),
-    (_("来电"), "web:reception_call", may_use_desk),
-    (_("来信"), "web:reception_letter", may_use_desk),
+    # The desks: reception.policies.may_use_desk is this same rule (web.context sits below reception).
+    (_("来访接待"), "web:reception_desk", may_register),
+    (_("来电"), "web:reception_call", may_register),
+    (_("来信"), "web:reception_letter", may_register),
     (_("领导接访"), "web:reception_days", (Role.REGISTRAR, Role.REVIEWER)),
     (_("指标口径"), "web:oversight_metrics", may_analyse),
     (_("统计分析"), "web:oversight_dashboards", may_analyse),
