@@ -18,7 +18,7 @@ PERSONAS = (
     "city_registrar", "city_leader", "city_supervisor", "city_analyst", "city_admin",
     "city_housing_handler",
     "east_registrar", "east_leader", "west_registrar",
-    "east_housing_handler", "east_housing_leader", "east_hr_handler", "east_discipline_handler",
+    "east_housing_handler", "east_housing_leader", "east_hr_handler", "east_discipline_handler", "east_legal_handler",
     "east1_handler", "west1_handler",
 )
 ANONYMOUS = "anonymous"
@@ -37,7 +37,7 @@ GROUPS: dict[str, set[str]] = {
     "reports": {"city_leader", "city_supervisor", "city_analyst", "east_leader"},
     # Units of 东城区 (QUERY below): those whose area is 东城区 or above it.
     "east_area": {*CITY_BUREAU, "city_housing_handler", "east_registrar", "east_leader", "east_housing_handler",
-                  "east_housing_leader", "east_hr_handler", "east_discipline_handler"},
+                  "east_housing_leader", "east_hr_handler", "east_discipline_handler", "east_legal_handler"},
     # Nobody: the route needs an object the matrix does not build, so every persona gets 404.
     "nobody": set(),
 }
@@ -64,6 +64,7 @@ CASE_VISIBLE: dict[str, set[str]] = {
     "east_housing_handler": {"east_housing"},         # never the case accusing it
     "east_housing_leader": {"east_housing"},
     "east_hr_handler": set(),
+    "east_legal_handler": set(),                      # 政法委: nothing routed to it
     "east_discipline_handler": {"accused"},
     "east1_handler": {"east1"},                       # township: routed to it
     "west1_handler": {"west1"},
@@ -82,13 +83,13 @@ ENTRY_VISIBLE: dict[str, set[str]] = {
     "west1_handler": {"west"},
     # Not assigned: a city-level functional unit, other county departments, the township.
     "city_housing_handler": set(), "east_hr_handler": set(), "east_discipline_handler": set(),
-    "east1_handler": set(), ANONYMOUS: set(),
+    "east_legal_handler": set(), "east1_handler": set(), ANONYMOUS: set(),
 }
 
 # Alerts are area-wide notices: every unit at or above the alert's area sees it.
 ALERTS = {"east": dict(area="east"), "west": dict(area="west")}
 _EAST_UNITS = {"east_registrar", "east_leader", "east_housing_handler", "east_housing_leader", "east_hr_handler",
-               "east_discipline_handler"}
+               "east_discipline_handler", "east_legal_handler"}
 ALERT_VISIBLE: dict[str, set[str]] = {
     **{p: set(ALERTS) for p in (*CITY_BUREAU, "city_housing_handler")},
     **{p: {"east"} for p in _EAST_UNITS},
@@ -96,7 +97,39 @@ ALERT_VISIBLE: dict[str, set[str]] = {
     "east1_handler": set(), "west1_handler": set(), ANONYMOUS: set(),
 }
 
-OBJECT_VISIBLE = {"case": CASE_VISIBLE, "entry": ENTRY_VISIBLE, "alert": ALERT_VISIBLE}
+# Documents (文书), desk attachments (a letter's scans) and online uploads follow their case
+# (documents.policies, reception.policies): one of each per case above, keyed like the case.
+DOCUMENT_VISIBLE = CASE_VISIBLE
+ATTACHMENT_VISIBLE = CASE_VISIBLE
+
+# Online submissions (网上信访, portal.policies), one per case above at the case's place: the
+# registrars and leaders of a 信访部门 whose area contains the place. Nobody else, not even
+# the unit that handles the resulting case.
+_REGISTER_BY_AREA = {"city_registrar", "city_leader"}
+SUBMISSION_VISIBLE: dict[str, set[str]] = {
+    **{p: set() for p in PERSONAS}, ANONYMOUS: set(),
+    "city_registrar": set(CASES), "city_leader": set(CASES),
+    "east_registrar": _EAST_BUREAU_CASES, "east_leader": _EAST_BUREAU_CASES, "west_registrar": {"west1"},
+}
+
+# Leader reception days (reception.policies), each with one booking: a day of 东城区信访局
+# received by its leader and one of the city bureau received by the city's leader. The
+# 信访部门 staff and the leaders (审核/领导) of the organising unit's area and above see a day
+# and its bookings; other staff only days they receive at themselves.
+DAYS = {"east": dict(unit="east_bureau", leader="east_leader"), "city": dict(unit="city_bureau", leader="city_leader")}
+DAY_VISIBLE: dict[str, set[str]] = {
+    **{p: set() for p in PERSONAS}, ANONYMOUS: set(),
+    **{p: set(DAYS) for p in CITY_BUREAU},
+    "east_registrar": {"east"}, "east_leader": {"east"},
+    "east_housing_leader": {"east"},   # a leader in the area: may be asked to receive
+}
+BOOKING_VISIBLE = DAY_VISIBLE
+
+OBJECT_VISIBLE = {
+    "case": CASE_VISIBLE, "entry": ENTRY_VISIBLE, "alert": ALERT_VISIBLE, "document": DOCUMENT_VISIBLE,
+    "attachment": ATTACHMENT_VISIBLE, "upload": ATTACHMENT_VISIBLE, "submission": SUBMISSION_VISIBLE,
+    "submission_upload": SUBMISSION_VISIBLE, "day": DAY_VISIBLE, "booking": BOOKING_VISIBLE,
+}
 
 # ---------------------------------------------------------------- what
 
@@ -126,8 +159,8 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "portal:document": (READ, "nobody", None),
     "portal:follow_end": (WRITE, "everyone", None),
     "portal:staff_queue": (READ, "register", None),
-    "portal:staff_detail": (READ, "nobody", None),
-    "portal:staff_attachment": (READ, "nobody", None),
+    "portal:staff_detail": (READ, "register", "submission"),
+    "portal:staff_attachment": (READ, "register", "submission_upload"),
     "portal:staff_record_appeal": (WRITE, "register", None),
     "web:login": (READ, "signed_out", None),
     "web:logout": (WRITE, "staff", None),
@@ -138,8 +171,8 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:case_suggestions": (WRITE, "register", None),
     "web:case_detail": (READ, "staff", "case"),
     "web:case_action": (WRITE, "staff", "case"),
-    "web:case_document": (READ, "nobody", None),
-    "web:case_attachment": (READ, "nobody", None),
+    "web:case_document": (READ, "staff", "document"),
+    "web:case_attachment": (READ, "staff", "upload"),
     "web:oversight_metrics": (READ, "staff", None),
     "web:oversight_dashboards": (READ, "analysis", None),
     "web:oversight_dashboard": (READ, "analysis", None),
@@ -171,13 +204,13 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:reception_lookup": (WRITE, "register", None),
     "web:reception_letter": (READ, "register", None),
     "web:reception_call": (READ, "register", None),
-    "web:reception_attachment": (READ, "nobody", None),
+    "web:reception_attachment": (READ, "staff", "attachment"),
     "web:reception_days": (READ, "staff", None),
-    "web:reception_day": (READ, "nobody", None),
-    "web:reception_day_cancel": (WRITE, "register", None),
-    "web:reception_day_book": (WRITE, "register", None),
-    "web:reception_booking_outcome": (WRITE, "register", None),
-    "web:reception_booking_turn": (WRITE, "register", None),
+    "web:reception_day": (READ, "staff", "day"),
+    "web:reception_day_cancel": (WRITE, "register", "day"),
+    "web:reception_day_book": (WRITE, "register", "day"),
+    "web:reception_booking_outcome": (WRITE, "register", "booking"),
+    "web:reception_booking_turn": (WRITE, "register", "booking"),
 }
 
 API: dict[tuple[str, str], tuple[str, str, str | None]] = {
@@ -200,7 +233,7 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("GET", "/api/v1/cases"): (READ, "staff", None),
     ("POST", "/api/v1/cases"): (WRITE, "register", None),
     ("GET", "/api/v1/cases/{case_id}"): (READ, "staff", "case"),
-    ("GET", "/api/v1/cases/{case_id}/documents/{doc_id}"): (READ, "nobody", None),
+    ("GET", "/api/v1/cases/{case_id}/documents/{doc_id}"): (READ, "staff", "document"),
     **{("POST", f"/api/v1/cases/{{case_id}}/{action}"): (WRITE, "staff", "case") for action in (
         "transfer", "assign", "accept", "object", "decide-objection", "refuse", "refuse-repeat", "open-dispute",
         "settle-dispute", "hearing-start", "hearing-end", "extend", "issue-opinion", "record-delivery",
@@ -253,9 +286,9 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("POST", "/api/v1/reception/lookup"): (WRITE, "register", None),
     ("GET", "/api/v1/reception/days"): (READ, "staff", None),
     ("POST", "/api/v1/reception/days"): (WRITE, "register", None),
-    ("POST", "/api/v1/reception/days/{day_id}/bookings"): (WRITE, "register", None),
-    ("POST", "/api/v1/reception/bookings/{booking_id}/outcome"): (WRITE, "register", None),
-    ("POST", "/api/v1/reception/bookings/{booking_id}/case"): (WRITE, "register", None),
+    ("POST", "/api/v1/reception/days/{day_id}/bookings"): (WRITE, "register", "day"),
+    ("POST", "/api/v1/reception/bookings/{booking_id}/outcome"): (WRITE, "register", "booking"),
+    ("POST", "/api/v1/reception/bookings/{booking_id}/case"): (WRITE, "register", "booking"),
 }
 
 # Query strings a read needs to be answered at all.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -73,3 +74,35 @@ class AuditedTOTPDeviceAdmin(_AuditedAdminMixin, TOTPDeviceAdmin):
 
     audit_changed = SecurityAction.OTP_RESET
     audit_added = SecurityAction.OTP_ENROLLED
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(_AuditedAdminMixin, GroupAdmin):
+    """Groups carry admin-site permissions: a change to one is a role change."""
+
+    audit_changed = SecurityAction.ROLES_CHANGED
+    audit_added = SecurityAction.ROLES_CHANGED
+
+    def _audit(self, request, obj, action, message):
+        audit.record(action, request=request, target=obj, payload={"group": obj.name, "admin": str(message) if message else ""})
+
+
+# Deleting a login-failure record (axes) lifts a lockout: an account change like any other.
+from axes.admin import AccessAttemptAdmin  # noqa: E402  (imported here so axes has registered its admin first)
+from axes.models import AccessAttempt  # noqa: E402
+
+
+
+class AuditedAccessAttemptAdmin(_AuditedAdminMixin, AccessAttemptAdmin):
+    def _audit(self, request, obj, action, message):
+        audit.record(action, request=request, username=obj.username or "", target=obj,
+                     payload={"unlocked": str(message) == "deleted", "ip": obj.ip_address or ""})
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)

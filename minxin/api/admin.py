@@ -23,6 +23,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    # Deleting would drop a token without a trace in the security audit; revoking keeps the row
+    # and writes TOKEN_REVOKED (revoke_token).
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     @admin.action(description=_("吊销所选令牌"))
     def revoke_selected(self, request, queryset):
         count = 0

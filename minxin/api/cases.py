@@ -23,6 +23,7 @@ from minxin.cases.services import register_case
 from minxin.cases.statemachine import available_actions
 from minxin.core import clock
 from minxin.core.errors import NotFound, ValidationFailed
+from minxin.documents import policies as document_policies
 from minxin.documents.selectors import documents_of
 from minxin.documents.services import document_filename, open_document
 from minxin.org.models import Area, Staff, Unit
@@ -261,7 +262,7 @@ def get_case(request, case_id: int, identity: str = "masked"):
             response={200: None})
 def download_document(request, case_id: int, doc_id: int):
     case = _visible(request, case_id)
-    doc = documents_of(case).filter(pk=doc_id).first()
+    doc = document_policies.visible_document(request.auth, case, doc_id)
     if doc is None:
         raise NotFound(_("未找到该文书"))
     response = HttpResponse(open_document(doc), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -1,14 +1,13 @@
 """登记辅助建议 under /api/v1/intake: POST a draft case, get every suggestion with reasons.
 
 Thin: parses the draft and calls minxin.intake.suggest; duplicates shown are only
-cases the caller may see (Case.objects.visible_to).
+cases the caller may see; who may ask: minxin.intake.policies.
 """
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from minxin.cases.models import Case
-from minxin.core.errors import NotFound
+from minxin.intake import policies
 from minxin.intake.suggest import record_registrar_choice, suggest_for_draft
 
 router = Router(tags=["登记辅助"])
@@ -50,9 +49,7 @@ class FeedbackIn(Schema):
 
 @router.post("/cases/{case_id}/feedback", summary="记录登记员对建议的采纳情况", url_name="intake_feedback")
 def feedback(request, case_id: int, payload: FeedbackIn):
-    case = Case.objects.visible_to(request.auth).filter(pk=case_id).first()
-    if case is None:
-        raise NotFound(_("未找到该信访事项，或您无权查看"))
+    case = policies.case_for_feedback(request.auth, case_id)
     row = record_registrar_choice(
         case, {"kind": payload.kind, "label": payload.suggested, "confidence": payload.confidence, "model": payload.model,
                "version": payload.version},

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from minxin.cases.models import Case
+from minxin.cases.policies import visible_cases
 from minxin.core import clock
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.org.models import Area, Unit
@@ -128,8 +128,8 @@ def _out(sup: Supervision) -> dict:
 
 
 def _visible_supervision(staff, pk: int) -> Supervision:
-    sup = (Supervision.objects.select_related("case", "issuing_unit", "target_unit", "document")
-           .filter(pk=pk, case__in=Case.objects.visible_to(staff)).first())
+    sup = (policies.supervisions_visible(staff).select_related("case", "issuing_unit", "target_unit", "document")
+           .filter(pk=pk).first())
     if sup is None:
         raise NotFound(_("督办单不存在，或不在您的管辖范围内"))
     return sup
@@ -172,7 +172,7 @@ class CircularIn(Schema):
 @router.get("/supervisions", response=list[SupervisionOut], summary="督办单列表")
 def list_supervisions(request, state: str | None = None):
     staff = request.auth
-    qs = Supervision.objects.filter(case__in=Case.objects.visible_to(staff))
+    qs = policies.supervisions_visible(staff)
     if state:
         qs = qs.filter(state=state)
     qs = qs.select_related("case", "issuing_unit", "target_unit", "document").order_by("-issued_at")[:200]
@@ -187,7 +187,7 @@ def get_supervision(request, sid: int):
 @router.post("/supervisions", response={201: SupervisionOut}, summary="发出督办")
 def issue(request, data: IssueIn):
     staff = request.auth
-    case = Case.objects.visible_to(staff).filter(number=data.case_number).first()
+    case = visible_cases(staff).filter(number=data.case_number).first()
     if case is None:
         raise NotFound(_("信访件%(number)s不存在，或不在您的管辖范围内") % {"number": data.case_number})
     target = None
@@ -249,7 +249,7 @@ class NoticeOut(Schema):
 @router.get("/notices", response=list[NoticeOut], summary="本单位的提醒")
 def list_notices(request, unread: bool = False):
     staff = request.auth
-    qs = Notice.objects.filter(unit=staff.unit, sent_at__isnull=False, case__in=Case.objects.visible_to(staff)).select_related("case")
+    qs = policies.notices_for(staff).select_related("case")
     if unread:
         qs = qs.filter(read_at__isnull=True)
     return [{"id": n.pk, "kind": n.kind, "kind_label": n.get_kind_display(), "case_number": n.case.number, "text": n.text,
@@ -278,7 +278,7 @@ def _proposal_out(p: SupervisionProposal) -> dict:
 @router.get("/proposals", response=list[ProposalOut], summary="督办建议（超期自动提出，待督办员决定）")
 def list_proposals(request, state: str = ProposalState.PENDING):
     staff = request.auth
-    qs = (SupervisionProposal.objects.filter(case__in=Case.objects.visible_to(staff), state=state)
+    qs = (policies.proposals_visible(staff).filter(state=state)
           .select_related("case", "unit").order_by("-created_at")[:200])
     return [_proposal_out(p) for p in qs]
 
@@ -286,7 +286,7 @@ def list_proposals(request, state: str = ProposalState.PENDING):
 @router.post("/proposals/{pid}/dismiss", response=ProposalOut, summary="不予督办")
 def dismiss(request, pid: int, data: DismissIn):
     staff = request.auth
-    p = SupervisionProposal.objects.filter(pk=pid, case__in=Case.objects.visible_to(staff)).first()
+    p = policies.proposals_visible(staff).filter(pk=pid).first()
     if p is None:
         raise NotFound(_("督办建议不存在，或不在您的管辖范围内"))
     p = svc.dismiss_proposal(p, actor=staff, reason=data.reason)

@@ -11,7 +11,8 @@ from ninja import Field, Router, Schema, Status
 from minxin.cases.models import Case, Domain
 from minxin.core.errors import NotFound, ValidationFailed
 from minxin.org.models import Area, Staff, Unit
-from minxin.reception import lookup, services
+from minxin.cases.policies import visible_cases
+from minxin.reception import lookup, policies, services
 from minxin.reception.models import ReceptionBooking
 
 router = Router(tags=["来访接待"])
@@ -90,7 +91,7 @@ def _day_out(day) -> dict:
 
 @router.get("/days", response=list[DayOut], summary="本辖区的领导接访日", url_name="reception_days")
 def list_days(request):
-    return [_day_out(d) for d in services.days_visible_to(request.auth).order_by("-date", "starts_at")[:200]]
+    return [_day_out(d) for d in policies.days_visible(request.auth).order_by("-date", "starts_at")[:200]]
 
 
 @router.post("/days", response={201: DayOut}, summary="安排领导接访/下访", url_name="reception_day_create")
@@ -135,14 +136,14 @@ def _booking_out(b: ReceptionBooking) -> dict:
 
 
 def _day(request, pk: int):
-    day = services.days_visible_to(request.auth).filter(pk=pk).first()
+    day = policies.days_visible(request.auth).filter(pk=pk).first()
     if day is None:
         raise NotFound(_("未找到该接访日，或不在您的辖区"))
     return day
 
 
 def _booking(request, pk: int) -> ReceptionBooking:
-    b = ReceptionBooking.objects.filter(pk=pk, day__in=services.days_visible_to(request.auth)).first()
+    b = policies.bookings_visible(request.auth).filter(pk=pk).first()
     if b is None:
         raise NotFound(_("未找到该预约"))
     return b
@@ -156,7 +157,7 @@ def create_booking(request, day_id: int, payload: BookingIn):
         raise ValidationFailed(_("找不到区划代码为“%(code)s”的区域") % {"code": payload.area}, fields={"area": _("区域不存在")})
     case = None
     if payload.case_number:
-        case = Case.objects.visible_to(request.auth).filter(number=payload.case_number).first()
+        case = visible_cases(request.auth).filter(number=payload.case_number).first()
         if case is None:
             raise ValidationFailed(_("未找到该信访件，或不在您的管辖范围内"), fields={"case_number": _("不存在")})
     b = services.book_petitioner(day, actor=request.auth, name=payload.name, id_number=payload.id_number, phone=payload.phone,

@@ -163,12 +163,16 @@ def _staff_may(t: Transition, case: Case, staff: Staff) -> bool:
     return any(u.pk == staff.unit_id for u in acting_units(case, t.unit))
 
 
-def find_transition(action: str, case: Case, staff: Staff | None) -> Transition:
+def find_transition(action: str, case: Case, staff) -> Transition:
     """The row that lets `staff` take `action` now, or raise the reason it cannot.
 
-    The caller has already checked that the case is visible to the staff member.
+    The caller has already checked that the case is visible to the staff member. Sweeps pass
+    org.policies.SYSTEM and may take only the system's rows; None is a programming error.
     """
     from minxin.core.errors import InvalidTransition, PermissionDenied
+    from minxin.org.policies import is_system, require_actor
+
+    require_actor(staff)
 
     rows = [t for t in transitions_for(action) if t.allows_state(case.state)]
     label = event_label(action)
@@ -177,7 +181,7 @@ def find_transition(action: str, case: Case, staff: Staff | None) -> Transition:
             _("信访件%(number)s当前状态为“%(state)s”，不能%(action)s")
             % {"number": case.number, "state": case.get_state_display(), "action": label}
         )
-    if staff is None:
+    if is_system(staff):
         system_rows = [t for t in rows if t.unit == "system"]
         if not system_rows:
             raise PermissionDenied(_("%(action)s须由工作人员办理") % {"action": label})

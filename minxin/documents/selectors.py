@@ -1,4 +1,4 @@
-"""Reads over issued documents. Callers scope the case first (Case.objects.visible_to)."""
+"""Reads over issued documents. Who may see them: minxin.documents.policies."""
 
 from minxin.documents.models import Document
 
@@ -8,8 +8,10 @@ def documents_of(case):
 
 
 def petitioner_documents(case):
-    """What the petitioner may download through the portal: only papers addressed to them."""
-    return documents_of(case).filter(addressed_to_petitioner=True)
+    """What the petitioner may download through the portal (documents.policies.for_petitioner)."""
+    from minxin.documents.policies import for_petitioner
+
+    return for_petitioner(case).select_related("unit", "issued_by__user").order_by("issued_at", "id")
 
 
 def latest_document(case, kind: str) -> Document | None:

@@ -22,11 +22,13 @@ from django.utils.translation import gettext_lazy
 from minxin.core import clock, crypto
 from minxin.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from minxin.core.identity import mask_name
+from minxin.documents import policies
 from minxin.documents.context import normalise_context
 from minxin.documents.kinds import DocumentKind, spec_for
 from minxin.documents.models import Document
 from minxin.documents.numbering import claim_next
 from minxin.documents.rendering import render_docx
+from minxin.org.policies import is_system
 
 __all__ = [
     "DocumentTampered",
@@ -117,7 +119,8 @@ def issue_document(
 
     Runs in the caller's transaction (or its own when called alone): the 文号
     counter and the row are written together, so a rollback leaves no gap.
-    `actor` is the issuing Staff, or None for a document the system issues.
+    `actor` is the issuing Staff, or org.policies.SYSTEM for a document the system issues
+    (documents.policies decides who may issue in a unit's name; None is refused).
     `addressed_to_petitioner` defaults to the kind's audience (告知书 and 意见书
     yes; 转送单, 交办单, 办结报告, 督办函 no). `delivered_on` records a notice
     handed over on the spot (当场书面告知, Art. 23); otherwise call record_delivery later.
@@ -128,11 +131,8 @@ def issue_document(
     the 查询码 (stored masked, exact values encrypted).
     """
     spec = spec_for(kind)
-    if actor is not None and actor.unit_id != unit.pk:
-        raise PermissionDenied(
-            _("%(staff)s不属于%(unit)s，不能以该单位名义出具%(title)s")
-            % {"staff": actor.display_name, "unit": unit.name, "title": spec.title}
-        )
+    policies.check_issue(actor, unit, spec.title)
+    actor = None if is_system(actor) else actor  # issued_by names a person, or nobody for the system
     if not unit.is_active:
         raise ValidationFailed(_("%(unit)s已停用，不能出具文书") % {"unit": unit.name}, fields={"unit": _("单位已停用")})
     if addressed_to_petitioner is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from minxin.cases import policies
+from minxin.intake import policies as intake_policies
 from minxin.cases.models import Category, Domain
 from minxin.core import clock
 from minxin.core.errors import DomainError, ValidationFailed
@@ -77,7 +77,7 @@ def suggest_for_draft(draft: dict, *, staff) -> dict:
     """draft: subject, content, request, facts, reasons, area (code or Area), domain (code/name or Domain),
     category, petitioners [{name, id_number, phone}], accused_unit (code or Unit), is_litigation."""
     # The same rule as the registration form the suggestions serve (pages and API alike).
-    policies.check_register(staff, _("只有信访部门的登记员或领导可以查看登记辅助建议"))
+    intake_policies.check_suggest(staff)
     text = matter_text(draft)
     if not text.strip():
         raise ValidationFailed(_("请先填写标题或信访内容，再获取建议"), fields={"content": _("必填")})
@@ -107,13 +107,16 @@ def suggest_for_draft(draft: dict, *, staff) -> dict:
     }
 
 
-def record_registrar_choice(case, suggestion: dict, choice, *, staff=None) -> SuggestionFeedback:
+def record_registrar_choice(case, suggestion: dict, choice, *, staff) -> SuggestionFeedback:
     """Store what was suggested (kind, label, confidence, model) and what the registrar chose.
+
+    `staff` is the registrar (intake.policies: may register and may see the case); None is refused.
 
     suggestion: {"kind": "category"|"domain"|"unit"|"route"|…, "label": …, "confidence": …,
     "model": …, "version": …, "top": [...]}; choice: the value chosen. One row per case and kind
     (recording again replaces it: the registrar's last word counts).
     """
+    case = intake_policies.case_for_feedback(staff, case.pk)
     kind = str(suggestion.get("kind") or "").strip()
     if not kind:
         raise ValidationFailed(_("建议类型不能为空"), fields={"kind": _("必填")})

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from minxin.notify import policies
 from minxin.notify.backends import read_outbox
 
 
@@ -13,7 +14,7 @@ def dev_outbox(request):
     """Development only: the newest SMS and e-mails the outbox backends wrote, in full.
 
     It shows verification codes, so it exists only while DEBUG is on (404 otherwise)."""
-    if not settings.DEBUG:
+    if not policies.may_open_dev_outbox():
         raise Http404
     messages_sent = read_outbox(100)
     for message in messages_sent:

@@ -23,6 +23,7 @@ from minxin.cases.models import Case, CaseParty, CaseRouting, CaseState
 from minxin.core import clock
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.org.models import Role, Staff, Unit
+from minxin.oversight import policies
 from minxin.oversight.models import Rating, RatingScore, RatingTarget, RatingWindow, RatingWindowState
 
 RULE_CODE = "rating_window"
@@ -31,7 +32,7 @@ CHANNELS = ("portal", "phone", "visit", "sms", "letter", "hotline", "app")
 ENDING_STATES = (CaseState.CLOSED, CaseState.FINAL, CaseState.NOT_ACCEPTED, CaseState.NOT_REACCEPTED)
 # Routings that hand the matter to a 责任单位 (not 复查/复核 bodies or dispute arbiters).
 HANDLING_ROUTINGS = ("transfer", "assign")
-RECORDER_ROLES = (Role.REGISTRAR, Role.REVIEWER, Role.SUPERVISOR)
+
 
 
 @dataclass(frozen=True)
@@ -103,16 +104,7 @@ def ensure_rating_window(case: Case, *, cache: dict | None = None) -> RatingWind
 
 
 def _check_recorder(case: Case, actor: Staff, rated_unit: Unit) -> None:
-    if not actor.is_active or not actor.user.is_active:
-        raise PermissionDenied(_("账号已停用或不在岗"))
-    if not (actor.unit.is_petition_bureau and actor.has_role(*RECORDER_ROLES)):
-        raise PermissionDenied(_("只有信访部门的登记员、领导或督办员可以代为登记信访人的评价"))
-    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-        raise PermissionDenied(_("该信访事项不在您的管辖范围内，或不存在"))
-    if rated_unit.pk == actor.unit_id:
-        raise PermissionDenied(
-            _("不能代为登记对本单位（%(unit)s）的评价；请信访人通过网上渠道评价，或由上级信访部门回访登记") % {"unit": rated_unit.name}
-        )
+    policies.check_record_rating(actor, case, rated_unit)
 
 
 def record_rating(case, *, target: str, score: str, comment: str = "", channel: str = "portal",

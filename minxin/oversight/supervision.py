@@ -19,6 +19,8 @@ from minxin.cases.models import Case
 from minxin.core import clock
 from minxin.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from minxin.org.models import Role, Staff, Unit
+from minxin.org.policies import SYSTEM, is_system
+from minxin.oversight import policies
 from minxin.oversight.models import (
     ProposalState,
     Supervision,
@@ -31,27 +33,12 @@ from minxin.oversight.models import (
 )
 
 REPLY_RULE = "supervision_reply"
-REPLY_ROLES = (Role.HANDLER, Role.REVIEWER)
-SUPERVISE_ROLES = (Role.SUPERVISOR,)
-# 约谈 and 通报 are decisions of the bureau's leadership or its 督办员.
-SANCTION_ROLES = (Role.SUPERVISOR, Role.REVIEWER)
+# Who may act: minxin.oversight.policies (the same rules for pages, API and the sweeps).
+REPLY_ROLES, SUPERVISE_ROLES, SANCTION_ROLES = policies.REPLY_ROLES, policies.SUPERVISE_ROLES, policies.SANCTION_ROLES
 
 
-def _check_active(actor: Staff) -> None:
-    if actor is None or not actor.is_active or not actor.user.is_active:
-        raise PermissionDenied(_("账号已停用或不在岗"))
-
-
-def _covers(unit: Unit, case: Case) -> bool:
-    return unit.is_petition_bureau and case.area.path.startswith(unit.area.path)
-
-
-def _check_supervisor(actor: Staff, case: Case, roles=SUPERVISE_ROLES) -> None:
-    _check_active(actor)
-    if not actor.has_role(*roles) or not _covers(actor.unit, case):
-        raise PermissionDenied(
-            _("督办须由辖区覆盖信访件%(number)s的信访部门督办员办理，您（%(unit)s）不能办理") % {"number": case.number, "unit": actor.unit.name}
-        )
+def _check_supervisor(actor: Staff, case: Case) -> None:
+    policies.check_supervise(actor, case)
 
 
 def _reply_due(case: Case, on: dt.date):
@@ -91,7 +78,8 @@ def _issue_letter(sup: Supervision, case: Case, actor: Staff | None):
     }
     if sup.requirements:
         context["requirements"] = sup.requirements
-    return issue_document(case, kind="supervision", unit=sup.issuing_unit, actor=actor, context=context, addressed_to_petitioner=False)
+    return issue_document(case, kind="supervision", unit=sup.issuing_unit, actor=actor if actor is not None else SYSTEM,
+                          context=context, addressed_to_petitioner=False)
 
 
 def issue_supervision(case, *, actor: Staff, ground: str, reason: str, target_unit: Unit | None = None,
@@ -152,9 +140,7 @@ def reply_to_supervision(supervision, *, actor: Staff, text: str) -> Supervision
         raise ValidationFailed(_("请填写反馈内容"), fields={"text": _("必填")})
     with transaction.atomic():
         sup = _lock(supervision)
-        _check_active(actor)
-        if actor.unit_id != sup.target_unit_id or not actor.has_role(*REPLY_ROLES):
-            raise PermissionDenied(_("督办反馈须由被督办单位%(unit)s的办理人员提交") % {"unit": sup.target_unit.name})
+        policies.check_reply(actor, sup)
         if sup.state != SupervisionState.OPEN:
             raise InvalidTransition(_("该督办单当前为“%(state)s”，不能反馈") % {"state": sup.get_state_display()})
         now = clock.now()
@@ -173,9 +159,7 @@ def review_supervision_reply(supervision, *, actor: Staff, accept: bool, note: s
     note = (note or "").strip()
     with transaction.atomic():
         sup = _lock(supervision)
-        _check_active(actor)
-        if actor.unit_id != sup.issuing_unit_id or not actor.has_role(*SANCTION_ROLES):
-            raise PermissionDenied(_("督办反馈须由督办单位%(unit)s审核") % {"unit": sup.issuing_unit.name})
+        policies.check_review_reply(actor, sup)
         if sup.state != SupervisionState.REPLIED:
             raise InvalidTransition(_("该督办单当前为“%(state)s”，没有待审核的反馈") % {"state": sup.get_state_display()})
         if not accept and not note:
@@ -195,20 +179,19 @@ def review_supervision_reply(supervision, *, actor: Staff, accept: bool, note: s
     return sup
 
 
-def escalate_supervision(supervision, *, actor: Staff | None, reason: str) -> Supervision:
+def escalate_supervision(supervision, *, actor, reason: str) -> Supervision:
     """Raise the level by one (一般 → 重点 → 挂牌) with a new 督办函 and reply period.
 
-    `actor=None` is the sweep acting for the issuing bureau when a reply is overdue.
+    `actor=SYSTEM` (minxin.org.policies) is the sweep acting for the issuing bureau when a reply
+    is overdue; None is refused.
     """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("请填写升级督办的理由"), fields={"reason": _("必填")})
     with transaction.atomic():
         sup = _lock(supervision)
-        if actor is not None:
-            _check_active(actor)
-            if not actor.has_role(*SUPERVISE_ROLES) or not _covers(actor.unit, sup.case):
-                raise PermissionDenied(_("升级督办须由辖区覆盖该事项的信访部门督办员办理"))
+        policies.check_escalate(actor, sup)
+        actor = None if is_system(actor) else actor  # the records name a person, or nobody for the sweep
         if sup.state == SupervisionState.CLOSED:
             raise InvalidTransition(_("该督办单已办结，不能升级"))
         if sup.level >= SupervisionLevel.LISTED:
@@ -231,9 +214,7 @@ def escalate_supervision(supervision, *, actor: Staff | None, reason: str) -> Su
 def _sanction(supervision, *, actor, kind, text, payload, action):
     with transaction.atomic():
         sup = _lock(supervision)
-        _check_active(actor)
-        if not actor.has_role(*SANCTION_ROLES) or not _covers(actor.unit, sup.case):
-            raise PermissionDenied(_("约谈、通报须由辖区覆盖该事项的信访部门领导或督办员记录"))
+        policies.check_sanction(actor, sup)
         now = clock.now()
         c = _lock_case(sup.case_id)
         SupervisionRecord.objects.create(supervision=sup, kind=kind, at=now, by=actor, text=text, payload=payload)
@@ -273,7 +254,7 @@ def escalate_ignored(today: dt.date | None = None, *, after_each=None) -> int:
                 # Re-checked under the lock: another worker may have escalated it meanwhile.
                 if sup.state != SupervisionState.OPEN or sup.reply_due_on >= today or sup.level >= SupervisionLevel.LISTED:
                     continue
-                escalate_supervision(sup, actor=None, reason=_("逾期未反馈（反馈期限%(due)s），自动升级督办") % {"due": sup.reply_due_on.isoformat()})
+                escalate_supervision(sup, actor=SYSTEM, reason=_("逾期未反馈（反馈期限%(due)s），自动升级督办") % {"due": sup.reply_due_on.isoformat()})
         except (InvalidTransition, Conflict):
             continue
         done += 1

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from minxin.cases.models import Case, CaseParty, CaseState, Category
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from minxin.cases import policies
+from minxin.portal import policies as portal_policies
 from minxin.org.models import Area, AreaLevel, Staff, Unit
 from minxin.portal import filecheck, throttle
 from minxin.portal.models import (
@@ -292,15 +292,12 @@ def submit(data: SubmissionInput, files=(), *, ip: str) -> Submission:
 # --- staff: registration queue -------------------------------------------------------------
 
 
-def may_register(staff: Staff | None) -> bool:
-    return staff is not None and policies.may_register(staff)
+may_register = portal_policies.may_work_queue  # minxin.portal.policies
 
 
 def queue_for(staff: Staff):
     """Submissions whose place lies in the staff member's bureau's area (属地管理)."""
-    if not may_register(staff):
-        return Submission.objects.none()
-    return Submission.objects.filter(area__path__startswith=staff.unit.area.path).select_related("area")
+    return portal_policies.submissions_visible(staff).select_related("area")
 
 
 def get_for_staff(staff: Staff, pk: int) -> Submission:
@@ -331,8 +328,7 @@ def register_submission(submission: Submission | int, *, actor: Staff, category:
     from minxin.cases.services import PetitionerInput, register_case
 
     pk = submission.pk if isinstance(submission, Submission) else submission
-    if not may_register(actor):
-        raise PermissionDenied(_("只有信访部门的登记员或领导可以登记网上信访件"))
+    portal_policies.check_work_queue(actor, _("只有信访部门的登记员或领导可以登记网上信访件"))
     with transaction.atomic():
         sub = _lock_pending(actor, pk)
         people = []
@@ -379,8 +375,7 @@ def refuse_submission(submission: Submission | int, *, actor: Staff, reason: str
     reason = _clean(reason)
     if not reason:
         raise ValidationFailed(_("请填写不予登记的理由，信访人将在查询页看到"), fields={"reason": _("必填")})
-    if not may_register(actor):
-        raise PermissionDenied(_("只有信访部门的登记员或领导可以处理网上信访件"))
+    portal_policies.check_work_queue(actor)
     with transaction.atomic():
         sub = _lock_pending(actor, pk)
         sub.state, sub.refusal_reason, sub.decided_by, sub.decided_at = SubmissionState.REFUSED, reason, actor, clock.now()
@@ -590,7 +585,7 @@ def documents(t: "Tracked | Submission"):
 
     if t.case_id is None or t.is_anonymous:
         return []
-    return list(petitioner_documents(t.case))
+    return list(petitioner_documents(t.case))  # documents.policies.for_petitioner
 
 
 # --- rating and appeals --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minxin.cases.models import Category
 from minxin.core.errors import DomainError, ValidationFailed
 from minxin.portal import areas, forms, services
+from minxin.portal import policies
 from minxin.portal.models import Attachment, Submission, SubmissionState
 from minxin.portal.throttle import Throttled, client_ip
 from minxin.web.context import staff_of
@@ -321,7 +322,7 @@ def staff_detail(request, pk: int):
 @require_GET
 def staff_attachment(request, pk: int):
     staff = _staff(request)
-    att = Attachment.objects.select_related("submission").filter(pk=pk, submission__in=services.queue_for(staff)).first()
+    att = policies.attachments_visible(staff).select_related("submission").filter(pk=pk).first()
     if att is None:
         raise Http404(_("未找到该附件"))
     return stored_file_response(att, download_name=f"附件{att.pk}.{extension(att)}")

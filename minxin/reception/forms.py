@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from minxin.core.forms import RefuseOverlongText
 from minxin.cases.models import Category, Domain
 from minxin.org.models import Role, Staff, Unit
+from minxin.reception import policies
 from minxin.reception.models import ReceptionKind
 from minxin.web.cases.forms import TEXTAREA, AreaPickerMixin, accused_unit_choices, PetitionerForm, RegistrationForm, UnitChoiceField, _blank, _dispatch_units
 
@@ -103,8 +104,7 @@ class DayForm(RefuseOverlongText, forms.Form):
     def __init__(self, *args, staff: Staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = (
-            Staff.objects.filter(is_active=True, roles__role=Role.REVIEWER, unit__area__path__startswith=staff.unit.area.path)
-            .select_related("user", "unit").order_by("unit__area__path", "pk").distinct()
+            policies.leaders_to_choose(staff).select_related("user", "unit").order_by("unit__area__path", "pk").distinct()
         )
 
 

@@ -23,7 +23,8 @@ from minxin.cases.models import OPEN_STATES, Case, CaseState, Petitioner
 from minxin.cases.services.common import check_actor
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import PermissionDenied, ValidationFailed
-from minxin.cases import policies
+from minxin.cases.policies import visible_cases
+from minxin.reception import policies as rpolicies
 from minxin.org.models import Staff
 
 logger = logging.getLogger("minxin.reception.lookup")
@@ -73,22 +74,20 @@ class PersonHistory:
         return sum(1 for r in self.rows if r.is_open)
 
 
-def may_look_up(staff: Staff) -> bool:
-    return policies.may_register(staff)
+may_look_up = rpolicies.may_look_up  # minxin.reception.policies
 
 
 def person_history(staff: Staff, id_number: str) -> PersonHistory:
     """Earlier cases of the person with this ID number that `staff` may see, with flags."""
     check_actor(staff)
-    if not may_look_up(staff):
-        raise PermissionDenied(_("只有信访部门的登记员或领导可以按身份证号查询来访人的信访记录"))
+    rpolicies.check_look_up(staff)
     value = (id_number or "").strip().upper()
     problem = identity.id_number_problem(value)
     if problem:
         raise ValidationFailed(problem, fields={"id_number": problem})
     people = Petitioner.objects.filter(id_hash=crypto.blind_index("id", value)).values("pk")
     cases = list(
-        Case.objects.visible_to(staff)
+        visible_cases(staff)
         .filter(parties__petitioner__in=people)
         .select_related("registering_unit", "current_unit__area")
         .distinct()

@@ -21,7 +21,7 @@ from minxin.cases.services import assign_case, register_case
 from minxin.cases.services.common import check_actor
 from minxin.core import clock, crypto, identity
 from minxin.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from minxin.cases import policies
+from minxin.reception import policies as rpolicies
 from minxin.org.models import Area, Role, Staff, Unit
 from minxin.portal import filecheck
 from minxin.reception.models import BookingState, DayState, ReceptionBooking, ReceptionDay, ReceptionEvent, ReceptionKind
@@ -172,30 +172,15 @@ def register_call(*, actor: Staff, caller_name: str = "", phone: str = "", addre
 # --- Leader reception days ------------------------------------------------------------------
 
 
-def may_schedule(staff: Staff) -> bool:
-    return policies.may_register(staff)
+# Who may do what: minxin.reception.policies (pages, API and these services ask the same functions).
+may_schedule = rpolicies.may_schedule
+may_record = rpolicies.may_record
+days_visible_to = rpolicies.days_visible
 
 
 def _check_scheduler(actor: Staff, unit: Unit | None = None) -> None:
     check_actor(actor)
-    if not may_schedule(actor):
-        raise PermissionDenied(_("只有信访部门的登记员或领导可以安排领导接访"))
-    if unit is not None and actor.unit_id != unit.pk:
-        raise PermissionDenied(_("该接访日由%(unit)s安排，您不能修改") % {"unit": unit.name})
-
-
-def may_record(staff: Staff, day: ReceptionDay) -> bool:
-    """The receiving leader, or a registrar of the organising unit."""
-    return staff.is_active and (staff.pk == day.leader_id or (staff.unit_id == day.unit_id and staff.has_role(Role.REGISTRAR)))
-
-
-def days_visible_to(staff: Staff):
-    """Reception days organised in the staff member's area or below, for 信访部门 staff and leaders;
-    anyone else sees only the days they receive at themselves (bookings carry personal matters)."""
-    qs = ReceptionDay.objects.select_related("leader__user", "unit")
-    if staff.unit.is_petition_bureau or staff.has_role(Role.REVIEWER):
-        return qs.filter(unit__area__path__startswith=staff.unit.area.path)
-    return qs.filter(leader=staff)
+    rpolicies.check_schedule(actor, unit)
 
 
 def _parse_time(value, field: str, label: str) -> dt.time:
@@ -211,9 +196,9 @@ def schedule_reception_day(*, actor: Staff, leader: Staff, date: dt.date, starts
                            kind: str = ReceptionKind.AT_OFFICE, topics: str = "", capacity: int = 10) -> ReceptionDay:
     _check_scheduler(actor)
     errors = {}
-    if leader is None or not leader.is_active or not leader.has_role(Role.REVIEWER):
+    if leader is None or not leader.is_active or not leader.has_role(*rpolicies.LEADER_ROLES):
         errors["leader"] = _("接访领导须为在岗的领导（审核/领导角色）")
-    elif not leader.unit.area.path.startswith(actor.unit.area.path):
+    elif not rpolicies.may_receive(leader, actor):
         errors["leader"] = _("接访领导须为本辖区单位的领导")
     if kind not in ReceptionKind.values:
         errors["kind"] = _("请选择接访或下访")
@@ -279,14 +264,12 @@ def book_petitioner(day: ReceptionDay, *, actor: Staff, name: str, id_number: st
     with transaction.atomic():
         d = _locked_day(day)
         check_actor(actor)
-        if not (may_schedule(actor) and actor.unit_id == d.unit_id) and actor.pk != d.leader_id:
-            raise PermissionDenied(_("只有%(unit)s的登记员或接访领导可以预约") % {"unit": d.unit.name})
+        rpolicies.check_book(actor, d)
         if d.state != DayState.PLANNED or d.date < clock.today():
             raise InvalidTransition(_("该接访日已取消或已过，不能再预约"))
         if area is None or not area.path.startswith(d.unit.area.path):
             raise ValidationFailed(_("问题属地不在%(unit)s的辖区内") % {"unit": d.unit.name}, fields={"area": _("不在辖区内")})
-        if case is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-            raise PermissionDenied(_("关联的信访件不在您的管辖范围内"))
+        rpolicies.check_link_case(actor, case)
         id_hash = crypto.blind_index("id", id_number)
         if d.bookings.filter(id_hash=id_hash).exists():
             raise ValidationFailed(_("此人已预约本次接访，不能重复预约"), fields={"id_number": _("已预约")})
@@ -315,8 +298,7 @@ def _locked_booking(booking: ReceptionBooking | int) -> ReceptionBooking:
 
 def _check_recorder(actor: Staff, booking: ReceptionBooking) -> None:
     check_actor(actor)
-    if not may_record(actor, booking.day):
-        raise PermissionDenied(_("只有接访领导或%(unit)s的登记员可以记录接访结果") % {"unit": booking.day.unit.name})
+    rpolicies.check_record(actor, booking.day)
     if booking.day.state == DayState.CANCELLED:
         raise InvalidTransition(_("该接访日已取消"))
     if booking.day.date > clock.today():

@@ -8,7 +8,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import HttpResponseForbidden, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,8 @@ from minxin.cases.services import register_case
 from minxin.core import clock
 from minxin.core.errors import DomainError, ValidationFailed
 from minxin.org.models import Staff
-from minxin.reception import forms, lookup, services
+from minxin.cases.policies import visible_cases
+from minxin.reception import forms, lookup, policies, services
 from minxin.reception.models import DayState, ReceptionBooking
 from minxin.web.cases import areas
 from minxin.web.cases.forms import attach_errors
@@ -40,8 +41,8 @@ def _staff_or_404(request) -> Staff:
 
 def _desk_staff(request) -> Staff | None:
     staff = _staff_or_404(request)
-    if not lookup.may_look_up(staff):
-        messages.error(request, _("只有信访部门的登记员或领导可以登记信访事项"))
+    if not policies.may_use_desk(staff):
+        messages.error(request, policies.DESK_REFUSED)
         return None
     return staff
 
@@ -131,6 +132,9 @@ def letter(request):
 def lookup_view(request):
     """htmx partial: earlier cases of the person whose ID number was just typed."""
     staff = _staff_or_404(request)
+    if not policies.may_look_up(staff):
+        # Refused as the API refuses it (403), whatever was typed.
+        return HttpResponseForbidden(policies.LOOKUP_REFUSED)
     # htmx posts the whole form; the header names the field that was typed into.
     name = request.headers.get("HX-Trigger-Name") or "id_number"
     value = (request.POST.get(name) if name.endswith("id_number") else "") or request.POST.get("id_number", "")
@@ -191,7 +195,7 @@ def _call_page(request, staff, form, area_data, status=200):
 def attachment(request, pk: int):
     """A desk attachment (e.g. a letter's scanned page), only for staff who may see its case."""
     staff = _staff_or_404(request)
-    att = CaseAttachment.objects.filter(pk=pk, case__in=Case.objects.visible_to(staff)).first()
+    att = policies.attachments_visible(staff).filter(pk=pk).first()
     if att is None:
         raise Http404(_("未找到该附件，或您无权查看"))
     logger.info("case attachment downloaded id=%s staff_id=%s", att.pk, staff.pk)
@@ -205,7 +209,7 @@ def attachment(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def days(request):
     staff = _staff_or_404(request)
-    may_schedule = services.may_schedule(staff)
+    may_schedule = policies.may_schedule(staff)
     form = forms.DayForm(request.POST or None, staff=staff, initial={"date": clock.today()})
     status = 200
     if request.method == "POST":
@@ -224,12 +228,12 @@ def days(request):
                 messages.success(request, _("已安排领导接访：%(date)s") % {"date": day.date.isoformat()})
                 return redirect("web:reception_day", pk=day.pk)
         status = 422
-    rows = services.days_visible_to(staff).order_by("-date", "starts_at")[:100]
+    rows = policies.days_visible(staff).order_by("-date", "starts_at")[:100]
     return render(request, "reception/days.html", {"days": rows, "form": form, "may_schedule": may_schedule}, status=status)
 
 
 def _day_or_404(staff, pk):
-    day = services.days_visible_to(staff).filter(pk=pk).first()
+    day = policies.days_visible(staff).filter(pk=pk).first()
     if day is None:
         raise Http404(_("未找到该接访日，或不在您的辖区"))
     return day
@@ -237,7 +241,7 @@ def _day_or_404(staff, pk):
 
 def _render_day(request, staff, day, *, book_form=None, cancel_form=None, bound=None, area_data=None, status=200):
     """`bound` = (booking pk, "outcome" | "turn", form) re-shows one booking's form with its errors."""
-    may_record = services.may_record(staff, day)
+    may_record = policies.may_record(staff, day)
     rows = []
     for b in day.bookings.select_related("area", "case"):
         outcome = bound[2] if bound and bound[0] == b.pk and bound[1] == "outcome" else forms.OutcomeForm(prefix=f"o{b.pk}")
@@ -247,8 +251,8 @@ def _render_day(request, staff, day, *, book_form=None, cancel_form=None, bound=
     context = {
         "day": day, "rows": rows, "may_record": may_record, "staff": staff,
         "may_book": day.state == DayState.PLANNED and day.date >= clock.today()
-        and ((services.may_schedule(staff) and staff.unit_id == day.unit_id) or staff.pk == day.leader_id),
-        "may_cancel": day.state == DayState.PLANNED and services.may_schedule(staff) and staff.unit_id == day.unit_id,
+        and policies.may_book(staff, day),
+        "may_cancel": day.state == DayState.PLANNED and policies.may_cancel(staff, day),
         "book_form": book_form or forms.BookingForm(), "cancel_form": cancel_form or forms.CancelDayForm(),
         "area_levels": areas.picker_levels(staff, area_data), "area_chosen": areas.chosen_area(staff, area_data),
     }
@@ -293,7 +297,7 @@ def day_book(request, pk: int):
         d = form.cleaned_data
         case = None
         if d["case_number"].strip():
-            case = Case.objects.visible_to(staff).filter(number=d["case_number"].strip()).first()
+            case = visible_cases(staff).filter(number=d["case_number"].strip()).first()
             if case is None:
                 form.add_error("case_number", _("未找到该信访件，或不在您的管辖范围内"))
         if not form.errors:
@@ -313,7 +317,7 @@ def day_book(request, pk: int):
 
 
 def _booking_or_404(staff, pk) -> ReceptionBooking:
-    booking = ReceptionBooking.objects.filter(pk=pk, day__in=services.days_visible_to(staff)).select_related("day").first()
+    booking = policies.bookings_visible(staff).filter(pk=pk).select_related("day").first()
     if booking is None:
         raise Http404(_("未找到该预约"))
     return booking

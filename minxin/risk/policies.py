@@ -108,3 +108,24 @@ def check_write_entry(actor: Staff, entry, what: str) -> None:
             _("该矛盾纠纷（%(area)s）未交由%(unit)s负责，您不能%(what)s")
             % {"area": entry.area.name, "unit": actor.unit.name, "what": what}
         )
+
+
+# ---------------------------------------------------------------- what the pages offer
+# The pages show a button only when the service behind it would accept the person; the
+# services call check_roles with the same role lists.
+
+
+def may_write_ledger(staff) -> bool:
+    return is_active(staff) and staff is not SYSTEM and staff.has_role(*LEDGER_WRITE_ROLES)
+
+
+def may_create_plan(staff) -> bool:
+    return is_active(staff) and staff is not SYSTEM and staff.has_role(*PLAN_ROLES)
+
+
+def check_create_plan(staff) -> None:
+    check_roles(staff, PLAN_ROLES, _("制定应急预案"))
+
+
+def may_activate_plan(staff) -> bool:
+    return is_active(staff) and staff is not SYSTEM and staff.has_role(*ALERT_ROLES, *PLAN_ROLES)

@@ -1,25 +1,40 @@
 """Every URL and API operation × every persona × objects in and out of their area, against
 minxin/policies_table.py. A new route that is not in the table fails here."""
 
+import datetime as dt
+import hashlib
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from minxin import policies_table as T
 from minxin.api.urls import api
-from minxin.cases.models import CaseEvent, Domain
+from minxin.cases.models import CaseAttachment, CaseEvent, Domain
+from minxin.core import clock
+from minxin.documents.kinds import DocumentKind
+from minxin.documents.models import Document
+from minxin.documents.services import issue_document
+from minxin.documents.tests.samples import FULL_CONTEXT
+from minxin.intake.models import SuggestionFeedback
+from minxin.org.policies import SYSTEM
+from minxin.portal.models import Attachment, Submission, SubmissionState
+from minxin.reception import services as reception
+from minxin.reception.models import ReceptionBooking, ReceptionDay, ReceptionEvent
 from minxin.risk import alerts, ledger
 from minxin.risk.models import AlertKind, RiskEvent, RiskLevel
-from minxin.testing import make_case
+from minxin.testing import make_case, valid_id
 
 MISSING = 999_999  # an id no object has: the route must answer 404 for everyone
 DENIED_WRITE = {400, 401, 403, 404, 405, 409, 422}
 
 
 def web_routes() -> dict[str, str]:
-    """{name: pattern} for every named URL outside the API and the admin."""
+    """{name: pattern} for every URL outside the API and the admin. An unnamed pattern is
+    listed under its pattern (so it fails the table check), and two patterns sharing a name fail
+    here: either would otherwise slip past the table."""
     out = {}
 
     def walk(patterns, prefix="", ns=None):
@@ -32,7 +47,9 @@ def web_routes() -> dict[str, str]:
     for pattern, name in walk(get_resolver().url_patterns):
         if pattern.startswith(("api/v1/", "admin/")):
             continue
-        out[name] = pattern
+        key = name or f"unnamed:{pattern}"
+        assert key not in out, f"two URL patterns named {key}: {out[key]} and {pattern}"
+        out[key] = pattern
     return out
 
 
@@ -57,26 +74,87 @@ def world(city):
                                 title="异常", area=city.areas[spec["area"]])[0]
         for key, spec in T.ALERTS.items()
     }
-    return {"case": cases, "entry": entries, "alert": alert_rows}
+    documents = {
+        key: issue_document(case, kind=DocumentKind.ACCEPTANCE, unit=case.registering_unit, actor=SYSTEM,
+                            context=FULL_CONTEXT[DocumentKind.ACCEPTANCE])
+        for key, case in cases.items()
+    }
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    sha = hashlib.sha256(png).hexdigest()
+    scans = {
+        key: CaseAttachment.objects.create(
+            case=case, file=ContentFile(png, name="scan.png"), content_type="image/png", size=len(png), sha256=sha,
+            uploaded_by=city.staff["east_registrar"], uploaded_at=clock.now(),
+        )
+        for key, case in cases.items()
+    }
+    submissions = {
+        key: Submission.objects.create(category="suggestion", subject="网上信访", content="内容", request="请求",
+                                       area=case.area, is_anonymous=True, state=SubmissionState.REGISTERED, case=case,
+                                       created_at=clock.now())
+        for key, case in cases.items()
+    }
+    uploads = {
+        key: Attachment.objects.create(submission=sub, file=ContentFile(png, name="up.png"), content_type="image/png",
+                                       size=len(png), sha256=sha)
+        for key, sub in submissions.items()
+    }
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    days = {
+        key: reception.schedule_reception_day(
+            actor=city.staff["city_registrar" if spec["unit"] == "city_bureau" else "east_registrar"],
+            leader=city.staff[spec["leader"]], date=tomorrow, starts_at="09:00", ends_at="11:00", place="接待大厅")
+        for key, spec in T.DAYS.items()
+    }
+    bookings = {
+        key: reception.book_petitioner(day, actor=city.staff[T.DAYS[key]["leader"]], name="张三", id_number=valid_id(),
+                                       topic="反映问题", area=day.unit.area)
+        for key, day in days.items()
+    }
+    return {"case": cases, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+            "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
+
+
+# How an object fills the parameters of a path, per object kind.
+WEB_PARAMS = {
+    "document": lambda o: {"pk": o.case_id, "doc_pk": o.pk},
+    "upload": lambda o: {"pk": o.submission.case_id, "att_pk": o.pk},
+}
+API_PARAMS = {
+    "case": lambda o: {"case_id": o.pk, "number": o.number},
+    "document": lambda o: {"case_id": o.case_id, "doc_id": o.pk},
+    "entry": lambda o: {"entry_id": o.pk},
+    "alert": lambda o: {"alert_id": o.pk},
+    "day": lambda o: {"day_id": o.pk},
+    "booking": lambda o: {"booking_id": o.pk},
+}
+
+
+def _state():
+    """Counts that a refused write must leave unchanged."""
+    return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
+                                            Document, SuggestionFeedback, Submission))
 
 
 def _fill_web(pattern: str, kind: str | None, obj) -> str:
+    params = {} if kind is None else WEB_PARAMS.get(kind, lambda o: {"pk": o.pk})(obj)
+
     def value(m):
         name = m.group(2)
-        if name == "pk" and kind is not None:
-            return str(obj.pk)
+        if name in params:
+            return str(params[name])
         return {"board": "volume", "action": "ack"}.get(name, str(MISSING))
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, pattern)
 
 
 def _fill_api(path: str, kind: str | None, obj) -> str:
+    params = {} if kind is None else API_PARAMS[kind](obj)
+
     def value(m):
         name = m.group(1)
-        if kind is not None and name in ("case_id", "entry_id", "alert_id"):
-            return str(obj.pk)
-        if kind == "case" and name == "number":
-            return obj.number
+        if name in params:
+            return str(params[name])
         return {"board": "volume", "prefix": "nope"}.get(name, str(MISSING))
 
     return re.sub(r"\{(\w+)\}", value, path)
@@ -103,7 +181,21 @@ def test_every_route_is_in_the_table():
     assert set(T.WEB) - web == set(), "rows in minxin/policies_table.py for web URLs that no longer exist"
     assert ops - set(T.API) == set(), "API operations with no row in minxin/policies_table.py"
     assert set(T.API) - ops == set(), "rows in minxin/policies_table.py for API operations that no longer exist"
-    assert set(T.PERSONAS) == set(T.CASE_VISIBLE) - {T.ANONYMOUS} == set(T.ENTRY_VISIBLE) - {T.ANONYMOUS}
+    for kind, table in T.OBJECT_VISIBLE.items():
+        assert set(table) == {*T.PERSONAS, T.ANONYMOUS}, f"{kind}: every persona needs a row"
+
+
+def test_every_object_route_fills_all_its_parameters(city, world):
+    """A route about an object must be tried with that object, never with a made-up id."""
+    routes = web_routes()
+    for name, (_mode, _group, kind) in T.WEB.items():
+        if kind is not None:
+            for _key, obj in _targets(kind, world):
+                assert str(MISSING) not in _fill_web(routes[name], kind, obj), name
+    for (method, path), (_mode, _group, kind) in T.API.items():
+        if kind is not None:
+            for _key, obj in _targets(kind, world):
+                assert str(MISSING) not in _fill_api(path, kind, obj), (method, path)
 
 
 def test_reads_allow_and_refuse_as_the_table_says(city, world):
@@ -136,7 +228,7 @@ def test_reads_allow_and_refuse_as_the_table_says(city, world):
 def test_writes_on_objects_out_of_reach_are_refused_and_change_nothing(city, world):
     clients = _clients(city)
     routes = web_routes()
-    before = (CaseEvent.objects.count(), RiskEvent.objects.count())
+    before = _state()
     wrong = []
     for name, (mode, group, kind) in T.WEB.items():
         if mode != T.WRITE or kind is None:
@@ -162,4 +254,35 @@ def test_writes_on_objects_out_of_reach_are_refused_and_change_nothing(city, wor
                 if status not in DENIED_WRITE:
                     wrong.append(f"{method} {url} as {persona}: {status}")
     assert wrong == [], "\n".join(wrong)
-    assert (CaseEvent.objects.count(), RiskEvent.objects.count()) == before
+    assert _state() == before
+
+
+def test_writes_by_people_outside_the_allowed_group_are_refused_and_change_nothing(city, world):
+    """Writes about no object: everyone outside the route's group is refused (or, on a page,
+    sent back with the reason), and nothing is written."""
+    clients = _clients(city)
+    routes = web_routes()
+    before = _state()
+    wrong = []
+    for name, (mode, group, kind) in T.WEB.items():
+        if mode != T.WRITE or kind is not None:
+            continue
+        url = _fill_web(routes[name], None, None)
+        for persona, client in clients.items():
+            if persona in T.GROUPS[group]:
+                continue
+            status = client.post(url, {}).status_code
+            if status not in DENIED_WRITE and status != 302:
+                wrong.append(f"{name} {url} as {persona}: {status}")
+    for (method, path), (mode, group, kind) in T.API.items():
+        if mode != T.WRITE or kind is not None:
+            continue
+        url = _fill_api(path, None, None)
+        for persona, client in clients.items():
+            if persona in T.GROUPS[group]:
+                continue
+            status = client.generic(method, url, "{}", content_type="application/json").status_code
+            if status not in DENIED_WRITE:
+                wrong.append(f"{method} {url} as {persona}: {status}")
+    assert wrong == [], "\n".join(wrong)
+    assert _state() == before

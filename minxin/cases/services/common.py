@@ -27,7 +27,9 @@ from minxin.cases.models import Case
 from minxin.cases.statemachine import Transition, find_transition
 from minxin.core import clock
 from minxin.core.errors import Conflict, PermissionDenied, ValidationFailed
+from minxin.cases.policies import visible_cases
 from minxin.org.models import Staff, Unit
+from minxin.org.policies import SYSTEM, SystemActor, is_active, is_system, require_actor
 
 # Sent after commit with case_id, action, from_state, to_state, event_id.
 # Notifications, 督办 and rollups subscribe here rather than being called inline.
@@ -66,24 +68,24 @@ class Step:
 
 
 def check_actor(actor: Staff) -> None:
-    if actor is None or not actor.is_active or not actor.user.is_active:
+    require_actor(actor)
+    if not is_active(actor):
         raise PermissionDenied(_("账号已停用或不在岗，不能办理信访事项"))
 
 
-def load_visible(case: Case | int, actor: Staff | None) -> Case:
+def load_visible(case: Case | int, actor: Staff | SystemActor) -> Case:
+    """The case, through the actor's jurisdiction. Sweeps and jobs pass org.policies.SYSTEM;
+    None is refused (it used to mean "any case")."""
+    check_actor(actor)
     pk = case.pk if isinstance(case, Case) else case
-    qs = Case.objects.select_related(*CASE_RELATED)
-    if actor is not None:
-        check_actor(actor)
-        qs = qs.visible_to(actor)
-    fresh = qs.filter(pk=pk).first()
+    fresh = visible_cases(actor).select_related(*CASE_RELATED).filter(pk=pk).first()
     if fresh is None:
         # Same answer whether the case does not exist or lies outside the actor's jurisdiction.
         raise PermissionDenied(_("该信访事项不在您的管辖范围内，或不存在"))
     return fresh
 
 
-def begin(case: Case | int, *, actor: Staff | None, action: str, expected_version: int | None) -> Step:
+def begin(case: Case | int, *, actor: Staff | SystemActor, action: str, expected_version: int | None) -> Step:
     """Load, authorise and lock. Must be called inside transaction.atomic()."""
     fresh = load_visible(case, actor)
     if expected_version is not None and fresh.version != expected_version:
@@ -94,7 +96,8 @@ def begin(case: Case | int, *, actor: Staff | None, action: str, expected_versio
         raise Conflict(_("信访件%(number)s已被他人修改，请刷新后重试") % {"number": fresh.number})
     fresh.version += 1
     now = clock.now()
-    return Step(case=fresh, actor=actor, transition=transition, from_state=fresh.state, at=now, today=clock.today())
+    # The records name a person, or nobody for the system (CaseEvent.actor is empty for sweeps).
+    return Step(case=fresh, actor=None if is_system(actor) else actor, transition=transition, from_state=fresh.state, at=now, today=clock.today())
 
 
 def finish(step: Step, *, to_state: str | None = None, fields: dict | None = None, payload: dict | None = None):
@@ -146,7 +149,7 @@ def issue(step: Step, *, kind: str, unit: Unit, context: dict, addressed_to_peti
     from minxin.documents.services import issue_document
 
     doc = issue_document(
-        step.case, kind=kind, unit=unit, actor=step.actor, context=context, addressed_to_petitioner=addressed_to_petitioner
+        step.case, kind=kind, unit=unit, actor=step.actor if step.actor is not None else SYSTEM, context=context, addressed_to_petitioner=addressed_to_petitioner
     )
     step.payload.setdefault("documents", []).append({"kind": kind, "number": doc.number, "id": doc.pk})
     return doc

@@ -14,6 +14,7 @@ from minxin.cases.statemachine import A
 from minxin.core import clock
 from minxin.core.errors import InvalidTransition, ValidationFailed
 from minxin.org.models import Staff
+from minxin.org.policies import SYSTEM
 
 
 class Route(TextChoices):
@@ -254,7 +255,7 @@ def close_expired_review_window(case, *, today: dt.date | None = None) -> bool:
             window = common.running(c, code) if code else None
             if window is None or window.paused_at is not None or today <= window.due_on:
                 return False
-            step = common.begin(c, actor=None, action=A.CLOSE_EXPIRED, expected_version=c.version)
+            step = common.begin(c, actor=SYSTEM, action=A.CLOSE_EXPIRED, expected_version=c.version)
             common.apply_clocks(step, to_state=CaseState.CLOSED, window=code)
             common.finish(step, to_state=CaseState.CLOSED, fields={"closed_at": step.at},
                           payload={"window": code, "due_on": window.due_on.isoformat()})

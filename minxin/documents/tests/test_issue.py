@@ -12,6 +12,7 @@ from minxin.documents.kinds import DocumentKind
 from minxin.documents.models import Document, DocumentSequence
 from minxin.documents.services import DocumentTampered, document_filename, issue_document, open_document, record_delivery
 from minxin.documents.tests.samples import FULL_CONTEXT
+from minxin.org.policies import SYSTEM
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -24,7 +25,7 @@ def frozen_clock():
 
 def issue(case, city, kind=DocumentKind.OPINION, unit="east_housing", actor="east_housing_handler", **extra):
     ctx = {**FULL_CONTEXT[kind], **extra.pop("context", {})}
-    return issue_document(case, kind=kind, unit=city.units[unit], actor=city.staff[actor] if actor else None, context=ctx, **extra)
+    return issue_document(case, kind=kind, unit=city.units[unit], actor=city.staff[actor] if isinstance(actor, str) else actor, context=ctx, **extra)
 
 
 def files_under(root):
@@ -96,9 +97,15 @@ def test_staff_of_another_unit_cannot_issue_in_its_name(case, city):
 
 
 def test_system_may_issue_without_an_actor(case, city):
-    doc = issue(case, city, kind=DocumentKind.ACCEPTANCE, unit="east_bureau", actor=None)
+    doc = issue(case, city, kind=DocumentKind.ACCEPTANCE, unit="east_bureau", actor=SYSTEM)
     assert doc.issued_by is None
     assert doc.addressed_to_petitioner
+
+
+def test_issuing_with_no_actor_at_all_is_a_programming_error(case, city):
+    with pytest.raises(TypeError):
+        issue(case, city, kind=DocumentKind.ACCEPTANCE, unit="east_bureau", actor=None)
+    assert not Document.objects.exists()
 
 
 def test_internal_papers_are_not_for_the_petitioner(case, city):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from minxin.core import clock
 from minxin.core.errors import Conflict, ConfigurationMissing, NotFound, PermissionDenied, ValidationFailed
+from minxin.org.policies import SYSTEM, is_system
 from minxin.intake.models import ClassifierModel
 
 from .estimator import Prediction, TextClassifier
@@ -48,13 +49,10 @@ Progress = Callable[[str], None]
 
 
 def _check_actor(actor) -> None:
-    # The CLI runs as the server's operator (actor None); a person in the web/API must be an admin or analyst.
-    if actor is None:
-        return
-    from minxin.org.models import Role
+    # Who may train or activate: minxin.intake.policies (the CLI acts as org.policies.SYSTEM; None is refused).
+    from minxin.intake.policies import check_manage_models
 
-    if not actor.has_role(Role.ADMIN, Role.ANALYST):
-        raise PermissionDenied(_("只有系统管理员或分析员可以训练或启用分类模型"))
+    check_manage_models(actor)
 
 
 def _check_name(name: str) -> str:
@@ -146,7 +144,7 @@ def train(
     eval_split: float | None = 0.2,
     seed: int = 0,
     cv: int | None = None,
-    actor=None,
+    actor=SYSTEM,
     source: str = "",
     activate: bool | None = None,
     params: dict | None = None,
@@ -188,7 +186,7 @@ def train(
                 metrics=metrics,
                 params={**clf.get_params(), "source": source, "temperature": clf.temperature_},
                 created_at=clock.now(),
-                created_by=actor,
+                created_by=None if is_system(actor) else actor,
                 is_active=switch_on,
                 file_path=str(path.relative_to(settings.MEDIA_ROOT)),
                 sha256=_sha256(path),
@@ -245,7 +243,7 @@ def get_version(name: str, version: int | None = None) -> ClassifierModel:
     return row
 
 
-def activate(*, name: str, version: int, actor=None) -> ClassifierModel:
+def activate(*, name: str, version: int, actor=SYSTEM) -> ClassifierModel:
     _check_actor(actor)
     with transaction.atomic():
         rows = list(ClassifierModel.objects.select_for_update().filter(name=name))

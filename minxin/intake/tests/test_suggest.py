@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from minxin.core.errors import PermissionDenied, ValidationFailed
+from minxin.core.errors import DomainError, PermissionDenied, ValidationFailed
 from minxin.intake.classify import service
 from minxin.intake.models import SuggestionFeedback
 from minxin.intake.suggest import record_registrar_choice, suggest_for_draft
@@ -78,10 +78,21 @@ def test_registrar_choices_give_accuracy_and_training_rows(city, tmp_path, capsy
 
 def test_recording_again_replaces_the_choice(city):
     case = register(city, content=ELEVATOR)
-    record_registrar_choice(case, {"kind": "category", "label": "complaint"}, "suggestion")
-    record_registrar_choice(case, {"kind": "category", "label": "complaint"}, "complaint")
+    staff = city.staff["east_registrar"]
+    record_registrar_choice(case, {"kind": "category", "label": "complaint"}, "suggestion", staff=staff)
+    record_registrar_choice(case, {"kind": "category", "label": "complaint"}, "complaint", staff=staff)
     row = SuggestionFeedback.objects.get(case=case, kind="category")
     assert row.accepted and row.chosen == "complaint"
+
+
+def test_choices_are_recorded_only_by_a_registrar_who_sees_the_case(city):
+    case = register(city, content=ELEVATOR)
+    with pytest.raises(TypeError):
+        record_registrar_choice(case, {"kind": "category", "label": "complaint"}, "complaint", staff=None)
+    for outsider in ("west_registrar", "east_housing_handler", "city_analyst"):
+        with pytest.raises(DomainError):
+            record_registrar_choice(case, {"kind": "category", "label": "complaint"}, "complaint", staff=city.staff[outsider])
+    assert not SuggestionFeedback.objects.exists()
 
 
 def test_api_suggest_and_feedback(city, client):

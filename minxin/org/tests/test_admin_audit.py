@@ -111,3 +111,41 @@ def test_services_audit_units_staff_and_tokens(city):
     assert kinds == [SecurityAction.UNIT_CREATED, SecurityAction.UNIT_CHANGED, SecurityAction.STAFF_CHANGED, SecurityAction.TOKEN_ISSUED, SecurityAction.TOKEN_REVOKED]
     assert staff.title == "科员" and Unit.objects.get(code="G-NEW").name == "新单位（更名）"
     assert verify() == []
+
+
+def test_tokens_cannot_be_deleted_in_the_admin_only_revoked_with_an_audit_row(admin_client, city):
+    token, _raw = issue_token(username="east_registrar", name="对接")
+    url = f"/admin/api/apitoken/{token.pk}/delete/"
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    response = admin_client.post("/admin/api/apitoken/", {"action": "delete_selected", "_selected_action": [token.pk], "post": "yes"})
+    assert response.status_code in (200, 302)
+    assert token.__class__.objects.filter(pk=token.pk).exists()
+    admin_client.post("/admin/api/apitoken/", {"action": "revoke_selected", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert last(SecurityAction.TOKEN_REVOKED).target_id == str(token.pk)
+
+
+def test_group_permission_changes_in_the_admin_are_audited_as_role_changes(admin_client, city):
+    from django.contrib.auth.models import Group, Permission
+
+    perm = Permission.objects.get(codename="view_delivery")
+    response = admin_client.post("/admin/auth/group/add/", {"name": "收发记录查看", "permissions": [perm.pk]})
+    assert response.status_code == 302
+    group = Group.objects.get(name="收发记录查看")
+    admin_client.post(f"/admin/auth/group/{group.pk}/change/", {"name": "收发记录查看员", "permissions": [perm.pk]})
+    admin_client.post(f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"})
+    rows = SecurityEvent.objects.filter(action=SecurityAction.ROLES_CHANGED, target_type__icontains="group").order_by("seq")
+    assert [r.payload["admin"] == "deleted" for r in rows] == [False, False, True]
+    assert verify() == []
+
+
+def test_lifting_a_lockout_in_the_admin_is_audited(admin_client, city):
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(username="east_registrar", ip_address="127.0.0.9", failures_since_start=9,
+                                           user_agent="x", path_info="/login/", get_data="", post_data="")
+    admin_client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    row = last(SecurityAction.ACCOUNT_CHANGED)
+    assert row.username == "east_registrar" and row.payload["unlocked"] is True

@@ -54,3 +54,41 @@ def test_registration_suggestions_allow_and_refuse_the_same_people_on_pages_and_
     assert api == 403  # west1_handler, the last persona
     client.force_login(city.staff["city_analyst"].user)
     assert client.post("/cases/register/suggestions/", {"content": draft["content"]}).status_code == 403
+
+
+def test_person_lookup_allows_and_refuses_the_same_people_on_pages_and_in_the_api(client, city):
+    from minxin.testing import valid_id
+
+    id_number = valid_id()
+    answers = {}
+    for key, staff in city.staff.items():
+        client.force_login(staff.user)
+        web = client.post("/reception/desk/lookup/", {"id_number": id_number}).status_code
+        api = client.post("/api/v1/reception/lookup", {"id_number": id_number}, content_type="application/json").status_code
+        answers[key] = (web, api)
+    assert {k for k, (w, a) in answers.items() if (w == 403) != (a == 403)} == set()
+    assert answers["east_housing_handler"] == (403, 403) and answers["east_registrar"] == (200, 200)
+
+
+def test_metric_figures_are_shown_on_the_page_only_to_those_the_api_gives_them(client, city):
+    for key, staff in city.staff.items():
+        client.force_login(staff.user)
+        page = client.get("/oversight/metrics/")
+        api = client.get("/api/v1/oversight/metrics").status_code
+        assert page.status_code == 200 and "及时受理率" in page.content.decode()  # the definitions: for everyone
+        assert ('class="metric-value"' in page.content.decode()) == (api == 200), key
+
+
+def test_reminders_never_reach_the_accused_unit_through_the_api(client, city):
+    from minxin.core import clock
+    from minxin.oversight.models import Notice, NoticeKind
+
+    accused = make_case(city, area="east2v", registering_unit="east_bureau", current_unit="east_discipline",
+                        category="accusation", accused_unit="east_housing")
+    own = make_case(city, area="east2v", registering_unit="east_bureau", current_unit="east_housing")
+    for case in (accused, own):
+        Notice.objects.create(kind=NoticeKind.OVERDUE, case=case, unit=city.units["east_housing"], period="2026-W01",
+                              text="超期提醒", created_at=clock.now(), sent_at=clock.now())
+    client.force_login(city.staff["east_housing_handler"].user)
+    numbers = [n["case_number"] for n in client.get("/api/v1/oversight/notices").json()]
+    assert numbers == [own.number]

@@ -23,8 +23,8 @@ from minxin.risk.web.forms import ActivateForm, DrillForm, EntryForm, PlanForm, 
 from minxin.risk.web.views import _staff
 
 
-def _require(staff, roles):
-    if not staff.has_role(*roles):
+def _require(allowed: bool):
+    if not allowed:
         raise PermissionDenied
 
 
@@ -55,7 +55,7 @@ def _plan_or_404(staff, pk):
 @login_required
 def entry_new(request):
     staff = _staff(request)
-    _require(staff, policies.LEDGER_WRITE_ROLES)
+    _require(policies.may_write_ledger(staff))
     form = EntryForm(request.POST or None, staff=staff)
     if request.method == "POST":
         valid = form.is_valid()
@@ -77,7 +77,7 @@ def entry_detail(request, pk):
     entry = _entry_or_404(staff, pk)
     step_form, status_form = StepForm(), StatusForm(initial={"status": entry.status})
     if request.method == "POST":
-        _require(staff, policies.LEDGER_WRITE_ROLES)
+        _require(policies.may_write_ledger(staff))
         action = request.POST.get("action")
         try:
             if action == "step":
@@ -101,7 +101,7 @@ def entry_detail(request, pk):
         "steps": entry.steps.select_related("by__user"),
         "reassessments": entry.reassessments.select_related("by__user", "round").order_by("at", "pk"),
         "step_form": step_form, "status_form": status_form,
-        "can_write": staff.has_role(*policies.LEDGER_WRITE_ROLES),
+        "can_write": policies.may_write_ledger(staff),
     })
 
 
@@ -113,14 +113,14 @@ def plan_list(request):
     staff = _staff(request)
     return render(request, "risk/plans.html", {
         "plans": plans.plans_visible_to(staff).select_related("area", "domain").order_by("-created_at", "-pk")[:200],
-        "can_create": staff.has_role(*policies.PLAN_ROLES),
+        "can_create": policies.may_create_plan(staff),
     })
 
 
 @login_required
 def plan_new(request):
     staff = _staff(request)
-    _require(staff, policies.PLAN_ROLES)
+    _require(policies.may_create_plan(staff))
     form = PlanForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
@@ -147,7 +147,7 @@ def _plan_page(request, staff, plan, *, activate_form=None, drill_form=None, sta
         "drills": plan.drills.select_related("recorded_by__user"),
         "activate_form": activate_form or ActivateForm(alerts=alerts),
         "drill_form": drill_form or DrillForm(),
-        "can_activate": staff.has_role(*policies.ALERT_ROLES, *policies.PLAN_ROLES),
+        "can_activate": policies.may_activate_plan(staff),
     }, status=status)
 
 
@@ -162,7 +162,7 @@ def plan_detail(request, pk):
 def plan_activate(request, pk):
     staff = _staff(request)
     plan = _plan_or_404(staff, pk)
-    _require(staff, policies.ALERT_ROLES + policies.PLAN_ROLES)
+    _require(policies.may_activate_plan(staff))
     alerts = _open_matching_alerts(staff, plan)
     form = ActivateForm(request.POST, alerts=alerts)
     if form.is_valid():
@@ -201,7 +201,7 @@ def plan_task_done(request, pk, task_pk):
 def plan_drill(request, pk):
     staff = _staff(request)
     plan = _plan_or_404(staff, pk)
-    _require(staff, policies.ALERT_ROLES + policies.PLAN_ROLES)
+    _require(policies.may_activate_plan(staff))
     form = DrillForm(request.POST)
     if form.is_valid():
         try:

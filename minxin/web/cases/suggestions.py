@@ -115,12 +115,12 @@ def _duplicate_rows(dupes: dict) -> list[dict]:
 @require_POST
 def suggestions(request):
     """htmx partial: 智能建议 for the registration form as typed so far."""
-    from minxin.cases.policies import may_register
+    from minxin.intake import policies
     from minxin.web.cases.views import _staff_or_404
 
     staff = _staff_or_404(request)
-    if not may_register(staff):
-        return HttpResponseForbidden(_("只有信访部门的登记员或领导可以查看登记辅助建议"))
+    if not policies.may_suggest(staff):
+        return HttpResponseForbidden(policies.SUGGEST_REFUSED)
     context = {"error": ""}
     try:
         result = suggest_for_draft(_draft(staff, request.POST), staff=staff)

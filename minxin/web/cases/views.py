@@ -23,6 +23,7 @@ from minxin.cases.services import register_case
 from minxin.cases.statemachine import available_actions
 from minxin.core import clock
 from minxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from minxin.documents import policies as document_policies
 from minxin.documents.selectors import documents_of
 from minxin.documents.services import document_filename, open_document
 from minxin.org.models import Staff
@@ -316,7 +317,7 @@ def attachment(request, pk: int, att_pk: int):
 def document(request, pk: int, doc_pk: int):
     staff = _staff_or_404(request)
     case = _visible_case(staff, pk)
-    doc = documents_of(case).filter(pk=doc_pk).first()
+    doc = document_policies.visible_document(staff, case, doc_pk)
     if doc is None:
         raise Http404(_("未找到该文书"))
     try:

@@ -21,20 +21,22 @@ from minxin.oversight import policies
 
 @login_required
 def metric_definitions(request):
+    """Every metric's definition, for any staff member; the figures only for those who may see
+    numbers (oversight.policies, the same rule as GET /api/v1/oversight/metrics)."""
     staff = staff_of(request.user)
     if staff is None or not staff.is_active:
         raise PermissionDenied
     end = clock.today()
     start = end.replace(day=1)
-    if staff.unit.is_petition_bureau:
-        scope = metrics.Scope(start=start, end=end, area=staff.unit.area)
-        scope_label = staff.unit.area.full_name
-    else:
-        scope = metrics.Scope(start=start, end=end, unit=staff.unit)
-        scope_label = staff.unit.name
-    values = metrics.compute_all(scope)
-    rows = [{**d, "value": values[d["code"]]} for d in metrics.metric_definitions()]
-    return render(request, "web/oversight/metrics.html", {"rows": rows, "start": start, "end": end, "scope_label": scope_label})
+    area, unit = policies.own_figures_scope(staff)
+    shows_figures = area is not None or unit is not None
+    values = metrics.compute_all(metrics.Scope(start=start, end=end, area=area, unit=unit)) if shows_figures else {}
+    scope_label = (area.full_name if area is not None else unit.name) if shows_figures else ""
+    rows = [{**d, "value": values.get(d["code"])} for d in metrics.metric_definitions()]
+    return render(request, "web/oversight/metrics.html", {
+        "rows": rows, "start": start, "end": end, "scope_label": scope_label, "shows_figures": shows_figures,
+        "refused": policies.ANALYSIS_REFUSED,
+    })
 
 
 # ---------------------------------------------------------------- dashboards

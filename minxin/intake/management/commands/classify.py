@@ -70,7 +70,9 @@ class Command(BaseCommand):
 
     def _actor(self, username):
         if not username:
-            return None
+            from minxin.org.policies import SYSTEM
+
+            return SYSTEM  # the operator's command, explicitly
         from minxin.org.models import Staff
 
         staff = Staff.objects.filter(user__username=username).first()
