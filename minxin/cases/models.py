@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core import crypto
 from minxin.core.personal import EncryptedPersonFields
+from minxin.cases.searchdoc import SearchDocumentField
 from minxin.org.models import Area, Staff, Unit
 
 
@@ -87,6 +88,8 @@ class Petitioner(EncryptedPersonFields, models.Model):
     address_enc = models.TextField(_("住址（密文）"), blank=True)
     id_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Blind index of the full name (whitespace removed), for the staff search box: exact match only.
+    name_hash = models.CharField(max_length=64, blank=True, db_index=True)
     # Masked copies for lists and exports, so screens never need to decrypt.
     name_masked = models.CharField(_("姓名"), max_length=32)
     id_masked = models.CharField(_("身份证号"), max_length=18, blank=True)
@@ -216,6 +219,9 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Hash of the newest CaseEvent, so deleting the tail of the chain is detectable.
     audit_head = models.CharField(max_length=64, blank=True)
+    # Character bigrams of number, subject, place, units and content (cases/searchdoc.py);
+    # tsvector + GIN on PostgreSQL. Kept on every write, never holds petitioners' personal data.
+    search_document = SearchDocumentField()
 
     objects = CaseQuerySet.as_manager()
 

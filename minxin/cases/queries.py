@@ -45,8 +45,10 @@ def apply_filters(qs, data: dict):
         qs = qs.filter(next_due_on__lt=clock.today())
     qs = apply_drill_filters(qs, data)
     if data.get("q"):
-        q = data["q"].strip()
-        qs = qs.filter(Q(number__icontains=q) | Q(subject__icontains=q))
+        from minxin.cases.search import search
+
+        # Ranked: best match first instead of the list's own order (cases/search.py).
+        qs = search(qs, data["q"])
     return qs
 
 
