@@ -52,7 +52,7 @@ def main(argv):
     from minxin.cases.models import Case, CaseParty, Petitioner
     from minxin.cases.search import search
     from minxin.core import crypto
-    from minxin.org.models import Area, Role, Staff
+    from minxin.org.models import Area, Role, Staff, UnitKind
 
     if connection.vendor != "postgresql":
         print("bench_search needs MINXIN_DATABASE_URL to point at PostgreSQL (see the module docstring)")
@@ -60,7 +60,7 @@ def main(argv):
     n = Case.objects.count()
     print(f"cases: {n:,}")
     rng = random.Random(SEED)
-    registrar = (Staff.objects.filter(unit__kind="petition_bureau", roles__role=Role.REGISTRAR, is_active=True)
+    registrar = (Staff.objects.filter(unit__kind=UnitKind.PETITION_BUREAU, roles__role=Role.REGISTRAR, is_active=True)
                  .select_related("unit", "unit__area", "user").order_by("unit__area__depth", "pk").first())
     visible = Case.objects.visible_to(registrar)
     print(f"searching as {registrar} (sees {visible.count():,} cases)")
@@ -162,7 +162,9 @@ def main(argv):
         for label, sql, arg in (
             ("bigram tsvector + GIN (production)", "SELECT id FROM cases_case WHERE search_document @@ %s::tsquery "
              "ORDER BY ts_rank(search_document, %s::tsquery) DESC LIMIT 10", lambda q: [tsquery(parse(q))] * 2),
-            ("pg_trgm GIN, ILIKE", "SELECT id FROM bench_trgm WHERE body ILIKE %s LIMIT 10", lambda q: ["%" + q + "%"]),
+            ("bigram tsvector + GIN, unranked", "SELECT id FROM cases_case WHERE search_document @@ %s::tsquery LIMIT 10",
+             lambda q: [tsquery(parse(q))]),
+            ("pg_trgm GIN, ILIKE, unranked", "SELECT id FROM bench_trgm WHERE body ILIKE %s LIMIT 10", lambda q: ["%" + q + "%"]),
         ):
             per = {}
             for kind, q in text_queries:
@@ -171,9 +173,20 @@ def main(argv):
                 cur.fetchall()
                 per.setdefault(kind, []).append(time.perf_counter() - t0)
             results[label] = per
-        for q2 in ("拆迁", "工资"):
-            cur.execute("EXPLAIN SELECT id FROM bench_trgm WHERE body ILIKE %s LIMIT 10", ["%" + q2 + "%"])
-            print(f"\npg_trgm plan for a 2-character query {q2!r}: " + " / ".join(r[0].strip() for r in cur.fetchall()[:3]))
+        # What each index does with a two-character word when it must use the index (enable_seqscan off).
+        cur.execute("SET enable_seqscan = off")
+        for q2 in ("拆迁", "工资", "物业"):
+            for label, sql, args in (
+                ("pg_trgm", "EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM bench_trgm WHERE body ILIKE %s", ["%" + q2 + "%"]),
+                ("bigram", "EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) FROM cases_case WHERE search_document @@ %s::tsquery",
+                 [tsquery(parse(q2))]),
+            ):
+                cur.execute(sql, args)
+                lines = [r[0].strip() for r in cur.fetchall()]
+                keep = [ln for ln in lines if ln.startswith(("Rows Removed by Index Recheck", "Heap Blocks", "Buffers", "Execution Time"))
+                        or "rows=" in ln and "Bitmap Heap" in ln]
+                print(f"{label:8} {q2}: " + " | ".join(keep[:5]))
+        cur.execute("RESET enable_seqscan")
         cur.execute("DROP TABLE bench_trgm")
     print(f"\nindex sizes: bigram tsvector GIN {gin_size[0]} (build {bigram_build:.1f} s), pg_trgm GIN {trgm_size[0]} (build {trgm_build:.1f} s)")
     print("\n| index | kind | p50 ms | p95 ms |")
