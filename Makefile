@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v $$p; break; fi; done)
 
-.PHONY: help venv run migrate demo test test-pg bench bench-intel bench-risk bench-search worker clean
+.PHONY: help venv run migrate demo test test-pg bench bench-intel bench-risk bench-search bench-scale worker clean
 
 help:
 	@echo "make run       – install, migrate, create the demo city once, run web + worker + sweeps on http://$(HOST):$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-pg   – the whole test suite on PostgreSQL ($(PG_URL))"
 	@echo "make worker    – run the background job worker"
 	@echo "make bench     – every benchmark; bench-intel and bench-risk run one family"
+	@echo "make bench-scale – load SCALE_CASES (default 1000000) demo cases into PostgreSQL, then p50/p95/p99 of the hot pages through gunicorn"
 	@echo "make bench-search – search relevance (recall@10) and bigram tsvector vs pg_trgm on PostgreSQL (SEARCH_CASES, default 20000)"
 
 $(STAMP): pyproject.toml
@@ -73,6 +74,11 @@ bench-search: venv
 	MINXIN_DATABASE_URL=$(SEARCH_DB) $(BIN)/python manage.py migrate --noinput -v 0
 	MINXIN_DATABASE_URL=$(SEARCH_DB) $(BIN)/python manage.py demo --cases $(SEARCH_CASES) --cases-only --no-index --seed 3
 	MINXIN_DATABASE_URL=$(SEARCH_DB) $(BIN)/python -m benchmarks.bench_search
+
+SCALE_CASES ?= 1000000
+
+bench-scale: venv
+	SCALE_CASES=$(SCALE_CASES) $(BIN)/python -m benchmarks.bench_scale
 
 bench-risk: venv
 	$(BIN)/python -m benchmarks bench_warning bench_hotspots

@@ -146,7 +146,8 @@ class CaseQuerySet(models.QuerySet):
         from minxin.org.scoping import case_visibility
 
         q = case_visibility(staff, case_model=self.model)
-        return self.none() if q is None else self.filter(q)
+        # Pages, lists and the API never show the search document (a few KB a case): not read.
+        return self.none() if q is None else self.filter(q).defer("search_document")
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
