@@ -22,7 +22,8 @@ and ranked exact hits first, then subject hits.
 from __future__ import annotations
 
 from django.db import connections, router
-from django.db.models import BooleanField, Case as When_, ExpressionWrapper, F, FloatField, Func, Q, Value, When
+from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Func, Q, Value, When
+from django.db.models import Case as CaseWhen
 from django.db.models.lookups import Lookup
 
 from minxin.cases.models import Case, CaseParty, Petitioner
@@ -130,6 +131,6 @@ def search(qs, q: str):
     qs = qs.filter(matched).annotate(
         search_exact=ExpressionWrapper(exact, output_field=BooleanField()),
         search_rank=TsRank(terms) if terms and vendor == "postgresql" else
-        When_(When(subject__icontains=q, then=Value(1.0)), default=Value(0.0), output_field=FloatField()),
+        CaseWhen(When(subject__icontains=q, then=Value(1.0)), default=Value(0.0), output_field=FloatField()),
     )
     return qs.order_by(F("search_exact").desc(), F("search_rank").desc(), F("received_at").desc(), "-pk")
