@@ -116,3 +116,15 @@ def test_staff_search_box_and_api_use_the_same_search(client, city, register):
     assert "其他" not in page.split("inbox-results", 1)[-1] or hit.number in page
     api = client.get("/api/v1/cases", {"q": "13700002222"}).json()
     assert [i["number"] for i in api["items"]] == [hit.number]
+
+
+def test_after_a_unit_is_renamed_search_reindex_finds_the_new_name(city, register):
+    from django.core.management import call_command
+
+    case = register(subject="其他", content="无关")
+    unit = city.units["east_bureau"]
+    unit.name = "东城区人民来访接待中心"
+    unit.save(update_fields=["name"])
+    assert numbers(search(visible(city), "接待中心")) == []
+    call_command("search_reindex", stdout=__import__("io").StringIO())
+    assert numbers(search(visible(city), "接待中心")) == [case.number]
