@@ -4,8 +4,8 @@
 - Petitioner.name_hash: the blind index of each stored name. This is the one time names
   are decrypted in bulk (the migration needs MINXIN_FIELD_KEY, as the application does);
   searches afterwards only compare hashes.
-- PostgreSQL: a GIN index on the tsvector (built in, no extension) and partial indexes for
-  the hot lists; other databases skip them (SQLite matches tokens with LIKE).
+- PostgreSQL: a GIN index on the tsvector (built in, no extension); other databases skip it
+  (SQLite matches tokens with LIKE).
 """
 
 from django.db import migrations
