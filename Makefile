@@ -17,7 +17,7 @@ SCREENSHOT_CASES ?= 800
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v $$p; break; fi; done)
 
-.PHONY: help venv run migrate demo test test-pg screenshots bench bench-intel bench-risk worker clean
+.PHONY: help venv run migrate demo test test-pg screenshots bench bench-intel bench-risk bench-search bench-scale worker clean
 
 help:
 	@echo "make run       – install, migrate, create the demo city once, run web + worker + sweeps on http://$(HOST):$(PORT)"
@@ -26,6 +26,8 @@ help:
 	@echo "make screenshots – refresh docs/screenshots from the newcomer's walk (browser test, needs chromium)"
 	@echo "make worker    – run the background job worker"
 	@echo "make bench     – every benchmark; bench-intel and bench-risk run one family"
+	@echo "make bench-scale – load SCALE_CASES (default 1000000) demo cases into PostgreSQL, then p50/p95/p99 of the hot pages through gunicorn"
+	@echo "make bench-search – search relevance (recall@10) and bigram tsvector vs pg_trgm on PostgreSQL (SEARCH_CASES, default 20000)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -73,6 +75,20 @@ bench: venv
 
 bench-intel: venv
 	$(BIN)/python -m benchmarks bench_classify bench_duplicates
+
+SEARCH_CASES ?= 20000
+SEARCH_DB := $(patsubst %/test,%/minxin_bench_search,$(PG_URL))
+
+bench-search: venv
+	psql "$(patsubst %/test,%/postgres,$(PG_URL))" -c 'DROP DATABASE IF EXISTS minxin_bench_search' -c 'CREATE DATABASE minxin_bench_search'
+	MINXIN_DATABASE_URL=$(SEARCH_DB) $(BIN)/python manage.py migrate --noinput -v 0
+	MINXIN_DATABASE_URL=$(SEARCH_DB) $(BIN)/python manage.py demo --cases $(SEARCH_CASES) --cases-only --no-index --seed 3
+	MINXIN_DATABASE_URL=$(SEARCH_DB) $(BIN)/python -m benchmarks.bench_search
+
+SCALE_CASES ?= 1000000
+
+bench-scale: venv
+	SCALE_CASES=$(SCALE_CASES) $(BIN)/python -m benchmarks.bench_scale
 
 bench-risk: venv
 	$(BIN)/python -m benchmarks bench_warning bench_hotspots

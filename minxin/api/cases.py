@@ -31,7 +31,9 @@ from minxin.rules.deadlines import deadline_status
 from minxin.rules.selectors import case_deadlines
 from minxin.cases.actions import ACTIONS, perform
 from minxin.cases.policies import check_see_identity
-from minxin.cases.queries import apply_filters, by_due_date, inbox_queryset, nearest_status
+from minxin.cases.queries import (
+    MAX_SEARCH_ROWS, BadCursor, apply_filters, by_due_date, inbox_queryset, keyset_page, nearest_status,
+)
 
 logger = logging.getLogger("minxin.api.cases")
 router = Router(tags=["信访事项"])
@@ -74,6 +76,7 @@ class CaseListOut(Schema):
     page: int
     page_size: int
     items: list[CaseSummaryOut]
+    next_cursor: str | None = Field(None, description="下一页的游标（按最近期限排序的列表）；最后一页为空。带 q 搜索时按相关度排序、按页码翻页，不提供游标")
 
 
 class PetitionerOut(Schema):
@@ -228,17 +231,35 @@ def _visible(request, case_id: int) -> Case:
 
 @router.get("", response=CaseListOut, summary="信访事项列表")
 def list_cases(request, paging: Query[PageParams], scope: str = "all", state: str = "", category: str = "", channel: str = "",
-               overdue: bool = False, q: str = ""):
-    """按属地管理范围列出信访事项，按最近期限排序。`scope=inbox` 只列本单位待办。"""
+               overdue: bool = False, q: str = "", cursor: str = ""):
+    """按属地管理范围列出信访事项，按最近期限排序。`scope=inbox` 只列本单位待办。
+
+    翻页：把上一页返回的 `next_cursor` 作为 `cursor` 传入（键集分页，翻到多深都一样快）；`page` 仍可用。
+    `q` 搜索编号、标题、内容、属地、单位，以及信访人姓名、电话、身份证号（完全一致），按相关度排序。
+    """
     staff = request.auth
     if scope not in ("all", "inbox"):
         raise ValidationFailed(_("scope 只能是 all 或 inbox"), fields={"scope": _("取值无效")})
     base = inbox_queryset(staff) if scope == "inbox" else by_due_date(Case.objects.visible_to(staff).select_related("current_unit", "area"))
     qs = apply_filters(base, {"state": state, "category": category, "channel": channel, "overdue": overdue, "q": q})
-    count = qs.count()
-    items = list(paging.slice(qs))
+    next_cursor = None
+    if q.strip():
+        if cursor:
+            raise ValidationFailed(_("搜索结果按相关度排序，请用 page 翻页"), fields={"cursor": _("搜索时不可用")})
+        qs = qs[:MAX_SEARCH_ROWS]
+        count = qs.count()
+        items = list(paging.slice(qs))
+    else:
+        count = qs.order_by().count()
+        if cursor or paging.page == 1:
+            try:
+                items, next_cursor = keyset_page(qs, cursor or None, paging.page_size)
+            except BadCursor:
+                raise ValidationFailed(_("cursor 无效，请从第一页重新开始"), fields={"cursor": _("取值无效")}) from None
+        else:
+            items = list(paging.slice(qs))
     statuses = nearest_status(items)
-    return {"count": count, "page": paging.page, "page_size": paging.page_size,
+    return {"count": count, "page": paging.page, "page_size": paging.page_size, "next_cursor": next_cursor,
             "items": [_summary(c, statuses.get(c.pk, (None, None))[1]) for c in items]}
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from minxin.cases.audit import build_event
 from minxin.cases.events import EVENTS, SATISFIED_BY_DECISION, Ctx, apply_clocks
 from minxin.cases.models import Case, CaseEvent, CaseParty, CaseRouting, Petitioner
+from minxin.cases.searchdoc import documents_for
 from minxin.core import crypto, identity
 from minxin.core.errors import ConfigurationMissing, ValidationFailed
 from minxin.rules.calendar_db import load_working_calendar
@@ -84,6 +85,7 @@ def petitioner_row(rec: PetitionerRecord) -> Petitioner:
         phone_enc=crypto.encrypt(rec.phone),
         address_enc=crypto.encrypt(rec.address),
         id_hash=crypto.blind_index("id", rec.id_number),
+        name_hash=crypto.blind_index("name", rec.name),
         phone_hash=crypto.blind_index("phone", rec.phone),
         name_masked=identity.mask_name(rec.name),
         id_masked=identity.mask_id_number(rec.id_number) if rec.id_number else "",
@@ -185,6 +187,7 @@ def load_historical_cases(batch: Iterable[HistoricalCase]) -> list[Case]:
     clocks = _derive_clocks(items)
 
     cases = [item.case for item in items]
+    documents_for(cases)  # search documents for the whole batch with a few queries, not per case
     ids = _allocate_case_ids(len(cases))
     if ids is not None:
         for case, pk in zip(cases, ids, strict=True):

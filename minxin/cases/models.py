@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.core import crypto
 from minxin.core.personal import EncryptedPersonFields
+from minxin.cases.searchdoc import SearchDocumentField
 from minxin.org.models import Area, Staff, Unit
 
 
@@ -87,6 +88,8 @@ class Petitioner(EncryptedPersonFields, models.Model):
     address_enc = models.TextField(_("住址（密文）"), blank=True)
     id_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Blind index of the full name (whitespace removed), for the staff search box: exact match only.
+    name_hash = models.CharField(max_length=64, blank=True, db_index=True)
     # Masked copies for lists and exports, so screens never need to decrypt.
     name_masked = models.CharField(_("姓名"), max_length=32)
     id_masked = models.CharField(_("身份证号"), max_length=18, blank=True)
@@ -143,7 +146,8 @@ class CaseQuerySet(models.QuerySet):
         from minxin.org.scoping import case_visibility
 
         q = case_visibility(staff, case_model=self.model)
-        return self.none() if q is None else self.filter(q)
+        # Pages, lists and the API never show the search document (a few KB a case): not read.
+        return self.none() if q is None else self.filter(q).defer("search_document")
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
@@ -216,6 +220,9 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Hash of the newest CaseEvent, so deleting the tail of the chain is detectable.
     audit_head = models.CharField(max_length=64, blank=True)
+    # Character bigrams of number, subject, place, units and content (cases/searchdoc.py);
+    # tsvector + GIN on PostgreSQL. Kept on every write, never holds petitioners' personal data.
+    search_document = SearchDocumentField()
 
     objects = CaseQuerySet.as_manager()
 
@@ -228,6 +235,9 @@ class Case(models.Model):
             models.Index(fields=["area", "received_at"], name="cases_area_time_idx"),
             models.Index(fields=["state", "next_due_on"], name="cases_due_idx"),
             models.Index(fields=["received_at"], name="cases_received_idx"),
+            # The order of every case list (queries.by_due_date) and its keyset cursor: a list of all
+            # visible cases walks this index from the cursor instead of sorting the table.
+            models.Index(fields=["next_due_on", "received_at", "id"], name="cases_due_order_idx"),
         ]
 
     def __str__(self):

@@ -45,8 +45,10 @@ def apply_filters(qs, data: dict):
         qs = qs.filter(next_due_on__lt=clock.today())
     qs = apply_drill_filters(qs, data)
     if data.get("q"):
-        q = data["q"].strip()
-        qs = qs.filter(Q(number__icontains=q) | Q(subject__icontains=q))
+        from minxin.cases.search import search
+
+        # Ranked: best match first instead of the list's own order (cases/search.py).
+        qs = search(qs, data["q"])
     return qs
 
 
@@ -102,3 +104,57 @@ def nearest_status(cases) -> dict:
         nearest.setdefault(dl.case_id, dl)
     today = clock.today()
     return {case_id: (dl, deadline_status(dl, today)) for case_id, dl in nearest.items()}
+
+
+# --- Keyset pagination -------------------------------------------------------------------
+#
+# Lists in `by_due_date` order page by the last row seen instead of OFFSET: page 5,000 costs
+# what page 1 costs (an index range scan from the cursor), and a case that moves while
+# someone pages never makes a row appear twice or vanish. The cursor is opaque to clients:
+# base64 of (next_due_on, received_at, pk) of the last row. Ranked search results are not in
+# that order and page by offset, capped at MAX_SEARCH_ROWS.
+
+MAX_SEARCH_ROWS = 1000
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(case) -> str:
+    import base64
+    import json
+
+    raw = json.dumps([case.next_due_on.isoformat() if case.next_due_on else None, case.received_at.isoformat(), case.pk])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.date | None, dt.datetime, int]:
+    import base64
+    import binascii
+    import json
+
+    try:
+        due, received, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return (dt.date.fromisoformat(due) if due else None), dt.datetime.fromisoformat(received), int(pk)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise BadCursor(cursor) from exc
+
+
+def after_cursor(qs, cursor: str):
+    """The rows of a `by_due_date` list after the cursor's row (raises BadCursor for a malformed one)."""
+    due, received, pk = decode_cursor(cursor)
+    later = Q(received_at__gt=received) | Q(received_at=received, pk__gt=pk)
+    if due is None:
+        return qs.filter(Q(next_due_on__isnull=True) & later)
+    return qs.filter(Q(next_due_on__gt=due) | Q(next_due_on=due) & later | Q(next_due_on__isnull=True))
+
+
+def keyset_page(qs, cursor: str | None, size: int) -> tuple[list, str | None]:
+    """One page of a `by_due_date` list and the cursor of the next page (None on the last)."""
+    if cursor:
+        qs = after_cursor(qs, cursor)
+    rows = list(qs[:size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (encode_cursor(rows[-1]) if more and rows else None)

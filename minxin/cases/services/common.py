@@ -24,6 +24,7 @@ from minxin.cases.audit import append_event
 from minxin.cases.events import SATISFIED_BY_DECISION, ClockResult, Ctx
 from minxin.cases.events import apply_clocks as run_clock_effects
 from minxin.cases.models import Case
+from minxin.cases.searchdoc import SEARCHED_FIELDS, document_for
 from minxin.cases.statemachine import Transition, find_transition
 from minxin.core import clock
 from minxin.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -107,9 +108,12 @@ def finish(step: Step, *, to_state: str | None = None, fields: dict | None = Non
     if to_state is not None:
         updates["state"] = to_state
     if updates:
-        Case.objects.filter(pk=case.pk).update(**updates)
         for key, value in updates.items():
             setattr(case, key, value)
+        if SEARCHED_FIELDS & updates.keys():
+            # The unit handling it (or another searched field) changed: so does the search document.
+            updates["search_document"] = case.search_document = document_for(case)
+        Case.objects.filter(pk=case.pk).update(**updates)
     full_payload = redact({"unit": step.actor.unit.name if step.actor else _("系统"), **step.payload, **(payload or {})})
     event = append_event(
         case, at=step.at, actor=step.actor, action=step.transition.action,

@@ -134,6 +134,7 @@ def _petitioner_for(p: PetitionerInput, *, case: Case | None = None, actor: Staf
         address_enc=crypto.encrypt(p.address.strip()),
         id_hash=crypto.blind_index("id", id_number),
         phone_hash=crypto.blind_index("phone", phone),
+        name_hash=crypto.blind_index("name", p.name.strip()),
         name_masked=identity.mask_name(p.name.strip()),
         id_masked=identity.mask_id_number(id_number) if id_number else "",
         phone_masked=identity.mask_phone(phone) if phone else "",
@@ -145,7 +146,7 @@ def _update_contacts(found: Petitioner, p: PetitionerInput, *, case: Case | None
     name, phone, address = p.name.strip(), p.phone.strip(), p.address.strip()
     changes = {}
     if name and name != found.name:
-        changes.update(name_enc=crypto.encrypt(name), name_masked=identity.mask_name(name))
+        changes.update(name_enc=crypto.encrypt(name), name_hash=crypto.blind_index("name", name), name_masked=identity.mask_name(name))
     if phone and phone != found.phone:
         changes.update(phone_enc=crypto.encrypt(phone), phone_hash=crypto.blind_index("phone", phone), phone_masked=identity.mask_phone(phone))
     if address and address != found.address:

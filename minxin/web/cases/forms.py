@@ -26,7 +26,7 @@ def _blank(label):
 
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": _("编号或标题"), "type": "search"}))
+                        widget=forms.TextInput(attrs={"placeholder": _("编号、标题、内容、地点、单位，或信访人姓名、电话、身份证号"), "type": "search"}))
     state = forms.ChoiceField(label=_("状态"), required=False, choices=_blank(_("全部状态")) + list(CaseState.choices))
     category = forms.ChoiceField(label=_("类别"), required=False, choices=_blank(_("全部类别")) + list(Category.choices))
     channel = forms.ChoiceField(label=_("形式"), required=False, choices=_blank(_("全部形式")) + list(Channel.choices))

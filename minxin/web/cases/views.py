@@ -32,7 +32,9 @@ from minxin.rules.selectors import case_deadlines
 from minxin.web.cases import areas, forms
 from minxin.cases.actions import ACTIONS, perform
 from minxin.cases.policies import check_see_identity, may_register, may_see_identity
-from minxin.cases.queries import all_visible_queryset, apply_filters, inbox_queryset, nearest_status
+from minxin.cases.queries import (
+    MAX_SEARCH_ROWS, BadCursor, all_visible_queryset, apply_filters, inbox_queryset, keyset_page, nearest_status,
+)
 from minxin.web.context import staff_of
 from minxin.web.files import extension, stored_file_response
 
@@ -71,17 +73,30 @@ def inbox(request):
     data = form.cleaned_data if form.is_valid() else {}
     base = all_visible_queryset(staff) if data.get("scope") == "all" else inbox_queryset(staff)
     qs = apply_filters(base, data)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    statuses = nearest_status(page.object_list)
+    page, next_cursor, after = None, None, request.GET.get("after") or ""
+    if data.get("q"):
+        # Ranked search results page by number (bounded); lists in due order by keyset.
+        page = Paginator(qs[:MAX_SEARCH_ROWS], PAGE_SIZE).get_page(request.GET.get("page"))
+        cases, total = list(page.object_list), page.paginator.count
+    else:
+        try:
+            cases, next_cursor = keyset_page(qs, after or None, PAGE_SIZE)
+        except BadCursor:
+            after = ""
+            cases, next_cursor = keyset_page(qs, None, PAGE_SIZE)
+        total = qs.order_by().count()
+    statuses = nearest_status(cases)
     rows = []
-    for c in page.object_list:
+    for c in cases:
         deadline, status = statuses.get(c.pk, (None, None))
         days = abs(status.days_left) if status is not None and status.days_left is not None else None
         rows.append({"case": c, "deadline": deadline, "status": status, "days": days})
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("after", None)
     context = {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(), "staff": staff,
+        "total": total, "next_cursor": next_cursor, "after": after,
         "can_register": may_register(staff),
         "drill": [(form[f].label, form.cleaned_data[f]) for f in forms.InboxFilterForm.DRILL_FIELDS
                   if data.get(f)] if data else [],
