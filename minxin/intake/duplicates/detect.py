@@ -67,18 +67,26 @@ def _case_brief(case: Case) -> dict:
 
 def _explain(m: Match, draft_text: str, case: Case) -> tuple[list[str], list[str]]:
     phrases = shared_phrases(draft_text, matter_text({f: getattr(case, f) for f in TEXT_FIELDS}))
-    return explain(m), phrases
+    return explain(m, draft_text), phrases
 
 
-def explain(m: Match) -> list[str]:
-    """The reasons shown beside a candidate: what identifies the matter first, then the wording."""
+def explain(m: Match, text: str = "", other: str = "") -> list[str]:
+    """The reasons shown beside a candidate: what identifies the matter first, then the wording.
+
+    With the texts at hand, a name head is shown as written there (丽发 → 丽发新城小区).
+    """
+    from .verifier import name_of
+
+    def shown(heads):
+        return "、".join(dict.fromkeys(name_of(h, text) if name_of(h, text) != h else name_of(h, other) for h in heads[:6]))
+
     reasons = []
     if m.shared_names:
-        reasons.append(_("相同的地点或单位：%(n)s") % {"n": "、".join(m.shared_names[:6])})
+        reasons.append(_("相同的地点或单位：%(n)s") % {"n": shown(m.shared_names)})
     reasons.append(_("标题或首句的 %(c).0f%% 见于对方文字") % {"c": m.opening_cover * 100})
     reasons.append(_("文字相似度 %(j).0f%%（二字片段 Jaccard）；同一事项可能性 %(s).2f") % {"j": m.jaccard * 100, "s": m.score})
     if m.differing_names:
-        reasons.append(_("只在一方出现的地点或单位：%(n)s（请核对是否同一地点）") % {"n": "、".join(m.differing_names[:6])})
+        reasons.append(_("只在一方出现的地点或单位：%(n)s（请核对是否同一地点）") % {"n": shown(m.differing_names)})
     figures = [n for n in m.shared_numbers if not n.startswith(HASHED)]
     if figures:
         reasons.append(_("相同的数字（金额、日期、人数等，不同信访人常有出入，仅供参考）：%(n)s") % {"n": "、".join(figures[:8])})

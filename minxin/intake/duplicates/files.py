@@ -23,10 +23,10 @@ def _decision(m: lookup.Match, model: verifier.Model) -> str:
     return "相关" if m.score >= model.related else "不同"
 
 
-def reasons_text(m: lookup.Match) -> str:
+def reasons_text(m: lookup.Match, a: str = "", b: str = "") -> str:
     from .detect import explain
 
-    return "；".join(explain(m))
+    return "；".join(explain(m, a, b))
 
 
 def rarity(profiles: list[verifier.Profile], source: str) -> AnchorWeights:
@@ -51,7 +51,7 @@ def match_pairs(pairs: Iterable[tuple[str, str]], *, source: str = "file") -> li
     out = []
     for a, b in pairs:
         m = lookup.verify(cache[a], cache[b], case_id=0, weights=w)
-        out.append({"same": "是" if m.same else "否", "score": m.score, "decision": _decision(m, model), "reasons": reasons_text(m)})
+        out.append({"same": "是" if m.same else "否", "score": m.score, "decision": _decision(m, model), "reasons": reasons_text(m, a, b)})
     return out
 
 

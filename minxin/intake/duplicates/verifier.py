@@ -82,6 +82,12 @@ def heads(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def name_of(head: str, text: str) -> str:
+    """The head as written with its suffix in `text` (丽发 → 丽发新城小区), for showing to a person."""
+    m = re.search(re.escape(head) + "(?:" + "|".join(_HEAD_SUFFIXES) + ")+", _fold(text or ""))
+    return m.group(0) if m else head
+
+
 def opening(text: str) -> str:
     """The first sentence (a case's subject comes first in its matter text), at most OPENING_MAX characters."""
     text = (text or "").strip()

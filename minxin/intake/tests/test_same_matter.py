@@ -124,7 +124,7 @@ def test_match_writes_a_decision_score_and_reasons_per_pair(tmp_path):
     assert [r["same"] for r in rows] == ["是", "否", "否"]
     assert rows[0]["decision"] == "可能同一事项" and rows[1]["decision"] == "不同"
     assert float(rows[0]["score"]) > float(rows[2]["score"]) > float(rows[1]["score"])
-    assert "丽发" in rows[0]["reasons"]
+    assert "丽发新城小区" in rows[0]["reasons"]
 
 
 def test_match_names_the_missing_columns_in_chinese(tmp_path):

@@ -157,6 +157,6 @@ class Command(BaseCommand):
         out = []
         for i, items in enumerate(found):
             for rank, (j, m, decision) in enumerate(items, 1):
-                out.append([ids[i], rank, ids[j], m.score, decision, reasons_text(m)])
+                out.append([ids[i], rank, ids[j], m.score, decision, reasons_text(m, rows[i][text_col], rows[j][text_col])])
         self._write(opts["output"], ["id", "rank", "neighbour_id", "score", "decision", "reasons"], out)
         self.stderr.write(f"已处理 {len(rows)} 行，列出 {len(out)} 个近邻")
