@@ -63,15 +63,11 @@ class MemoryIndex:
     """The production scheme with the band table held in a dict: for the quality and comparison runs."""
 
     def __init__(self, texts: list[str]):
-        from minxin.intake.duplicates import minhash
-        from minxin.intake.duplicates.text import AnchorWeights, anchors, shingle_hashes
+        from minxin.intake.duplicates import minhash, verifier
 
-        self.shingles = [shingle_hashes(t) for t in texts]
-        self.anchors = [anchors(t) for t in texts]
-        counts: Counter = Counter()
-        for names, numbers in self.anchors:
-            counts.update(names | numbers)
-        self.weights = AnchorWeights(len(texts), counts)  # what minxin.intake.duplicates.weights keeps in the database
+        self.profiles = [verifier.profile(t) for t in texts]
+        self.shingles = [p.shingles for p in self.profiles]
+        self.weights = verifier.corpus_weights(self.profiles)  # what minxin.intake.duplicates.weights keeps in the database
         # Per band, keys sorted with their case ids: a prefix range is a slice, as in the B-tree.
         keys = minhash.band_hash_array(minhash.signatures(self.shingles)) if texts else np.empty((0, minhash.BANDS), np.int64)
         order = np.argsort(keys, axis=0, kind="stable")
@@ -88,32 +84,21 @@ class MemoryIndex:
         return out
 
     def lookup(self, text: str):
-        from minxin.intake.duplicates import lookup, minhash
-        from minxin.intake.duplicates.text import MATCH_THRESHOLD, anchors, shingle_hashes
+        """As find_similar: LSH candidates, the best FULL_VERIFY by the cheap part of the model, then the verifier."""
+        from minxin.intake.duplicates import lookup, minhash, verifier
 
-        q = shingle_hashes(text)
-        cands = lookup.gather(minhash.band_hashes(minhash.signature(q)), self.fetch)
-        names, numbers = anchors(text)
-        best = None
-        for i, n in cands:
-            m = lookup.verify(q, names, numbers, self.shingles[i], self.anchors[i], case_id=i, band_hits=n, weights=self.weights,
-                              threshold=MATCH_THRESHOLD)  # as find_similar: None when the score cannot reach it
-            if m is not None and (best is None or m.score > best.score):
-                best = m
-        return best
+        q = verifier.profile(text)
+        cands = lookup.gather(minhash.band_hashes(minhash.signature(q.shingles)), self.fetch)
+        pool = sorted((i for i, _n in cands), key=lambda i: -verifier.cheap_score(q, self.profiles[i]))[: lookup.FULL_VERIFY]
+        return max((lookup.verify(q, self.profiles[i], case_id=i, weights=self.weights) for i in pool),
+                   key=lambda m: m.score, default=None)
 
     def brute(self, text: str):
-        from minxin.intake.duplicates import lookup
-        from minxin.intake.duplicates.text import anchors, shingle_hashes
+        from minxin.intake.duplicates import lookup, verifier
 
-        q = shingle_hashes(text)
-        names, numbers = anchors(text)
-        best = None
-        for i, s in enumerate(self.shingles):
-            m = lookup.verify(q, names, numbers, s, self.anchors[i], case_id=i, weights=self.weights)
-            if best is None or m.score > best.score:
-                best = m
-        return best
+        q = verifier.profile(text)
+        return max((lookup.verify(q, p, case_id=i, weights=self.weights) for i, p in enumerate(self.profiles)),
+                   key=lambda m: m.score, default=None)
 
 
 def _pr(decisions, stored_ids, queries, threshold):
@@ -139,8 +124,9 @@ def _best_threshold(decisions, stored_ids, queries, grid):
 
 def quality(n_matters: int, seed: int) -> dict:
     from benchmarks.intel_dup.generator import labelled_set
-    from minxin.intake.duplicates.text import MATCH_THRESHOLD
+    from minxin.intake.duplicates.verifier import current_model
 
+    MATCH_THRESHOLD = current_model().threshold
     ls = labelled_set(n_matters, seed=seed)
     stored_mids = [m for m, _t in ls.stored]
     stored_ids = set(stored_mids)
@@ -164,7 +150,10 @@ def compare(n_matters: int, seed: int) -> list[dict]:
 
     from benchmarks.intel_dup.generator import labelled_set
     from minxin.intake.duplicates.simhash import simhash
-    from minxin.intake.duplicates.text import MATCH_THRESHOLD, jaccard, normalize, shingle_hashes
+    from minxin.intake.duplicates.text import jaccard, normalize, shingle_hashes
+    from minxin.intake.duplicates.verifier import current_model
+
+    MATCH_THRESHOLD = current_model().threshold
 
     ls = labelled_set(n_matters, seed=seed)
     stored_mids = [m for m, _t in ls.stored]
@@ -193,7 +182,7 @@ def compare(n_matters: int, seed: int) -> list[dict]:
         m = idx.lookup(t)
         return (m.score, stored_mids[m.case_id]) if m else (None, None)
 
-    run("brute force: exact Jaccard x anchors (baseline)", brute, fixed=MATCH_THRESHOLD)
+    run("brute force: same-matter verifier on every stored text", brute, fixed=MATCH_THRESHOLD)
     run("MinHash LSH forest 32 bands x 2-4 rows + verification (chosen)", lsh, fixed=MATCH_THRESHOLD)
 
     sh = idx.shingles
@@ -242,18 +231,18 @@ def _chunk(args):
     """Worker: generate one chunk of matters and everything stored for them."""
     start, n, seed, sample = args
     from benchmarks.intel_dup.generator import make_matter
-    from minxin.intake.duplicates import minhash
-    from minxin.intake.duplicates.text import anchors, pack_anchors, shingle_hashes
+    from minxin.intake.duplicates import minhash, verifier
 
     rng = random.Random(seed * 1_000_003 + start)
     shingles, sets, anchor_list, keep = [], [], [], {}
     for j in range(n):
         m = make_matter(start + j, rng)
         text = m.text()
-        s = shingle_hashes(text)
+        prof = verifier.profile(text)
+        s = prof.shingles
         sets.append(s)
         shingles.append(s.astype("<u4").tobytes())
-        anchor_list.append(pack_anchors(*anchors(text)))
+        anchor_list.append(verifier.pack(prof))
         if start + j in sample:
             keep[start + j] = m
     sigs = np.concatenate([minhash.signatures(sets[i : i + 2000]) for i in range(0, n, 2000)])
@@ -272,7 +261,7 @@ def scale(n_cases: int, n_lookups: int, pg_url: str, keep_db: bool, seed: int) -
     from benchmarks.intel_dup.generator import hard_negative, paraphrase
     from minxin.intake.duplicates import minhash
     from minxin.intake.duplicates.lookup import find_similar
-    from minxin.intake.duplicates.text import unpack_anchors
+    from minxin.intake.duplicates.verifier import counted_keys
     from minxin.intake.duplicates.weights import TOTAL
 
     admin = psycopg.connect(pg_url, autocommit=True)
@@ -302,8 +291,7 @@ def scale(n_cases: int, n_lookups: int, pg_url: str, keep_db: bool, seed: int) -
                     kept.update(keep)
                     n = len(shingles)
                     for packed in anchor_list:
-                        names, numbers = unpack_anchors(packed)
-                        anchor_counts.update(k[:64] for k in names | numbers)
+                        anchor_counts.update({k[:64] for k in counted_keys(packed)})
                     with con.cursor() as cur:
                         with cur.copy("COPY intake_casetextsignature (case_id, scheme, text_hash, shingles, anchors, indexed_at) FROM STDIN") as cp:
                             for j in range(n):
@@ -354,7 +342,7 @@ def scale(n_cases: int, n_lookups: int, pg_url: str, keep_db: bool, seed: int) -
             t = time.perf_counter()
             res = find_similar(text, using=ALIAS, limit=5)
             times.append((time.perf_counter() - t) * 1000)
-            top = res[0].case_id if res else None
+            top = res[0].case_id if res and res[0].same else None  # the decision shown: 可能同一事项
             if kind == "pos":
                 pos += 1
                 found += top == cid

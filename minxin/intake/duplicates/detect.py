@@ -18,7 +18,8 @@ from minxin.core import crypto
 
 from .index import TEXT_FIELDS, matter_text
 from .lookup import Match, compare_texts, find_similar
-from .text import HASHED, MATCH_THRESHOLD, shared_phrases
+from .text import HASHED, shared_phrases
+from .verifier import current_model
 
 COLLECTIVE_MIN_OTHERS = 2  # the draft plus two other petitioners' cases make a 联名/集体 suggestion
 MAX_SHOWN = 10
@@ -47,9 +48,8 @@ def _petitioner_ids(id_hashes: set[str], phone_hashes: set[str]) -> set[int]:
 
 
 def _confidence(score: float) -> float:
-    # Map the verification score onto 0.5–0.99: at the threshold a match is a coin toss for a person to check.
-    span = max(1e-9, 1 - MATCH_THRESHOLD)
-    return round(min(0.99, 0.5 + 0.5 * max(0.0, score - MATCH_THRESHOLD) / span * 2), 2)
+    # The verifier's score is a probability fitted on read pairs of real messages.
+    return round(min(0.99, max(0.01, score)), 2)
 
 
 def _case_brief(case: Case) -> dict:
@@ -67,19 +67,32 @@ def _case_brief(case: Case) -> dict:
 
 def _explain(m: Match, draft_text: str, case: Case) -> tuple[list[str], list[str]]:
     phrases = shared_phrases(draft_text, matter_text({f: getattr(case, f) for f in TEXT_FIELDS}))
-    reasons = [
-        _("文字相似度 %(j).0f%%（二字片段 Jaccard），综合得分 %(s).2f") % {"j": m.jaccard * 100, "s": m.score},
-    ]
+    return explain(m, draft_text), phrases
+
+
+def explain(m: Match, text: str = "", other: str = "") -> list[str]:
+    """The reasons shown beside a candidate: what identifies the matter first, then the wording.
+
+    With the texts at hand, a name head is shown as written there (丽发 → 丽发新城小区).
+    """
+    from .verifier import name_of
+
+    def shown(heads):
+        return "、".join(dict.fromkeys(name_of(h, text) if name_of(h, text) != h else name_of(h, other) for h in heads[:6]))
+
+    reasons = []
     if m.shared_names:
-        reasons.append(_("相同的地点或单位：%(n)s") % {"n": "、".join(m.shared_names)})
+        reasons.append(_("相同的地点或单位：%(n)s") % {"n": shown(m.shared_names)})
+    reasons.append(_("标题或首句的 %(c).0f%% 见于对方文字") % {"c": m.opening_cover * 100})
+    reasons.append(_("文字相似度 %(j).0f%%（二字片段 Jaccard）；同一事项可能性 %(s).2f") % {"j": m.jaccard * 100, "s": m.score})
+    if m.differing_names:
+        reasons.append(_("只在一方出现的地点或单位：%(n)s（请核对是否同一地点）") % {"n": shown(m.differing_names)})
     figures = [n for n in m.shared_numbers if not n.startswith(HASHED)]
     if figures:
-        reasons.append(_("相同的数字（金额、日期、人数等）：%(n)s") % {"n": "、".join(figures[:8])})
+        reasons.append(_("相同的数字（金额、日期、人数等，不同信访人常有出入，仅供参考）：%(n)s") % {"n": "、".join(figures[:8])})
     if len(figures) < len(m.shared_numbers):
         reasons.append(_("相同的长号码（电话、证件或账号）%(n)d 个") % {"n": len(m.shared_numbers) - len(figures)})
-    if m.name_agreement < 1 and m.differing_names:
-        reasons.append(_("不同的地点或单位：%(n)s（请核对是否同一事项）") % {"n": "、".join(m.differing_names[:6])})
-    return reasons, phrases
+    return reasons
 
 
 def detect(draft: dict, *, staff, exclude_case_id: int | None = None) -> dict:
@@ -103,14 +116,15 @@ def detect(draft: dict, *, staff, exclude_case_id: int | None = None) -> dict:
         if cid not in matches:
             case = visible[cid]
             m = compare_texts(text, matter_text({f: getattr(case, f) for f in TEXT_FIELDS}), case_id=cid, weigh=True)
-            if m.score >= MATCH_THRESHOLD:
+            if m.score >= current_model().related:
                 matches[cid] = m
     parties = {}
     for case_id, pet_id in CaseParty.objects.filter(case_id__in=[c for c in matches if c in visible]).values_list("case_id", "petitioner_id"):
         parties.setdefault(case_id, set()).add(pet_id)
 
     items = []
-    for cid, m in sorted(matches.items(), key=lambda kv: -kv[1].score):
+    # Same-matter candidates first, then the related ones, each by score.
+    for cid, m in sorted(matches.items(), key=lambda kv: (not kv[1].same, -kv[1].score)):
         case = visible.get(cid)
         if case is None:
             continue
@@ -121,12 +135,19 @@ def detect(draft: dict, *, staff, exclude_case_id: int | None = None) -> dict:
             "score": m.score,
             "confidence": _confidence(m.score),
             "same_petitioner": same_person,
+            # Above the verifier's threshold: 可能同一事项; below it (but close): 相关.
+            "relation": "same" if m.same else "related",
+            "relation_label": _("可能同一事项") if m.same else _("相关"),
             "kinds": [],
             "reasons": reasons,
             "shared_phrases": phrases,
             "suggestion": "",
             "legal_basis": "",
         }
+        if not m.same:  # a close case below the threshold: shown as 相关, never a finding of the regulation
+            item["kinds"].append("related")
+            items.append(item)
+            continue
         if same_person:
             item["kinds"].append("repeat")
             item["reasons"].insert(0, _("同一信访人（身份证号或电话一致）此前反映过相似事项：重复信访"))
@@ -142,9 +163,10 @@ def detect(draft: dict, *, staff, exclude_case_id: int | None = None) -> dict:
             item["kinds"].append("similar")
         items.append(item)
 
-    others = {pid for cid, pets in parties.items() if cid in visible for pid in pets} - own
+    same_ids = {i["case"]["id"] for i in items if i["relation"] == "same"}
+    others = {pid for cid, pets in parties.items() if cid in same_ids for pid in pets} - own
     collective = None
-    similar_by_others = [i for i in items if not i["same_petitioner"]]
+    similar_by_others = [i for i in items if not i["same_petitioner"] and i["relation"] == "same"]
     if len(others) >= COLLECTIVE_MIN_OTHERS and similar_by_others:
         collective = {
             "people": len(others) + max(1, len(draft.get("petitioners") or [])),

@@ -18,7 +18,8 @@ from minxin.core import clock
 from minxin.intake.models import CaseLshBand, CaseTextSignature
 
 from . import minhash, weights
-from .text import anchors, normalize, pack_anchors, shingle_hashes
+from . import verifier
+from .text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +44,14 @@ def _text_hash(text: str) -> str:
 
 
 def build(case_id: int, text: str, *, now=None) -> tuple[CaseTextSignature, list[CaseLshBand]]:
-    shingles = shingle_hashes(text)
-    names, numbers = anchors(text)
+    prof = verifier.profile(text)
+    shingles = prof.shingles
     sig = CaseTextSignature(
         case_id=case_id,
         scheme=minhash.SCHEME,
         text_hash=_text_hash(text),
         shingles=shingles.astype("<u4").tobytes(),
-        anchors=pack_anchors(names, numbers),
+        anchors=verifier.pack(prof),
         indexed_at=now or clock.now(),
     )
     bands = [] if not len(shingles) else [
@@ -61,13 +62,14 @@ def build(case_id: int, text: str, *, now=None) -> tuple[CaseTextSignature, list
 
 def build_many(items: list[tuple[int, str]], *, now) -> tuple[list[CaseTextSignature], list[CaseLshBand]]:
     """`build` for a batch: the MinHash step runs once, vectorised, for all texts."""
-    sets = [shingle_hashes(text) for _pk, text in items]
+    profiles = [verifier.profile(text) for _pk, text in items]
+    sets = [p.shingles for p in profiles]
     band_rows = minhash.band_hash_array(minhash.signatures(sets)) if items else np.empty((0, minhash.BANDS), dtype=np.int64)
     sigs, bands = [], []
-    for (pk, text), shingles, row in zip(items, sets, band_rows):
+    for (pk, text), prof, shingles, row in zip(items, profiles, sets, band_rows):
         sigs.append(CaseTextSignature(
             case_id=pk, scheme=minhash.SCHEME, text_hash=_text_hash(text), shingles=shingles.astype("<u4").tobytes(),
-            anchors=pack_anchors(*anchors(text)), indexed_at=now,
+            anchors=verifier.pack(prof), indexed_at=now,
         ))
         if len(shingles):
             bands.extend(CaseLshBand(band=b, hash=int(h), case_id=pk) for b, h in enumerate(row))

@@ -6,8 +6,9 @@ large store), the band narrows to three rows, then four: an LSH forest, so the w
 per lookup stays bounded however large the table grows while small stores keep the
 recall of two-row bands. A band still stock at full depth gives only its newest
 cases, and is used only if every band is. The best MAX_VERIFY candidates by shared
-bands are verified on their stored shingle sets (exact Jaccard and containment) and
-anchors (places, parties, figures), each anchor weighted by its rarity among stored cases.
+bands are scored by the cheap part of the same-matter model (stored shingle sets and
+opening lines), and the best FULL_VERIFY of them verified by `verifier`, with place and
+organisation name heads weighted by their rarity among stored cases.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from minxin.intake.models import CaseLshBand, CaseTextSignature
 
-from . import minhash, weights
+from . import minhash, verifier, weights
+from . import weights as weights_mod
 from .index import stored_shingles
-from .text import MATCH_THRESHOLD, UNIFORM, AnchorWeights, agreement, anchors, jaccard, match_score, shingle_hashes, unpack_anchors
+from .text import UNIFORM, AnchorWeights
 
 PER_BAND_CAP = 200
 MAX_VERIFY = 100
@@ -69,15 +71,14 @@ Fetch = Callable[[list[tuple[int, int, int]], int, bool], dict[int, list[int]]]
 @dataclass
 class Match:
     case_id: int
-    score: float
+    score: float  # the verifier's probability that the two texts are the same matter
+    same: bool  # score at or above the verifier's threshold: 可能同一事项 (else 相关)
     jaccard: float
-    containment: float
-    band_hits: int
-    name_agreement: float
-    number_agreement: float
-    shared_names: list[str] = field(default_factory=list)
+    opening_cover: float
+    band_hits: int = 0
+    shared_names: list[str] = field(default_factory=list)  # place/organisation name heads found in both
+    differing_names: list[str] = field(default_factory=list)  # rare name heads found in one text only
     shared_numbers: list[str] = field(default_factory=list)
-    differing_names: list[str] = field(default_factory=list)
 
 
 def candidate_ids(bands: list[int], *, exclude: set[int] = frozenset(), per_band: int = PER_BAND_CAP, limit: int = MAX_VERIFY,
@@ -150,33 +151,37 @@ def _orm_fetch(using: str) -> Fetch:
     return fetch
 
 
-def find_similar(text: str, *, exclude: set[int] = frozenset(), threshold: float = MATCH_THRESHOLD, limit: int = 20,
+FULL_VERIFY = 20  # candidates verified with names and rarity, chosen by the cheap part of the model
+
+
+def find_similar(text: str, *, exclude: set[int] = frozenset(), threshold: float | None = None, limit: int = 20,
                  using: str = DEFAULT_DB_ALIAS) -> list[Match]:
-    """Stored cases whose text is a near-duplicate of `text`, best first (unscoped: callers filter by visibility)."""
-    q = shingle_hashes(text)
-    if not len(q):
+    """Stored cases most likely to be the same matter as `text`, best first (unscoped: callers filter by visibility).
+
+    Returns every verified candidate whose probability reaches `threshold` (default: the model's
+    floor for a 相关 suggestion); `Match.same` tells those above the same-matter threshold.
+    """
+    q = verifier.profile(text)
+    if not len(q.shingles):
         return []
-    bands = minhash.band_hashes(minhash.signature(q))
+    model = verifier.current_model()
+    floor = model.related if threshold is None else threshold
+    bands = minhash.band_hashes(minhash.signature(q.shingles))
     cands = candidate_ids(bands, exclude=set(exclude), using=using)
     if not cands:
         return []
     hits = dict(cands)
-    names, numbers = anchors(text)
-    # As in `verify`: a candidate whose Jaccard alone misses the threshold cannot match, so its
-    # anchors are not even looked up.
-    stored = []
-    for case_id, packed_shingles, packed_anchors in _signatures(list(hits), using):
-        s = stored_shingles(packed_shingles)
-        if jaccard(q, s) >= threshold:
-            stored.append((case_id, s, unpack_anchors(packed_anchors)))
-    keys = set(names) | set(numbers)
-    for _cid, _s, (s_names, s_numbers) in stored:
-        keys |= s_names | s_numbers
+    stored = [(case_id, verifier.unpack(packed, stored_shingles(sh))) for case_id, sh, packed in _signatures(list(hits), using)]
+    stored.sort(key=lambda cp: -verifier.cheap_score(q, cp[1], model))
+    stored = stored[:FULL_VERIFY]
+    keys = verifier.head_keys(q.heads)
+    for _cid, p in stored:
+        keys |= verifier.head_keys(p.heads)
     w = weights.load(keys, using=using)
     out = []
-    for case_id, s, stored_anchors in stored:
-        m = verify(q, names, numbers, s, stored_anchors, case_id=case_id, band_hits=hits[case_id], weights=w, threshold=threshold)
-        if m is not None and m.score >= threshold:
+    for case_id, p in stored:
+        m = verify(q, p, case_id=case_id, band_hits=hits[case_id], weights=w)
+        if m.score >= floor:
             out.append(m)
     out.sort(key=lambda m: (-m.score, -m.case_id))
     return out[:limit]
@@ -193,36 +198,23 @@ def _signatures(case_ids: list[int], using: str):
         return cur.fetchall()
 
 
-def verify(q: np.ndarray, names, numbers, s: np.ndarray, stored_anchors: tuple[frozenset, frozenset], *, case_id: int,
-           band_hits: int = 0, weights: AnchorWeights = UNIFORM, threshold: float | None = None) -> Match | None:
-    """Exact comparison of a query with one stored case: bigram Jaccard x rarity-weighted anchor agreement.
-
-    With a threshold, None as soon as the score cannot reach it: the score is the Jaccard times
-    factors of at most 1, and figures are cheaper to weigh than names.
-    """
-    s_names, s_numbers = stored_anchors
-    inter = len(np.intersect1d(q, s, assume_unique=True)) if len(q) and len(s) else 0
-    jac = inter / (len(q) + len(s) - inter) if inter else 0.0
-    if threshold is not None and jac < threshold:
-        return None
-    number_agree, shared_numbers, _differing = agreement(numbers, s_numbers, weights, names=False)
-    if threshold is not None and match_score(jac, 1.0, number_agree) < threshold:
-        return None
-    name_agree, shared_names, differing_names = agreement(names, s_names, weights)
-    score = match_score(jac, name_agree, number_agree)
+def verify(q: verifier.Profile, s: verifier.Profile, *, case_id: int, band_hits: int = 0, weights: AnchorWeights = UNIFORM) -> Match:
+    """The verifier's verdict on a query and one stored case, with what explains it."""
+    v = verifier.compare(q, s, weights)
+    figures = sorted(q.numbers & s.numbers, key=lambda x: (len(x), x))
     return Match(
-        case_id=case_id, score=round(score, 4), jaccard=round(jac, 4), containment=round(inter / min(len(q), len(s)), 4) if inter else 0.0,
-        band_hits=band_hits, name_agreement=round(name_agree, 3), number_agreement=round(number_agree, 3),
-        shared_names=shared_names, shared_numbers=sorted(shared_numbers, key=lambda x: (len(x), x)), differing_names=differing_names,
+        case_id=case_id, score=v.probability, same=v.same, jaccard=v.jaccard, opening_cover=v.opening_cover, band_hits=band_hits,
+        shared_names=v.shared_heads, differing_names=v.differing_heads, shared_numbers=figures,
     )
 
 
-def compare_texts(a: str, b: str, *, case_id: int = 0, using: str = DEFAULT_DB_ALIAS, weigh: bool = False) -> Match:
-    """Verify two texts directly (no LSH): for a petitioner's own few earlier cases.
+def compare_texts(a: str, b: str, *, case_id: int = 0, using: str = DEFAULT_DB_ALIAS, weigh: bool = False,
+                  weights: AnchorWeights | None = None) -> Match:
+    """Verify two texts directly (no LSH): for a petitioner's own few earlier cases, or a pair of a file.
 
-    `weigh` takes anchor rarity from the index (as `find_similar` does); without it every anchor weighs the same.
+    Rarity comes from `weights` if given, else from the index when `weigh`, else every name head is rare.
     """
-    names, numbers = anchors(a)
-    other = anchors(b)
-    w = weights.load(set(names) | set(numbers) | other[0] | other[1], using=using) if weigh else UNIFORM
-    return verify(shingle_hashes(a), names, numbers, shingle_hashes(b), other, case_id=case_id, weights=w)
+    pa, pb = verifier.profile(a), verifier.profile(b)
+    if weights is None:
+        weights = weights_mod.load(verifier.head_keys(pa.heads | pb.heads), using=using) if weigh else UNIFORM
+    return verify(pa, pb, case_id=case_id, weights=weights)

@@ -29,7 +29,8 @@ BANDS = 32
 ROWS = NUM_PERM // BANDS
 ROW_BITS = 64 // ROWS
 MIN_DEPTH = 2  # rows a band must share at least
-SCHEME = f"k{SHINGLE_K}-m{NUM_PERM}-b{BANDS}x{ROWS}f-v3"
+# v4: the signature row also keeps name heads and the opening line (verifier.pack)
+SCHEME = f"k{SHINGLE_K}-m{NUM_PERM}-b{BANDS}x{ROWS}f-v4"
 
 _P = np.uint64((1 << 31) - 1)
 _rng = np.random.default_rng(20260501)  # fixed: stored band hashes depend on it

@@ -1,4 +1,4 @@
-"""How many indexed cases carry each anchor (place, party, figure): the rarity weights of verification.
+"""How many indexed cases carry each anchor (place, party, figure, name head "@…"): the rarity weights of verification.
 
 Counts move with the index: `index.index_case` and `index.reindex` apply each case's
 change (old anchors out, new anchors in) in the transaction that rewrites its
@@ -15,7 +15,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from minxin.intake.models import AnchorFrequency, CaseTextSignature
 
-from .text import AnchorWeights, unpack_anchors
+from .text import AnchorWeights
+from .verifier import counted_keys
 
 TOTAL = ""
 _CHUNK = 500
@@ -39,11 +40,9 @@ def case_delta(old: str | None, new: str | None) -> Counter:
     """The change one case's re-indexing makes: its old packed anchors out, its new ones in."""
     delta: Counter = Counter()
     if old is not None:
-        names, numbers = unpack_anchors(old)
-        delta.subtract(dict.fromkeys(names | numbers | {TOTAL}, 1))
+        delta.subtract(dict.fromkeys(counted_keys(old) | {TOTAL}, 1))
     if new is not None:
-        names, numbers = unpack_anchors(new)
-        delta.update(dict.fromkeys(names | numbers | {TOTAL}, 1))
+        delta.update(dict.fromkeys(counted_keys(new) | {TOTAL}, 1))
     return delta
 
 
@@ -79,8 +78,7 @@ def rebuild(*, using: str = DEFAULT_DB_ALIAS, batch_size: int = 5000) -> int:
             break
         last = rows[-1][0]
         for _cid, packed in rows:
-            names, numbers = unpack_anchors(packed)
-            counts.update(k[: AnchorFrequency.MAX_LENGTH] for k in names | numbers)
+            counts.update({k[: AnchorFrequency.MAX_LENGTH] for k in counted_keys(packed)})
         n += len(rows)
     counts[TOTAL] = n
     with transaction.atomic(using=using):

@@ -9,7 +9,8 @@ START = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))
 _serial = itertools.count(1)
 
 ELEVATOR = "阳光小区3号楼电梯停运两个月，物业公司收了电梯维修费却一直不修，老人上下楼非常困难，要求物业尽快修复电梯"
-ELEVATOR_PARAPHRASE = "您好，我要反映阳光小区3号楼的电梯已经停了2个月，物业公司收取了电梯维修费但是迟迟不维修，老年人上下楼很困难，请求尽快修好电梯。谢谢！"
+# Another writer: the opening line names the place and the problem, as a subject does.
+ELEVATOR_PARAPHRASE = "阳光小区3号楼电梯停了2个月没人修。我要反映阳光小区3号楼的电梯已经停了2个月，物业公司收取了电梯维修费但是迟迟不维修，老年人上下楼很困难，请求尽快修好电梯。谢谢！"
 ELEVATOR_OTHER_ESTATE = "幸福家园8号楼电梯停运五个月，物业公司收了电梯维修费却一直不修，老人上下楼非常困难，要求物业尽快修复电梯"
 WAGES = "宏达建筑工程公司拖欠我们工资半年，老板躲着不见人，要求发放拖欠的工资"
 

@@ -219,3 +219,22 @@ def test_a_shared_phone_number_is_a_reason_but_never_stored_or_shown_in_clear(ci
     assert not any(phone in r for r in reasons)
     assert not AnchorFrequency.objects.filter(anchor__contains=phone).exists()
     assert not CaseTextSignature.objects.filter(anchors__contains=phone).exists()
+
+
+def test_same_matter_is_labelled_as_such_in_the_panel(city, registered):
+    registered(content=ELEVATOR)
+    item = detect.detect(draft(ELEVATOR_PARAPHRASE), staff=city.staff["east_registrar"])["items"][0]
+    assert item["relation"] == "same" and item["relation_label"] == "可能同一事项"
+    assert any("阳光小区" in r for r in item["reasons"])
+
+
+def test_a_close_case_below_the_threshold_is_shown_as_related_without_a_finding(city, registered):
+    from .test_same_matter import PARKING_SAME_ESTATE, PLANT
+
+    pid = person("周九")
+    earlier = registered(content=PLANT, petitioners=[pid])
+    found = detect.detect(draft(PARKING_SAME_ESTATE, petitioners=[pid]), staff=city.staff["east_registrar"])
+    item = found["items"][0]
+    assert item["case"]["number"] == earlier.number
+    assert item["relation"] == "related" and item["relation_label"] == "相关"
+    assert item["kinds"] == ["related"] and not found["repeat"]

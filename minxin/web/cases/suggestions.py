@@ -35,7 +35,7 @@ DUPLICATE_KIND_LABELS = {
     "repeat": gettext_lazy("重复信访"),
     "not_accept_lower": gettext_lazy("不予受理（第十九条第三款）"),
     "not_reaccept": gettext_lazy("不再受理（第三十六条第三款）"),
-    "similar": gettext_lazy("相似"),
+    "similar": gettext_lazy("他人反映"),
 }
 PERSON_FIELDS = ("name", "id_number", "phone")
 
@@ -105,7 +105,7 @@ def _classification_rows(classification: dict) -> list[dict]:
 
 def _duplicate_rows(dupes: dict) -> list[dict]:
     return [
-        {**item, "kind_labels": [str(DUPLICATE_KIND_LABELS.get(k, k)) for k in item["kinds"]],
+        {**item, "kind_labels": [str(DUPLICATE_KIND_LABELS[k]) for k in item["kinds"] if k in DUPLICATE_KIND_LABELS],
          "percent": round(item["confidence"] * 100)}
         for item in dupes.get("items") or []
     ]

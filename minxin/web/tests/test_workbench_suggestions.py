@@ -83,6 +83,21 @@ def test_an_earlier_visible_case_of_the_same_petitioner_is_shown_as_a_repeat_wit
     dupes = html[html.index('data-testid="suggestion-duplicates"'):]
     assert earlier.number in dupes and f'href="/cases/{earlier.pk}/"' in dupes
     assert "重复信访" in dupes
+    assert 'data-relation="same"' in dupes and "可能同一事项" in dupes
+
+
+def test_a_close_case_below_the_threshold_is_listed_as_related(client, city, django_capture_on_commit_callbacks):
+    from minxin.intake.tests.test_same_matter import PARKING_SAME_ESTATE, PLANT
+
+    someone = person("周九")
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = register(city, content=PLANT, petitioners=[someone])
+    client.force_login(city.staff["east_registrar"].user)
+    resp = client.post(URL, form_data(city, **_only(PARKING_SAME_ESTATE), **{"p-0-name": "周九", "p-0-id_number": someone["id_number"]}))
+    html = resp.content.decode()
+    dupes = html[html.index('data-testid="suggestion-duplicates"'):]
+    assert earlier.number in dupes and 'data-relation="related"' in dupes and "相关" in dupes
+    assert "重复信访" not in dupes and "未发现重复或相似事项" not in html
 
 
 def test_a_case_outside_the_registrars_jurisdiction_is_never_shown(client, city, django_capture_on_commit_callbacks):
