@@ -15,9 +15,15 @@ def new_request_token() -> str:
     return secrets.token_hex(16)
 
 
+def new_request_id() -> str:
+    # Random, not a sequence: ids of petitions are not to be walked one by one.
+    return "MX" + "".join(secrets.choice("23456789ABCDEFGHJKMNPQRSTUVWXYZ") for _ in range(10))
+
+
 class Open311Request(models.Model):
     submission = models.OneToOneField("portal.Submission", verbose_name=_("网上信访提交"), on_delete=models.CASCADE,
                                       related_name="open311")
+    service_request_id = models.CharField(_("服务请求编号"), max_length=16, unique=True, default=new_request_id)
     # Public: never the 查询码 (which, with the phone, opens the petitioner's own view).
     token = models.CharField(_("请求令牌"), max_length=32, unique=True, default=new_request_token)
     api_token = models.ForeignKey("api.ApiToken", verbose_name=_("提交令牌"), null=True, on_delete=models.SET_NULL,
@@ -35,7 +41,3 @@ class Open311Request(models.Model):
 
     def __str__(self):
         return self.service_request_id
-
-    @property
-    def service_request_id(self) -> str:
-        return f"MX{self.pk:08d}"
