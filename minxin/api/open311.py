@@ -12,7 +12,7 @@ and the service list are public, as the spec expects; the description is never r
 import datetime as dt
 
 from django.http import HttpResponse
-from django.urls import re_path
+from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -24,9 +24,6 @@ from minxin.api.tokens import TokenRejected, authenticate_token
 from minxin.core.errors import DomainError, ValidationFailed
 from minxin.exchange.open311 import services
 from minxin.exchange.open311.render import errors, respond
-
-FORMATS = r"(?P<fmt>json|xml)"
-
 
 def _api_key(request, fmt, scope: str):
     """The token behind `api_key`, with `scope`; an error response instead when it will not do."""
@@ -173,11 +170,16 @@ def token_detail(request, token, fmt):
     return respond(fmt, [{"service_request_id": req.service_request_id, "token": req.token}], kind="requests")
 
 
+# One route per format (the spec puts the format in the path), so every URL is a plain path.
 urlpatterns = [
-    re_path(rf"^discovery\.{FORMATS}$", discovery, name="discovery"),
-    re_path(rf"^services\.{FORMATS}$", service_list, name="services"),
-    re_path(rf"^services/(?P<code>[A-Za-z0-9_-]+)\.{FORMATS}$", service_definition, name="service_definition"),
-    re_path(rf"^requests\.{FORMATS}$", requests_view, name="requests"),
-    re_path(rf"^requests/(?P<request_id>[A-Za-z0-9_-]+)\.{FORMATS}$", request_detail, name="request"),
-    re_path(rf"^tokens/(?P<token>[A-Za-z0-9_-]+)\.{FORMATS}$", token_detail, name="token"),
+    route
+    for fmt in ("json", "xml")
+    for route in (
+        path(f"discovery.{fmt}", discovery, {"fmt": fmt}, name=f"discovery_{fmt}"),
+        path(f"services.{fmt}", service_list, {"fmt": fmt}, name=f"services_{fmt}"),
+        path(f"services/<slug:code>.{fmt}", service_definition, {"fmt": fmt}, name=f"service_definition_{fmt}"),
+        path(f"requests.{fmt}", requests_view, {"fmt": fmt}, name=f"requests_{fmt}"),
+        path(f"requests/<slug:request_id>.{fmt}", request_detail, {"fmt": fmt}, name=f"request_{fmt}"),
+        path(f"tokens/<slug:token>.{fmt}", token_detail, {"fmt": fmt}, name=f"token_{fmt}"),
+    )
 ]
