@@ -258,7 +258,8 @@ def _decode_cursor(cursor: str) -> int:
 
 
 @router.get("", response=CaseListOut, summary="信访事项列表",
-            openapi_extra={"responses": {"200": {"content": {"application/json": {"examples": _LIST_EXAMPLES}}}}})
+            openapi_extra={"responses": {"200": {"description": "OK", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/CaseListOut"}, "examples": _LIST_EXAMPLES}}}}})
 def list_cases(request, paging: Query[PageParams], scope: str = "all", state: str = "", category: str = "", channel: str = "",
                overdue: bool = False, q: str = "",
                updated_since: dt.datetime | None = Query(None, description="只列出此时刻及之后有办理记录（新增或变化）的事项；进入同步模式"),
