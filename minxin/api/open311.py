@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from minxin.api.models import Scope
-from minxin.api.scopes import check_scope, count_request
+from minxin.api.scopes import count_request, require_scope
 from minxin.api.tokens import TokenRejected, authenticate_token
 from minxin.core.errors import DomainError, ValidationFailed
 from minxin.exchange.open311 import services
@@ -36,8 +36,7 @@ def _api_key(request, fmt, scope: str):
         return None, errors(fmt, 403, [exc.message])
     token = staff.presented_token
     try:
-        check_scope(token, "POST" if scope == Scope.CASES_CREATE else "GET",
-                    "/cases" if scope == Scope.CASES_CREATE else "/cases/")
+        require_scope(token, scope)
         count_request(token)
     except DomainError as exc:
         return None, errors(fmt, exc.status, [exc.message])

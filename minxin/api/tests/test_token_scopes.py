@@ -162,3 +162,21 @@ def test_a_forged_cursor_is_a_422_naming_the_parameter(client, city, token_for):
     response = client.get("/api/v1/cases", {"cursor": "not-a-cursor"}, **bearer(raw))
     assert response.status_code == 422
     assert "cursor" in response.json()["error"]["fields"]
+
+
+def test_the_migration_gives_old_tokens_their_unit_every_scope_and_a_bounded_expiry(city, settings):
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module("minxin.api.migrations.0002_token_unit_scopes_expiry")
+    settings.MINXIN_API_TOKEN_MAX_DAYS = 365
+    token = issue_token(username="east_registrar", name="旧脚本", scopes=["cases:read"])[0]
+    far = timezone.now() + dt.timedelta(days=3650)
+    ApiToken.objects.filter(pk=token.pk).update(scopes=[], expires_at=far)
+    migration.backfill(apps, None)
+    token.refresh_from_db()
+    assert token.unit == city.units["east_bureau"]
+    assert token.scopes == list(ALL_SCOPES)
+    assert token.expires_at < timezone.now() + dt.timedelta(days=366)

@@ -238,3 +238,29 @@ def test_the_event_catalogue_comes_from_the_event_registry(client, city):
     assert types == {f"case.{a}" for a in EVENTS}
     assert {"case.register", "case.transfer", "case.accept", "case.close", "case.rate", "case.request_review",
             "case.request_recheck"} <= types
+
+
+def test_each_delivery_has_its_job_queued_in_the_same_transaction(city, receiver_factory):
+    from django_tasks_db.models import DBTaskResult
+
+    subscribe(city, receiver_factory())
+    jobs_before = DBTaskResult.objects.filter(task_path__endswith="deliver_webhook_task").count()
+    register(city)
+    assert DBTaskResult.objects.filter(task_path__endswith="deliver_webhook_task").count() == jobs_before + 1
+
+
+def test_a_delivery_left_sending_by_a_dead_worker_is_sent_again_by_the_sweep(city, receiver_factory):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    receiver = receiver_factory()
+    subscribe(city, receiver, events=["case.register"])
+    register(city)
+    WebhookDelivery.objects.update(status=WebhookStatus.SENDING, attempts=1, claimed_by="gone-host:1:dead",
+                                   lease_until=timezone.now() - dt.timedelta(seconds=1))
+    call_command("send_pending_webhooks")
+    row = WebhookDelivery.objects.get()
+    assert row.status == WebhookStatus.DELIVERED and row.attempts == 2
+    assert len(receiver.accepted) == 1
