@@ -264,3 +264,17 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_sent_again_by_the_sweep(cit
     row = WebhookDelivery.objects.get()
     assert row.status == WebhookStatus.DELIVERED and row.attempts == 2
     assert len(receiver.accepted) == 1
+
+
+def test_ratings_and_supervision_are_events_subscribers_receive_too(city, receiver_factory, clock):
+    from minxin.oversight.ratings import record_rating
+    from minxin.oversight.supervision import issue_supervision
+    from minxin.oversight.tests.conftest import Flow
+
+    subscribe(city, receiver_factory(), events=["case.accept", "case.rate", "case.supervise"])
+    flow = Flow(city, clock)
+    case = flow.opinion_case()
+    issue_supervision(case, actor=city.staff["city_supervisor"], ground="delay", reason="群众反映强烈")
+    record_rating(case, target="bureau", score="satisfied", rater_petitioner=case.parties.first().petitioner)
+    assert list(WebhookDelivery.objects.order_by("pk").values_list("event_type", flat=True)) == [
+        "case.accept", "case.supervise", "case.rate"]
