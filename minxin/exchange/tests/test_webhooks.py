@@ -278,3 +278,20 @@ def test_ratings_and_supervision_are_events_subscribers_receive_too(city, receiv
     record_rating(case, target="bureau", score="satisfied", rater_petitioner=case.parties.first().petitioner)
     assert list(WebhookDelivery.objects.order_by("pk").values_list("event_type", flat=True)) == [
         "case.accept", "case.supervise", "case.rate"]
+
+
+def test_the_page_creates_a_subscription_shows_its_secret_once_and_refuses_other_staff(client, city):
+    client.force_login(city.staff["east_registrar"].user)
+    assert client.get("/exchange/webhooks/").status_code == 404
+    client.force_login(city.staff["city_admin"].user)
+    bad = client.post("/exchange/webhooks/", {"name": "网格", "unit": "B-EAST", "owner": "east_registrar",
+                                              "url": "ftp://x", "events": []})
+    assert bad.status_code == 422 and "请至少选择一个事件" in bad.content.decode()
+    assert not WebhookSubscription.objects.exists()
+    response = client.post("/exchange/webhooks/", {"name": "网格", "unit": "B-EAST", "owner": "east_registrar",
+                                                   "url": "https://grid.example.cn/hook", "events": ["case.close"]})
+    assert response.status_code == 200
+    sub = WebhookSubscription.objects.get()
+    page = response.content.decode()
+    assert "whsec_" in page and sub.secret_prefix in page
+    assert "whsec_" not in client.get("/exchange/webhooks/").content.decode().replace(sub.secret_prefix, "")
