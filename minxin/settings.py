@@ -346,7 +346,12 @@ if MINXIN_API_TOKEN_DEFAULT_DAYS > MINXIN_API_TOKEN_MAX_DAYS:
 MINXIN_API_TOKEN_RATE = env_int("MINXIN_API_TOKEN_RATE", 600, minimum=1)
 MINXIN_WEBHOOK_TIMEOUT = env_int("MINXIN_WEBHOOK_TIMEOUT", 10, minimum=1)
 MINXIN_WEBHOOK_RETRIES = env_int("MINXIN_WEBHOOK_RETRIES", 8, minimum=0)
-MINXIN_WEBHOOK_BACKOFF_SECONDS = float(env_str("MINXIN_WEBHOOK_BACKOFF_SECONDS", "30"))
+try:
+    MINXIN_WEBHOOK_BACKOFF_SECONDS = float(env_str("MINXIN_WEBHOOK_BACKOFF_SECONDS", "30"))
+except ValueError:
+    raise ImproperlyConfigured("MINXIN_WEBHOOK_BACKOFF_SECONDS must be a number of seconds") from None
+if MINXIN_WEBHOOK_BACKOFF_SECONDS < 0:
+    raise ImproperlyConfigured("MINXIN_WEBHOOK_BACKOFF_SECONDS must not be negative")
 MINXIN_WEBHOOK_LEASE_SECONDS = env_int("MINXIN_WEBHOOK_LEASE_SECONDS", 120, minimum=1)
 # A subscription is switched off after this many failed attempts in a row (any success resets the count).
 MINXIN_WEBHOOK_DISABLE_AFTER = env_int("MINXIN_WEBHOOK_DISABLE_AFTER", 30, minimum=1)
