@@ -211,6 +211,16 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:reception_day_book": (WRITE, "register", "day"),
     "web:reception_booking_outcome": (WRITE, "register", "booking"),
     "web:reception_booking_turn": (WRITE, "register", "booking"),
+    # Webhook subscriptions and their delivery log: 系统管理员 only (others get 404).
+    "exchange:webhooks": (READ, "administer", None),
+    "exchange:webhook": (READ, "nobody", None),
+    "exchange:webhook_replay": (WRITE, "administer", None),
+    # Open311 GeoReport v2: the service list and discovery are public; a request by id or token is
+    # public too (status only); listing and posting need an api_key (an access token), so a signed-in
+    # session alone is refused. Routes with an id the matrix does not build answer 404 for all.
+    **{f"open311:{name}_{fmt}": (READ, group, None) for fmt in ("json", "xml") for name, group in (
+        ("discovery", "everyone"), ("services", "everyone"), ("service_definition", "nobody"),
+        ("requests", "nobody"), ("request", "nobody"), ("token", "nobody"))},
 }
 
 API: dict[tuple[str, str], tuple[str, str, str | None]] = {
@@ -219,6 +229,19 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("GET", "/api/v1/me/tokens"): (READ, "staff", None),
     ("POST", "/api/v1/me/tokens"): (WRITE, "staff", None),
     ("DELETE", "/api/v1/me/tokens/{prefix}"): (WRITE, "staff", None),
+    # Tokens of every unit in the area: 系统管理员 only.
+    ("GET", "/api/v1/admin/tokens"): (READ, "administer", None),
+    ("POST", "/api/v1/admin/tokens"): (WRITE, "administer", None),
+    ("DELETE", "/api/v1/admin/tokens/{prefix}"): (WRITE, "administer", None),
+    # Webhook subscriptions: 系统管理员 of the units' area.
+    ("GET", "/api/v1/exchange/webhooks/events"): (READ, "staff", None),  # the event catalogue
+    ("GET", "/api/v1/exchange/webhooks"): (READ, "administer", None),
+    ("POST", "/api/v1/exchange/webhooks"): (WRITE, "administer", None),
+    ("GET", "/api/v1/exchange/webhooks/{sub_id}"): (READ, "nobody", None),
+    ("PATCH", "/api/v1/exchange/webhooks/{sub_id}"): (WRITE, "administer", None),
+    ("DELETE", "/api/v1/exchange/webhooks/{sub_id}"): (WRITE, "administer", None),
+    ("GET", "/api/v1/exchange/webhooks/{sub_id}/deliveries"): (READ, "nobody", None),
+    ("POST", "/api/v1/exchange/webhooks/deliveries/{delivery_id}/replay"): (WRITE, "administer", None),
     ("GET", "/api/v1/org/areas"): (READ, "staff", None),
     ("GET", "/api/v1/org/units"): (READ, "east_area", None),
     ("GET", "/api/v1/portal/areas"): (READ, "everyone", None),
@@ -300,6 +323,8 @@ GROUPS.update({
     "alerts": {"city_leader", "city_supervisor", "city_analyst", "east_leader", "east_housing_leader"},
     "plans": {"city_leader", "city_admin", "east_leader", "east_housing_leader"},
 })
+# 系统管理员: tokens of the units in their area, webhook subscriptions.
+GROUPS["administer"] = {"city_admin"}
 
 
 def allowed(group: str, persona: str, kind: str | None = None, obj: str | None = None) -> bool:

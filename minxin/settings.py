@@ -337,4 +337,24 @@ for _name, _limit in MINXIN_PORTAL_THROTTLES.items():
 MINXIN_PORTAL_ROOT_AREA = env_str("MINXIN_PORTAL_ROOT_AREA", "")
 # The portal's public address as printed on letters to the petitioner; empty prints /xf/.
 MINXIN_PORTAL_URL = env_str("MINXIN_PORTAL_URL", "")
+# --- API tokens, webhooks (minxin.api.tokens, minxin.exchange.webhooks) ----------------------
+MINXIN_API_TOKEN_DEFAULT_DAYS = env_int("MINXIN_API_TOKEN_DEFAULT_DAYS", 90, minimum=1)
+MINXIN_API_TOKEN_MAX_DAYS = env_int("MINXIN_API_TOKEN_MAX_DAYS", 365, minimum=1)
+if MINXIN_API_TOKEN_DEFAULT_DAYS > MINXIN_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("MINXIN_API_TOKEN_DEFAULT_DAYS must not exceed MINXIN_API_TOKEN_MAX_DAYS")
+# Requests per minute per token, unless the token sets its own; counted in MINXIN_THROTTLE_STORE.
+MINXIN_API_TOKEN_RATE = env_int("MINXIN_API_TOKEN_RATE", 600, minimum=1)
+MINXIN_WEBHOOK_TIMEOUT = env_int("MINXIN_WEBHOOK_TIMEOUT", 10, minimum=1)
+MINXIN_WEBHOOK_RETRIES = env_int("MINXIN_WEBHOOK_RETRIES", 8, minimum=0)
+try:
+    MINXIN_WEBHOOK_BACKOFF_SECONDS = float(env_str("MINXIN_WEBHOOK_BACKOFF_SECONDS", "30"))
+except ValueError:
+    raise ImproperlyConfigured("MINXIN_WEBHOOK_BACKOFF_SECONDS must be a number of seconds") from None
+if MINXIN_WEBHOOK_BACKOFF_SECONDS < 0:
+    raise ImproperlyConfigured("MINXIN_WEBHOOK_BACKOFF_SECONDS must not be negative")
+MINXIN_WEBHOOK_LEASE_SECONDS = env_int("MINXIN_WEBHOOK_LEASE_SECONDS", 120, minimum=1)
+# A subscription is switched off after this many failed attempts in a row (any success resets the count).
+MINXIN_WEBHOOK_DISABLE_AFTER = env_int("MINXIN_WEBHOOK_DISABLE_AFTER", 30, minimum=1)
+# Receivers on loopback/private addresses are refused unless this is on (development, tests).
+MINXIN_WEBHOOK_ALLOW_PRIVATE = env_bool("MINXIN_WEBHOOK_ALLOW_PRIVATE", DEBUG)
 # --- end portal / notifications ---------------------------------------------------------

@@ -29,6 +29,11 @@ class SecurityAction(models.TextChoices):
     TOKEN_ISSUED = "token_issued", _("签发接口令牌")
     TOKEN_REVOKED = "token_revoked", _("吊销接口令牌")
     AUDIT_RESEALED = "audit_resealed", _("审计链重新签名")
+    WEBHOOK_CREATED = "webhook_created", _("新增回调订阅")
+    WEBHOOK_CHANGED = "webhook_changed", _("修改回调订阅")
+    WEBHOOK_DELETED = "webhook_deleted", _("删除回调订阅")
+    WEBHOOK_DISABLED = "webhook_disabled", _("回调订阅因连续失败自动停用")
+    WEBHOOK_REPLAYED = "webhook_replayed", _("重放回调")
 
 
 class SecurityEvent(models.Model):

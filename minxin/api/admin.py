@@ -8,10 +8,11 @@ from minxin.api.tokens import revoke_token
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "staff", "name", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_display = ["prefix", "unit", "staff", "name", "scopes", "created_at", "last_used_at", "expires_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
-    search_fields = ["prefix", "name", "staff__user__username"]
-    readonly_fields = ["staff", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    search_fields = ["prefix", "name", "staff__user__username", "unit__code", "unit__name"]
+    readonly_fields = ["unit", "staff", "name", "prefix", "scopes", "rate_per_minute", "created_at", "last_used_at",
+                       "expires_at", "revoked_at"]
     exclude = ["token_hash"]
     actions = ["revoke_selected"]
 

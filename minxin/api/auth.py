@@ -11,6 +11,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from minxin.api.errors import NotAuthenticated
+from minxin.api.scopes import check_scope, count_request
 from minxin.api.tokens import TokenRejected, authenticate_token
 from minxin.core.errors import PermissionDenied
 from minxin.org.models import Staff
@@ -28,11 +29,14 @@ def active_staff_of(user) -> Staff:
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         try:
-            return authenticate_token(token)
+            staff = authenticate_token(token)
         except TokenRejected as exc:
             # Stop here rather than fall through to the session: a caller who sends a
             # token means that token, and must learn it no longer works.
             raise NotAuthenticated(exc.message) from None
+        check_scope(staff.presented_token, request.method, request.path_info)
+        count_request(staff.presented_token)
+        return staff
 
 
 class StaffSessionAuth(APIKeyCookie):

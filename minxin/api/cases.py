@@ -6,9 +6,11 @@ minxin.cases.actions.perform, and errors use the standard JSON body
 (403 not allowed, 409 wrong state or stale `expected_version`, 422 invalid input).
 """
 
+import base64
 import datetime as dt
 import logging
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from minxin.api.paging import PageParams
-from minxin.cases.models import Case, CaseParty, Domain
+from minxin.cases.models import Case, CaseEvent, CaseParty, Domain
 from minxin.cases.selectors import describe_event
 from minxin.cases.services import register_case
 from minxin.cases.statemachine import available_actions
@@ -76,7 +78,9 @@ class CaseListOut(Schema):
     page: int
     page_size: int
     items: list[CaseSummaryOut]
-    next_cursor: str | None = Field(None, description="下一页的游标（按最近期限排序的列表）；最后一页为空。带 q 搜索时按相关度排序、按页码翻页，不提供游标")
+    next_cursor: str | None = Field(None, description="下一页的游标；null 表示已到末页。按期限排序的列表与同步模式各有自己的游标，"
+                                    "带 q 搜索时按相关度排序、按页码翻页，不提供游标")
+    sync_at: dt.datetime | None = Field(None, description="同步模式下本次查询开始的时间：下一轮同步把它作为 updated_since")
 
 
 class PetitionerOut(Schema):
@@ -229,17 +233,65 @@ def _visible(request, case_id: int) -> Case:
 # --- Reads -------------------------------------------------------------------------------
 
 
-@router.get("", response=CaseListOut, summary="信访事项列表")
+_LIST_EXAMPLES = {
+    "sync": {"summary": "增量同步", "description": "GET /api/v1/cases?updated_since=2026-03-01T00:00:00%2B08:00&page_size=100，"
+             "再以返回的 next_cursor 取下一页，直到 next_cursor 为 null；下一轮用 sync_at 作 updated_since。",
+             "value": {"count": 1, "page": 1, "page_size": 100, "next_cursor": None, "sync_at": "2026-03-02T08:00:00+08:00",
+                       "items": [{"id": 42, "number": "东信2026第00042号", "subject": "小区停车位", "state": "accepted",
+                                  "state_label": "办理中", "category": "complaint", "category_label": "申诉求决",
+                                  "channel": "online", "channel_label": "网上信访", "area_code": "320902001001",
+                                  "area_name": "东一社区", "current_unit_code": "320902-ZJJ", "current_unit_name": "东城区住建局",
+                                  "received_at": "2026-02-27T09:30:00+08:00", "next_due_on": "2026-04-28", "deadline": None,
+                                  "version": 3}]}},
+}
+
+
+def _encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{pk}".encode()).decode().rstrip("=")
+
+
+def _is_sync_cursor(cursor: str) -> bool:
+    """Sync cursors encode `id:<pk>`; the due-date list's keyset cursors encode a JSON row key."""
+    if not cursor:
+        return False
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).startswith(b"id:")
+    except ValueError:
+        return False
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _sep, value = text.partition(":")
+        if kind != "id" or not value.isdigit() or len(value) > 18:
+            raise ValueError(text)
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed(_("cursor 无效：请使用上一页返回的 next_cursor"), fields={"cursor": _("取值无效")}) from None
+
+
+@router.get("", response=CaseListOut, summary="信访事项列表",
+            openapi_extra={"responses": {"200": {"description": "OK", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/CaseListOut"}, "examples": _LIST_EXAMPLES}}}}})
 def list_cases(request, paging: Query[PageParams], scope: str = "all", state: str = "", category: str = "", channel: str = "",
-               overdue: bool = False, q: str = "", cursor: str = ""):
+               overdue: bool = False, q: str = "",
+               updated_since: dt.datetime | None = Query(None, description="只列出此时刻及之后有办理记录（新增或变化）的事项；进入同步模式"),
+               cursor: str = Query("", max_length=200, description="上一页返回的 next_cursor（键集分页；同步模式下是同步游标）")):
     """按属地管理范围列出信访事项，按最近期限排序。`scope=inbox` 只列本单位待办。
 
-    翻页：把上一页返回的 `next_cursor` 作为 `cursor` 传入（键集分页，翻到多深都一样快）；`page` 仍可用。
+    给出 `updated_since`（或同步模式返回的游标）即为同步模式：按事项 id 升序、以游标翻页（page 不用），
+    新增事项不会让翻页错位或重复；`sync_at` 是下一轮同步的 `updated_since`。
+
+    其余情况下，把上一页返回的 `next_cursor` 作为 `cursor` 传入（键集分页，翻到多深都一样快）；`page` 仍可用。
     `q` 搜索编号、标题、内容、属地、单位，以及信访人姓名、电话、身份证号（完全一致），按相关度排序。
     """
     staff = request.auth
     if scope not in ("all", "inbox"):
         raise ValidationFailed(_("scope 只能是 all 或 inbox"), fields={"scope": _("取值无效")})
+    if updated_since is not None or _is_sync_cursor(cursor):
+        return _sync_page(staff, paging, updated_since, cursor, scope=scope,
+                          filters={"state": state, "category": category, "channel": channel, "overdue": overdue, "q": q})
     base = inbox_queryset(staff) if scope == "inbox" else by_due_date(Case.objects.visible_to(staff).select_related("current_unit", "area"))
     qs = apply_filters(base, {"state": state, "category": category, "channel": channel, "overdue": overdue, "q": q})
     next_cursor = None
@@ -261,6 +313,28 @@ def list_cases(request, paging: Query[PageParams], scope: str = "all", state: st
     statuses = nearest_status(items)
     return {"count": count, "page": paging.page, "page_size": paging.page_size, "next_cursor": next_cursor,
             "items": [_summary(c, statuses.get(c.pk, (None, None))[1]) for c in items]}
+
+
+def _sync_page(staff, paging, updated_since, cursor, *, scope, filters):
+    """Keyset pages in id order of the cases with an event at or after `updated_since`."""
+    sync_at = clock.now()
+    base = inbox_queryset(staff) if scope == "inbox" else Case.objects.visible_to(staff)
+    qs = apply_filters(base.select_related("current_unit", "area"), filters).order_by("pk")
+    if updated_since is not None:
+        if timezone.is_naive(updated_since):
+            updated_since = timezone.make_aware(updated_since)
+        # Every change to a case appends an event (the audit trail), so "changed since" is "has an event since".
+        qs = qs.filter(Exists(CaseEvent.objects.filter(case_id=OuterRef("pk"), at__gte=updated_since)))
+    count = qs.count()
+    if cursor:
+        qs = qs.filter(pk__gt=_decode_cursor(cursor))
+    items = list(qs[: paging.page_size + 1])
+    more = len(items) > paging.page_size
+    items = items[: paging.page_size]
+    statuses = nearest_status(items)
+    return {"count": count, "page": 1, "page_size": paging.page_size,
+            "items": [_summary(c, statuses.get(c.pk, (None, None))[1]) for c in items],
+            "next_cursor": _encode_cursor(items[-1].pk) if more else None, "sync_at": sync_at}
 
 
 @router.get("/{case_id}", response=CaseDetailOut, summary="信访事项详情", url_name="case_detail")

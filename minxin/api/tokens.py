@@ -5,13 +5,14 @@ import hashlib
 import logging
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from minxin.accounts import audit
 from minxin.accounts.models import SecurityAction
-from minxin.api.models import ApiToken
+from minxin.api.models import ALL_SCOPES, ApiToken, Scope
 from minxin.core import clock
 from minxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from minxin.org.models import Staff
@@ -49,35 +50,79 @@ def _staff_for_username(username: str) -> Staff:
     return staff
 
 
+def clean_scopes(scopes) -> list[str]:
+    """The scopes as stored (ordered, no repeats); unknown ones are refused by name."""
+    if scopes is None:
+        return list(ALL_SCOPES)
+    scopes = [str(s).strip() for s in scopes if str(s).strip()]
+    unknown = [s for s in scopes if s not in Scope.values]
+    if unknown:
+        raise ValidationFailed(
+            _("未知的权限范围：%(scopes)s（可选：%(all)s）") % {"scopes": "、".join(unknown), "all": "、".join(ALL_SCOPES)},
+            fields={"scopes": _("取值无效")},
+        )
+    if not scopes:
+        raise ValidationFailed(_("请至少选择一项权限范围"), fields={"scopes": _("必填")})
+    return [s for s in ALL_SCOPES if s in scopes]
+
+
+def _lifetime(days: int | None) -> dt.timedelta:
+    longest = settings.MINXIN_API_TOKEN_MAX_DAYS
+    if days is None:
+        days = settings.MINXIN_API_TOKEN_DEFAULT_DAYS
+    if days < 1:
+        raise ValidationFailed(_("有效天数至少为1天"), fields={"days": _("至少为1")})
+    if days > longest:
+        raise ValidationFailed(_("有效天数最多为%(n)d天；到期后请重新签发") % {"n": longest}, fields={"days": _("最多%(n)d") % {"n": longest}})
+    return dt.timedelta(days=days)
+
+
 @transaction.atomic
-def issue_token(*, username: str, name: str, days: int | None = None, actor=None) -> tuple[ApiToken, str]:
-    """Create a token for `username`; returns the row and the raw token, which is never stored."""
+def issue_token(*, username: str, name: str, days: int | None = None, scopes=None, unit=None,
+                rate_per_minute: int | None = None, actor=None) -> tuple[ApiToken, str]:
+    """Create a token for the unit of `username`, acting as that account; returns the row and the
+    raw token, which is never stored. `days` defaults to MINXIN_API_TOKEN_DEFAULT_DAYS and may not
+    exceed MINXIN_API_TOKEN_MAX_DAYS; `scopes` defaults to every scope. `unit`, when given, must be
+    the account's unit (an administrator issuing for a unit names both)."""
     if not name or not name.strip():
         raise ValidationFailed(_("令牌用途不能为空"), fields={"name": _("必填")})
-    if days is not None and days < 1:
-        raise ValidationFailed(_("有效天数至少为1天"), fields={"days": _("至少为1")})
+    lifetime = _lifetime(days)
+    scopes = clean_scopes(scopes)
+    if rate_per_minute is not None and rate_per_minute < 1:
+        raise ValidationFailed(_("每分钟请求上限至少为1"), fields={"rate_per_minute": _("至少为1")})
     staff = _staff_for_username(username)
+    if unit is not None and staff.unit_id != unit.pk:
+        raise ValidationFailed(
+            _("账号%(username)s不属于%(unit)s，不能代表该单位使用令牌") % {"username": username, "unit": unit.name},
+            fields={"user": _("不属于该单位")},
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
     token = ApiToken.objects.create(
+        unit=staff.unit,
         staff=staff,
         name=name.strip(),
         token_hash=hash_token(raw),
         prefix=raw[: len(TOKEN_PREFIX) + 8],
+        scopes=scopes,
+        rate_per_minute=rate_per_minute,
         created_at=now,
-        expires_at=now + dt.timedelta(days=days) if days else None,
+        expires_at=now + lifetime,
     )
-    logger.info("api token %s issued to staff id=%s", token.prefix, staff.pk)
+    logger.info("api token %s issued to unit id=%s staff id=%s", token.prefix, staff.unit_id, staff.pk)
     audit.record(
         SecurityAction.TOKEN_ISSUED, actor=actor, username=username, target=token,
-        payload={"prefix": token.prefix, "name": token.name, "expires_at": token.expires_at},
+        payload={"prefix": token.prefix, "name": token.name, "unit": staff.unit.code, "scopes": scopes,
+                 "expires_at": token.expires_at},
     )
     return token, raw
 
 
 @transaction.atomic
-def revoke_token(*, prefix: str, staff: Staff | None = None, presented: ApiToken | None = None, actor=None) -> ApiToken:
-    """Revoke the token shown as `prefix` (limited to `staff`'s own tokens when given).
+def revoke_token(*, prefix: str, staff: Staff | None = None, presented: ApiToken | None = None, actor=None,
+                 within=None) -> ApiToken:
+    """Revoke the token shown as `prefix` (limited to `staff`'s own tokens when given, and to the
+    queryset `within` — an administrator's reach — when given).
 
     `presented` is the token the request was authenticated with, if any: it may revoke
     the caller's other tokens but not itself, so a stolen token cannot lock its owner's
@@ -87,6 +132,8 @@ def revoke_token(*, prefix: str, staff: Staff | None = None, presented: ApiToken
     qs = ApiToken.objects.select_for_update().filter(prefix=prefix)
     if staff is not None:
         qs = qs.filter(staff=staff)
+    if within is not None:
+        qs = qs.filter(pk__in=within.values("pk"))
     matches = list(qs[:2])
     if not matches:
         raise NotFound(_("没有前缀为%(prefix)s的令牌") % {"prefix": prefix}, fields={"prefix": _("不存在")})

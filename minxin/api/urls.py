@@ -30,6 +30,8 @@ from minxin.org.models import Role
 
 ROUTERS: list[tuple[str, str]] = [
     ("/me/tokens", "minxin.api.account:router"),
+    ("/admin/tokens", "minxin.api.account:admin_router"),
+    ("/exchange/webhooks", "minxin.api.webhooks:router"),
     ("/org", "minxin.api.org:router"),
     ("/portal", "minxin.api.portal:router"),  # public (auth=None): 网上信访 for mini-programs / 12345
     ("/cases", "minxin.api.cases:router"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from minxin.cases.audit import append_event
 from minxin.cases.events import A
 from minxin.cases.models import Case, CaseParty, CaseRouting, CaseState
+from minxin.cases.services.common import case_event_recorded
 from minxin.core import clock
 from minxin.core.errors import PermissionDenied, ValidationFailed
 from minxin.org.models import Role, Staff, Unit
@@ -175,11 +176,14 @@ def record_rating(case, *, target: str, score: str, comment: str = "", channel: 
             ) from None
         if window.state != RatingWindowState.RATED:
             RatingWindow.objects.filter(pk=window.pk).update(state=RatingWindowState.RATED)
-        append_event(
+        event = append_event(
             c, at=now, actor=actor, action=A.RATE, from_state=c.state, to_state=c.state,
             payload={"target": target, "unit": rated_unit.name, "score": score, "channel": channel,
                      "on_behalf": actor is not None},
         )
+        # In this transaction, like the lifecycle services: subscribers' outbox rows (webhooks) commit with it.
+        case_event_recorded.send(sender=Case, case_id=c.pk, action=A.RATE, from_state=c.state, to_state=c.state,
+                                 event_id=event.pk)
     return rating
 
 

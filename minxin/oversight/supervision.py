@@ -16,6 +16,7 @@ from minxin.cases.accused import refuse_if_accused
 from minxin.cases.audit import append_event
 from minxin.cases.events import A
 from minxin.cases.models import Case
+from minxin.cases.services.common import case_event_recorded
 from minxin.core import clock
 from minxin.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from minxin.org.models import Role, Staff, Unit
@@ -63,8 +64,15 @@ def _lock(supervision) -> Supervision:
 
 
 def _event(case: Case, *, actor, action: str, sup: Supervision, payload: dict, at):
-    append_event(case, at=at, actor=actor, action=action, from_state=case.state, to_state=case.state,
-                 payload={"supervision": sup.pk, "level": sup.level, "target_unit": sup.target_unit.name, **payload})
+    event = append_event(case, at=at, actor=actor, action=action, from_state=case.state, to_state=case.state,
+                         payload={"supervision": sup.pk, "level": sup.level, "target_unit": sup.target_unit.name, **payload})
+    _recorded(case, event)
+
+
+def _recorded(case: Case, event) -> None:
+    # In this transaction, like the lifecycle services: subscribers' outbox rows (webhooks) commit with it.
+    case_event_recorded.send(sender=Case, case_id=case.pk, action=event.action, from_state=event.from_state,
+                             to_state=event.to_state, event_id=event.pk)
 
 
 def _issue_letter(sup: Supervision, case: Case, actor: Staff | None):
@@ -280,6 +288,7 @@ def dismiss_proposal(proposal, *, actor: Staff, reason: str) -> SupervisionPropo
         now = clock.now()
         SupervisionProposal.objects.filter(pk=p.pk).update(state=ProposalState.DISMISSED, decided_at=now, decided_by=actor)
         p.refresh_from_db()
-        append_event(c, at=now, actor=actor, action=A.SUPERVISION_DISMISS, from_state=c.state, to_state=c.state,
-                     payload={"proposal": p.pk, "deadline": p.deadline_id, "reason": reason})
+        event = append_event(c, at=now, actor=actor, action=A.SUPERVISION_DISMISS, from_state=c.state, to_state=c.state,
+                             payload={"proposal": p.pk, "deadline": p.deadline_id, "reason": reason})
+        _recorded(c, event)
     return p

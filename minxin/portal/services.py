@@ -249,6 +249,12 @@ def submit(data: SubmissionInput, files=(), *, ip: str) -> Submission:
     throttle.hit("submit_phone", data.phone, _("该手机号提交过于频繁，请于%(wait)s后再试"))
     if data.phone:
         check_code(data.phone, data.sms_code, purpose="submit")
+    return create_submission(data, files, phone_verified=bool(data.phone))
+
+
+def create_submission(data: SubmissionInput, files=(), *, phone_verified: bool) -> Submission:
+    """Write a validated submission and its attachments (the caller has validated `data` and checked
+    its throttles and codes: `submit` for the portal, minxin.exchange.open311 for other systems)."""
     saved: list[str] = []
     try:
         with transaction.atomic():
@@ -262,7 +268,7 @@ def submit(data: SubmissionInput, files=(), *, ip: str) -> Submission:
                 id_number_enc=crypto.encrypt(data.id_number if keep_identity else ""),
                 address_enc=crypto.encrypt(data.address if keep_identity else ""),
                 phone_enc=crypto.encrypt(data.phone), email_enc=crypto.encrypt(data.email),
-                phone_hash=crypto.blind_index("phone", data.phone), phone_verified=bool(data.phone),
+                phone_hash=crypto.blind_index("phone", data.phone), phone_verified=phone_verified,
                 name_masked=identity.mask_name(data.name) if keep_identity else "",
                 phone_masked=identity.mask_phone(data.phone) if data.phone else "",
                 id_masked=identity.mask_id_number(data.id_number) if keep_identity and data.id_number else "",

@@ -51,6 +51,11 @@ def hit(name: str, subject: str, message: str) -> None:
     if not subject:
         return
     limit, window = _limit(name)
+    hit_limit(name, subject, message, limit=limit, window=window)
+
+
+def hit_limit(name: str, subject: str, message: str, *, limit: int, window: int) -> None:
+    """`hit` with the limit given by the caller (e.g. per API token) rather than by settings."""
     now = int(clock.now().timestamp())
     bucket = now // window
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{subject}".encode()).hexdigest()[:32]
