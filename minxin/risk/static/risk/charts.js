@@ -7,7 +7,16 @@
       if (!src) return;
       var data = JSON.parse(src.textContent);
       var chart = echarts.init(el);
-      if (el.dataset.chart === "treemap") {
+      if (el.dataset.chart === "trend") {
+        // a topic's messages per week, small enough to sit in a table row
+        chart.setOption({
+          tooltip: { trigger: "axis" },
+          grid: { left: 2, right: 2, top: 4, bottom: 4 },
+          xAxis: { type: "category", data: data.weeks, show: false },
+          yAxis: { type: "value", show: false, minInterval: 1 },
+          series: [{ name: el.dataset.label || "", type: "line", data: data.counts, showSymbol: false, areaStyle: { opacity: 0.2 } }]
+        });
+      } else if (el.dataset.chart === "treemap") {
         chart.setOption({
           tooltip: {},
           series: [{ type: "treemap", data: data, leafDepth: 2, label: { show: true, formatter: "{b}\n{c}" } }]
