@@ -62,7 +62,7 @@ bench: venv
 	$(BIN)/python -m benchmarks
 
 bench-intel: venv
-	$(BIN)/python -m benchmarks bench_classify bench_duplicates
+	$(BIN)/python -m benchmarks bench_classify bench_duplicates bench_topics
 
 bench-risk: venv
 	$(BIN)/python -m benchmarks bench_warning bench_hotspots
