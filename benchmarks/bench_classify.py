@@ -224,6 +224,7 @@ def expected_calibration_error(proba, y_idx, bins=10) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-cv", action="store_true", help="skip the 5-fold CV over all rows")
+    parser.add_argument("--no-ablation", action="store_true", help="only the baseline and the final model on the split")
     args = parser.parse_args(argv)
 
     from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -248,10 +249,12 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = [
         ("baseline: word TF-IDF (given segmentation) + LinearSVC", Baseline),
-        ("char 1-4 TF-IDF (whitespace removed) + LinearSVC", lambda: TextClassifier(head_chars=0, model="svc", calibrate=False)),
+        ("char 1-4 TF-IDF of the key (letters only, stop words removed) + LinearSVC", lambda: TextClassifier(head_chars=0, model="svc", calibrate=False)),
         ("+ opening 20 chars, char 1-3 block x0.7", lambda: TextClassifier(model="svc", calibrate=False)),
         ("+ NB log-count-ratio scaling (NBSVM, C=1)", lambda: TextClassifier(model="nbsvm", calibrate=False)),
     ]
+    if args.no_ablation:
+        settings = settings[:1]
     rows = []
     for label, make in settings:
         clf, cpu, wall = cpu_seconds(lambda make=make: make().fit(Xtr, ytr))
