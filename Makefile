@@ -74,7 +74,7 @@ bench: venv
 	$(BIN)/python -m benchmarks
 
 bench-intel: venv
-	$(BIN)/python -m benchmarks bench_classify bench_same_matter bench_duplicates
+	$(BIN)/python -m benchmarks bench_classify bench_same_matter bench_duplicates bench_topics
 
 SEARCH_CASES ?= 20000
 SEARCH_DB := $(patsubst %/test,%/minxin_bench_search,$(PG_URL))

@@ -6,7 +6,7 @@ Individual benchmarks run on their own with `python -m benchmarks.<name>`.
 import importlib
 import sys
 
-BENCHMARKS = ["bench_classify", "bench_same_matter", "bench_duplicates", "bench_warning", "bench_hotspots"]
+BENCHMARKS = ["bench_classify", "bench_same_matter", "bench_duplicates", "bench_topics", "bench_warning", "bench_hotspots"]
 
 
 def main(argv: list[str]) -> int:

@@ -363,7 +363,18 @@ def activate(request, alert_id: int, payload: ActivateIn):
     return Status(201, {"id": act.pk, "plan": plan.name, "tasks": [t.title for t in act.tasks.all()]})
 
 
+class TopicWeekOut(Schema):
+    week: str
+    count: int
+
+
+class TopicPlaceOut(Schema):
+    name: str
+    count: int
+
+
 class TopicOut(Schema):
+    title: str
     keywords: list[str]
     size: int
     heat: float
@@ -373,6 +384,8 @@ class TopicOut(Schema):
     areas: int
     support: int
     newest: str | None
+    trend: list[TopicWeekOut]
+    places: list[TopicPlaceOut]
 
 
 @router.get("/hotspots", response=list[TopicOut], summary="热点问题（近期信访聚类）")

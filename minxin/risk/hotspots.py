@@ -18,14 +18,25 @@ n = messages in the window, n_prev = messages of the previous window of the same
 length that fall into the topic (nearest topic with similarity above the
 threshold), support = likes + objections where the data has them, age = days
 from the topic's newest message to the end of the window.
+
+What a person reads (issue #14): each topic is titled by its most representative
+subject (the subject of the message nearest the topic's centre), its keywords are
+distinctive jieba words without function words or petition boilerplate (stop lists as
+data: intake/classify/data/stopwords_zh.txt and risk/data/topic_stopwords_zh.txt), it
+carries a weekly trend over the window and where it happens: the areas at the first
+level of the area tree at which its messages differ (the districts when it spans
+districts, the streets of one district, the communities of one street), or the one
+area they share.
 """
 
 import datetime as dt
 import logging
 import math
+import functools
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -41,6 +52,8 @@ class Message:
     area: str = ""
     support: int = 0
     title: str = ""
+    # names of the message's area and its ancestors, the city first (empty when unknown)
+    area_path: tuple[str, ...] = ()
 
 
 @dataclass
@@ -66,23 +79,46 @@ class Topic:
     support: int = 0
     newest: object = None
     label: int = -1
+    title: str = ""
+    trend: list[tuple[dt.date, int]] = field(default_factory=list)  # (Monday of the week, messages)
+    places: list[tuple[str, int]] = field(default_factory=list)  # (area name, messages), most first
 
     def as_dict(self) -> dict:
         return {
-            "keywords": self.keywords, "size": self.size, "heat": round(self.heat, 2), "examples": [str(e) for e in self.examples],
+            "title": self.title, "keywords": self.keywords, "size": self.size, "heat": round(self.heat, 2),
+            "examples": [str(e) for e in self.examples],
             "previous": self.previous, "petitioners": self.petitioners, "areas": self.areas, "support": self.support,
             "newest": self.newest.isoformat() if self.newest else None,
+            "trend": [{"week": week.isoformat(), "count": count} for week, count in self.trend],
+            "places": [{"name": name, "count": count} for name, count in self.places],
         }
 
+    def chart(self) -> dict:
+        """The weekly trend as the hotspot page's chart reads it."""
+        return {"weeks": [week.strftime("%m-%d") for week, _n in self.trend], "counts": [n for _w, n in self.trend]}
 
-_STOP = frozenset("的 了 是 在 和 与 及 我 我们 你 他 她 它 有 也 都 就 对 把 被 为 请 问 这 那 个 一个 没有 什么 关于 问题 希望 相关 部门 领导 市 区 县 情况 反映 进行 已经 能否 是否 可以 要求 如何 如果 但是 因为 所以 现在 目前 一直 还 又 等 中 上 下 不 没 能 会 要".split())
+
+TOPIC_STOPWORDS_FILE = Path(__file__).with_name("data") / "topic_stopwords_zh.txt"
+
+
+@functools.cache
+def keyword_stopwords() -> frozenset[str]:
+    """Function words and petition boilerplate: never a topic keyword (both lists are data files)."""
+    from minxin.intake.classify.text import read_word_list, stopwords
+
+    return stopwords() | read_word_list(TOPIC_STOPWORDS_FILE)
+
+
+def _is_keyword(word: str, stop: frozenset[str]) -> bool:
+    # at least two characters, some of them CJK (no bare figures, dates or place codes like "A3")
+    return len(word) >= 2 and word not in stop and any("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
 def _jieba_tokens(text: str) -> list[str]:
-    import jieba
+    from minxin.intake.classify.text import segmenter
 
-    jieba.setLogLevel(logging.WARNING)
-    return [w for w in jieba.lcut(text) if len(w) >= 2 and w not in _STOP and not w.isdigit() and w.strip()]
+    stop = keyword_stopwords()
+    return [w for w in segmenter().lcut(text.lower()) if _is_keyword(w, stop)]
 
 
 def _clean(text: str) -> str:
@@ -198,6 +234,50 @@ def _as_date(at) -> dt.date:
     return at.date() if isinstance(at, dt.datetime) else at
 
 
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_trend(dates: list[dt.date], *, start: dt.date, end: dt.date) -> list[tuple[dt.date, int]]:
+    """Messages per week (weeks start on Monday) from the week of `start` to the week of `end`, empty weeks included."""
+    counts = Counter(_monday(d) for d in dates)
+    weeks = []
+    week = _monday(start)
+    while week <= end:
+        weeks.append((week, counts.get(week, 0)))
+        week += dt.timedelta(days=7)
+    return weeks
+
+
+def places_of(paths: list[tuple[str, ...]], *, top: int = 3) -> list[tuple[str, int]]:
+    """Where a topic happens: its areas at the first level where they differ, most messages first.
+
+    All in one community: that community. All in one street but several communities:
+    the communities. Several districts: the districts. Messages without an area are
+    not counted.
+    """
+    paths = [p for p in paths if p]
+    if not paths:
+        return []
+    depth = 0
+    while True:
+        at_depth = {p[depth] if len(p) > depth else None for p in paths}
+        if len(at_depth) > 1 or all(len(p) <= depth + 1 for p in paths):
+            break
+        depth += 1
+    counts = Counter(p[min(depth, len(p) - 1)] for p in paths)
+    return counts.most_common(top)
+
+
+def _title(messages, order) -> str:
+    for i in order:
+        title = " ".join((messages[i].title or "").split())
+        if title:
+            return title
+    first = " ".join((messages[order[0]].text or "").split())
+    return first[:30] + ("…" if len(first) > 30 else "")
+
+
 def heat_of(*, n: int, previous: int, petitioners: int, areas: int, support: int, age_days: float, w: HeatWeights) -> float:
     growth = max(0.0, math.log((n + 1) / (previous + 1)))
     base = (w.volume * math.log1p(n) + w.petitioners * math.log1p(petitioners) + w.areas * math.log1p(areas)
@@ -206,7 +286,7 @@ def heat_of(*, n: int, previous: int, petitioners: int, areas: int, support: int
     return base * recency
 
 
-def find_hotspots(messages: list[Message], *, previous: list[Message] | None = None, end: dt.date | None = None,
+def find_hotspots(messages: list[Message], *, previous: list[Message] | None = None, start: dt.date | None = None, end: dt.date | None = None,
                   method: str = "agglomerative", threshold: float = 0.4, merge_similarity: float | None = 0.8, min_size: int = 2,
                   weights: HeatWeights | None = None, seed: int = 0, return_labels: bool = False):
     """Topics among `messages` ranked by heat (hottest first); optionally also the cluster labels."""
@@ -225,6 +305,7 @@ def find_hotspots(messages: list[Message], *, previous: list[Message] | None = N
         if merge_similarity:
             labels = merge_close_groups(z, labels, min_similarity=merge_similarity, min_size=min_size)
     end = end or max(_as_date(m.at) for m in messages)
+    start = start or min(_as_date(m.at) for m in messages)
     counts = Counter(labels.tolist())
     centroids = {}
     topics = []
@@ -249,6 +330,9 @@ def find_hotspots(messages: list[Message], *, previous: list[Message] | None = N
             support=int(sum(messages[i].support for i in members)),
             newest=newest,
             label=int(label),
+            title=_title(messages, order),
+            trend=weekly_trend([_as_date(messages[i].at) for i in members], start=start, end=end),
+            places=places_of([messages[i].area_path for i in members]),
         ))
     if previous and centroids:
         labels_list = list(centroids)
@@ -278,18 +362,36 @@ def hotspots_for_cases(*, staff, days: int = 30, end: dt.date | None = None, lim
     lo = hi - dt.timedelta(days=days)
     prev_lo = lo - dt.timedelta(days=days)
     base = visible_cases(staff)
+    area_ids: dict = {}
 
     def load(a, b):
         rows = (base.filter(received_at__gte=a, received_at__lt=b).order_by("-received_at")
-                .values("pk", "number", "subject", "content", "received_at", "area__code", "parties__petitioner__id_hash", "parties__petitioner_id")[:limit])
+                .values("pk", "number", "subject", "content", "received_at", "area_id", "area__code", "parties__petitioner__id_hash",
+                        "parties__petitioner_id")[:limit])
         by_case: dict = {}
         for r in rows:
             m = by_case.get(r["pk"])
             if m is None:
                 m = by_case[r["pk"]] = Message(id=r["number"], title=r["subject"], text=r["content"][:2000],
-                                               at=timezone.localdate(r["received_at"]), area=r["area__code"])
+                                               at=timezone.localdate(r["received_at"]), area=r["area__code"] or "")
+                area_ids[r["number"]] = r["area_id"]
             if not m.petitioner and (r["parties__petitioner__id_hash"] or r["parties__petitioner_id"]):
                 m.petitioner = r["parties__petitioner__id_hash"] or str(r["parties__petitioner_id"])
         return list(by_case.values())
 
-    return find_hotspots(load(lo, hi), previous=load(prev_lo, lo), end=end, **kw)
+    current = load(lo, hi)
+    _name_area_paths(current, area_ids)
+    return find_hotspots(current, previous=load(prev_lo, lo), start=lo.date(), end=end, **kw)
+
+
+def _name_area_paths(messages: list[Message], area_ids: dict) -> None:
+    """Set each message's area_path: the names of its case's area and that area's ancestors, the city first."""
+    from minxin.org.models import Area
+
+    ids = {area_ids[m.id] for m in messages if area_ids.get(m.id)}
+    areas = {a["pk"]: a for a in Area.objects.filter(pk__in=ids).values("pk", "name", "path")}
+    chains = {pk: [int(x) for x in a["path"].strip("/").split("/") if x] for pk, a in areas.items()}
+    names = dict(Area.objects.filter(pk__in={x for c in chains.values() for x in c}).values_list("pk", "name"))
+    for m in messages:
+        chain = chains.get(area_ids.get(m.id))
+        m.area_path = tuple(names[x] for x in chain if x in names) if chain else ()

@@ -2,8 +2,10 @@
 and a softmax temperature fitted on held-out scores so confidences mean something.
 
 Why these parts (measured in benchmarks/bench_classify.py on 9,210 labelled messages):
-- character n-grams of the whitespace-free text make raw and jieba-segmented input
-  identical, and cover Chinese words without a segmenter in the hot path;
+- character n-grams of the text's key (`text.key`: letters and digits only, function
+  words of the stop list removed) make a raw message and its jieba-cleaned form (stop
+  words and punctuation removed, as training exports often are) the same input, and
+  cover Chinese words without a segmenter in the hot path;
 - the first characters of a message are usually its subject line (留言主题), so a
   separate, lighter-weighted block of their n-grams lets the model lean on it;
 - NBSVM (one-vs-rest linear SVMs on naive-Bayes-scaled features) plus a hinge-loss
@@ -27,7 +29,11 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from .features import CharNgramTfidf
-from .text import normalize
+from .text import key, normalize
+
+# How texts are reduced before features. Models stored before "key" existed have no
+# `representation` attribute and keep the whitespace-only normalisation they were trained with.
+REPRESENTATIONS = {"key": key, "whitespace": normalize}
 
 
 class Prediction(NamedTuple):
@@ -60,6 +66,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         class_weight=None,
         calibrate=True,
         random_state=0,
+        representation="key",
     ):
         self.body_ngrams = body_ngrams
         self.head_chars = head_chars
@@ -73,6 +80,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.calibrate = calibrate
         self.random_state = random_state
+        self.representation = representation
 
     # -- features -----------------------------------------------------------------------
 
@@ -90,8 +98,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.block_offsets_ = np.cumsum([0] + [m.shape[1] for m in matrices]).tolist()
         return sp.hstack(matrices, format="csr")
 
+    def _reduce(self, texts) -> list[str]:
+        try:
+            reduce = REPRESENTATIONS[getattr(self, "representation", "whitespace")]
+        except KeyError:
+            raise ValueError(f"unknown representation {self.representation!r}") from None
+        return [reduce(t) for t in texts]
+
     def features(self, texts: Sequence[str]):
-        normed = [normalize(t) for t in texts]
+        normed = self._reduce(texts)
         return sp.hstack([weight * vec.transform(normed) for _, vec, weight in self.blocks_], format="csr")
 
     # -- training -----------------------------------------------------------------------
@@ -159,7 +174,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("at least two classes are needed")
         y_idx = np.searchsorted(self.classes_, labels)
         say("特征提取（字符 n-gram TF-IDF）")
-        X = self._fit_features([normalize(t) for t in texts])
+        X = self._fit_features(self._reduce(texts))
         say(f"训练线性模型（{X.shape[0]} 条 × {X.shape[1]} 个特征）")
         coef, intercept = self._fit_linear(X, y_idx)
         self.temperature_ = self._fit_temperature(X, y_idx, say) if self.calibrate else 1.0

@@ -3,7 +3,8 @@ import logging
 import pytest
 
 from minxin.intake.classify import service
-from minxin.intake.classify.text import normalize, segmenter
+from minxin.intake.classify.estimator import TextClassifier
+from minxin.intake.classify.text import clean, key, normalize, segmenter
 
 from .synthetic import messages, segmented
 
@@ -21,7 +22,7 @@ def test_a_model_trained_on_segmented_text_classifies_raw_text():
     seg = service.predict("topic", [segmented(t) for t in RAW])
 
     assert [p.label for p in raw] == EXPECTED
-    # whitespace is removed before features are taken, so both forms score identically
+    # both forms have the same key (whitespace removed), so they score identically
     assert [p.confidence for p in raw] == pytest.approx([p.confidence for p in seg])
 
 
@@ -42,7 +43,7 @@ def test_predict_returns_label_confidence_top_k_and_the_terms_behind_it():
     assert len(top_k) == 2 and top_k[0] == (label, confidence)
     assert top_k[0][1] >= top_k[1][1]
     assert 0 < len(top_terms) <= 5
-    assert all(term in normalize("公司拖欠工资不给加班费") for term in top_terms)
+    assert all(term in key("公司拖欠工资不给加班费") for term in top_terms)
 
 
 def test_load_active_follows_activation():
@@ -69,3 +70,37 @@ def test_jieba_loads_its_bundled_dictionary_once_without_logging(caplog):
     assert first is second
     assert first.dt.initialized
     assert not [r for r in caplog.records if r.name == "jieba" and r.levelno < logging.WARNING]
+
+
+def test_a_model_trained_on_cleaned_text_gives_raw_text_the_same_prediction():
+    texts, labels = zip(*messages(40))
+    # the shape of many training exports: jieba words without stop words or punctuation
+    service.train(name="topic", texts=[clean(t) for t in texts], labels=labels)
+    raw = [t + "！我们已经反映了很多次，希望有关部门尽快处理。" for t in RAW]
+
+    from_raw = service.predict("topic", raw)
+    from_clean = service.predict("topic", [clean(t) for t in raw])
+
+    assert [p.label for p in from_raw] == EXPECTED
+    assert [p.confidence for p in from_raw] == pytest.approx([p.confidence for p in from_clean])
+
+
+def test_the_key_drops_punctuation_function_words_latin_letters_and_digits():
+    raw = "A市A3区阳光小区的电梯，自2019年以来已经坏了三个月！我们只有走楼梯。"
+
+    assert key(raw) == key(clean(raw)) == key(segmented(raw))
+    assert "的" not in key(raw) and "以来" not in key(raw) and "只有" not in key(raw)
+    assert "阳光小区" in key(raw) and "电梯" in key(raw)
+    assert not any(ch.isascii() for ch in key(raw))
+
+
+def test_clean_keeps_content_words_and_drops_stop_words_and_punctuation():
+    assert clean("我们小区的电梯，已经坏了三个月！").split() == ["小区", "电梯", "坏", "三个", "月"]
+
+
+def test_a_model_stored_before_the_key_keeps_its_whitespace_representation():
+    texts, labels = zip(*messages(20))
+    clf = TextClassifier(calibrate=False, representation="whitespace").fit(texts, labels)
+    del clf.representation  # as unpickled from an artifact written before the attribute existed
+
+    assert clf._reduce(["小区 的 电梯，坏了"]) == [normalize("小区 的 电梯，坏了")]

@@ -74,6 +74,9 @@ def test_hotspots_from_cases_respect_scoping(city):
     everyone = hotspots_for_cases(staff=city.staff["city_leader"], days=30, end=END)
     assert [t.size for t in east] == [6]
     assert sorted(t.size for t in everyone) == [6, 6]
+    assert east[0].title == "讨薪"
+    assert len(east[0].places) == 1 and east[0].places[0][1] == 6  # one area: that area, named
+    assert sum(n for _w, n in east[0].trend) == 6
 
 
 def test_groups_with_nearly_parallel_centroids_are_joined_and_others_are_not():
@@ -86,3 +89,43 @@ def test_groups_with_nearly_parallel_centroids_are_joined_and_others_are_not():
     labels = np.array([0, 0, 1, 1, 2, 2, 3])
     merged = merge_close_groups(z, labels, min_similarity=0.9)
     assert merged[0] == merged[2] and merged[4] != merged[0] and merged[6] == 3
+
+
+def test_a_topic_is_titled_by_its_most_representative_subject_and_keyed_without_function_words():
+    rng = random.Random(3)
+    messages = []
+    for i in range(10):
+        text = rng.choice(["自今年以来，阳光小区的电梯时有故障，只有一部能用", "阳光小区电梯是因为维保不到位才经常停运", "阳光小区电梯故障困人，维保单位不作为"])
+        messages.append(Message(id=f"lift-{i}", title="阳光小区电梯频繁故障" if i < 7 else "", text=text, at=END - dt.timedelta(days=i)))
+    messages += [Message(id=f"f-{i}", title=f, text=f, at=END) for i, f in enumerate(FILLER)]
+
+    topic = next(t for t in find_hotspots(messages, end=END) if str(t.examples[0]).startswith("lift"))
+
+    assert topic.title == "阳光小区电梯频繁故障"
+    assert "电梯" in topic.keywords
+    assert not {"以来", "只有", "是因为", "时有", "今年"} & set(topic.keywords)
+
+
+def test_a_topic_carries_its_weekly_trend_with_empty_weeks():
+    rng = random.Random(4)
+    messages = generated(rng, {"wage": 8}, range(0, 3)) + generated(rng, {"wage": 4}, range(21, 24), offset=50)
+
+    topic = next(t for t in find_hotspots(messages, start=END - dt.timedelta(days=27), end=END) if str(t.examples[0]).startswith("wage"))
+
+    weeks = [w for w, _n in topic.trend]
+    assert all(w.weekday() == 0 for w in weeks)
+    assert weeks == sorted(weeks) and weeks[-1] <= END < weeks[-1] + dt.timedelta(days=7)
+    assert sum(n for _w, n in topic.trend) == topic.size
+    assert 0 in [n for _w, n in topic.trend]  # the quiet weeks in between are shown, not skipped
+
+
+def test_places_are_named_at_the_level_where_the_messages_differ():
+    from minxin.risk.hotspots import places_of
+
+    city, district = "长沙市", "岳麓区"
+    one_street = [(city, district, "望岳街道", "阳光社区")] * 3 + [(city, district, "望岳街道", "金桥社区")]
+    assert places_of(one_street) == [("阳光社区", 3), ("金桥社区", 1)]
+    two_districts = [(city, district, "望岳街道")] * 2 + [(city, "雨花区", "侯家塘街道")]
+    assert places_of(two_districts) == [("岳麓区", 2), ("雨花区", 1)]
+    assert places_of([(city, district, "望岳街道", "阳光社区")] * 2) == [("阳光社区", 2)]
+    assert places_of([(), ()]) == []

@@ -78,6 +78,8 @@ def test_hotspots_page_lists_recent_topics(city, client):
     bulk_cases(city, area="grid1", per_day={dt.date(2026, 4, 5): 5}, subject="讨薪", content="工地拖欠农民工工资三个月")
     html = login(client, "east_leader").get("/risk/hotspots/").content.decode()
     assert "热点问题" in html and "<td>5</td>" in html
+    assert "<strong>讨薪</strong>" in html  # titled by its subject
+    assert 'data-chart="trend"' in html and 'id="topic-trend-1"' in html  # the weekly trend's data for ECharts
 
 
 def test_treemap_renders_in_the_browser(city, page):

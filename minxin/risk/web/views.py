@@ -139,7 +139,10 @@ def hotspots(request):
         days = min(max(int(request.GET.get("days", 30)), 1), 366)
     except ValueError:
         days = 30
-    return render(request, "risk/hotspots.html", {"topics": hotspots_for_cases(staff=staff, days=days, limit=2000)[:20], "days": days})
+    topics = hotspots_for_cases(staff=staff, days=days, limit=2000)[:20]
+    # each row's weekly trend is drawn by risk/charts.js from the json_script element "<chart_id>-data"
+    rows = [(t, f"topic-trend-{i}") for i, t in enumerate(topics, 1)]
+    return render(request, "risk/hotspots.html", {"rows": rows, "days": days})
 
 
 @login_required

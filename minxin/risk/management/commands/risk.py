@@ -49,4 +49,5 @@ class Command(BaseCommand):
 
             # The command-line operator reads the whole city's topics, as a job would.
             for t in hotspots_for_cases(staff=SYSTEM, days=opts["days"])[: opts["top"]]:
-                self.stdout.write(f"{t.heat:6.1f} n={t.size} {'、'.join(t.keywords[:6])}")
+                where = "、".join(f"{name}{count}" for name, count in t.places)
+                self.stdout.write(f"{t.heat:6.1f} n={t.size} {t.title} | {'、'.join(t.keywords[:6])}" + (f" | {where}" if where else ""))

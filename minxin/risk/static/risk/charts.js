@@ -7,7 +7,16 @@
       if (!src) return;
       var data = JSON.parse(src.textContent);
       var chart = echarts.init(el, null, { renderer: "svg" });
-      if (el.dataset.chart === "treemap") {
+      if (el.dataset.chart === "trend") {
+        // a topic's messages per week, small enough to sit in a table row
+        chart.setOption({
+          tooltip: { trigger: "axis" },
+          grid: { left: 2, right: 2, top: 4, bottom: 4 },
+          xAxis: { type: "category", data: data.weeks, show: false },
+          yAxis: { type: "value", show: false, minInterval: 1 },
+          series: [{ name: el.dataset.label || "", type: "line", data: data.counts, showSymbol: false, areaStyle: { opacity: 0.2 } }]
+        });
+      } else if (el.dataset.chart === "treemap") {
         chart.setOption({
           tooltip: {},
           // Each area's name on its band (upperLabel), its domains inside; no breadcrumb (nothing to zoom into).
