@@ -165,3 +165,16 @@ def on_case_changed(sender, *, case_id, action, **kwargs) -> None:
         index_case(case)
     except Exception:  # never let matching break registration; reindex repairs it
         log.exception("duplicate index failed for case id=%s", case_id)
+
+
+def index_many(case_ids: list[int]) -> int:
+    """Index these cases now, in one batch (bulk loaders: history import); returns how many."""
+    from minxin.cases.models import Case
+
+    rows = list(Case.objects.filter(pk__in=case_ids).order_by("pk").values("pk", *TEXT_FIELDS))
+    if not rows:
+        return 0
+    todo = [(r["pk"], matter_text(r)) for r in rows]
+    sigs, bands = build_many(todo, now=clock.now())
+    _write_batch([pk for pk, _text in todo], sigs, bands)
+    return len(todo)

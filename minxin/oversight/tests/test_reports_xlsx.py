@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pytest
 
-from minxin.oversight.reports import xlsx
+from minxin.exchange import reports as xlsx
 from minxin.oversight.tests.conftest import person
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import time_machine
 from openpyxl import Workbook
 
 from minxin.risk import alerts, ledger
-from minxin.risk.ledger_excel import COLUMNS
+from minxin.exchange.ledger import COLUMNS
 from minxin.risk.models import AlertKind, AlertState, DisputeEntry, RiskLevel
 from minxin.risk.tests.factories import TZ, bulk_cases, domain
 from minxin.testing import PASSWORD
