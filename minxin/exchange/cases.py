@@ -550,7 +550,7 @@ def _load(batch: list[_Row], by_hash: dict, refs: _Refs, result: ImportResult, d
     result.cases += len(items)
     if dry_run:
         return
-    before = sum(1 for i in items for p in i.parties if p.petitioner.pk is None)
+    before = len({id(p.petitioner) for i in items for p in i.parties if p.petitioner.pk is None})
     loaded = load_historical_cases(items)
     result.petitioners_new += before
     # Routing details the loader's record does not carry (from which unit, the limit given).

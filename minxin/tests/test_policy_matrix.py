@@ -65,7 +65,7 @@ def _fill_web(pattern: str, kind: str | None, obj) -> str:
         name = m.group(2)
         if name == "pk" and kind is not None:
             return str(obj.pk)
-        return {"board": "volume", "action": "ack"}.get(name, str(MISSING))
+        return {"board": "volume", "action": "ack", "kind": "cases"}.get(name, str(MISSING))
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, pattern)
 

@@ -14,13 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help="数据类型，或 template")
-        parser.add_argument("args", nargs="+", help="FILE.xlsx；template 时为 KIND OUT.xlsx")
+        parser.add_argument("files", nargs="+", help="FILE.xlsx；template 时为 KIND OUT.xlsx")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--as", dest="username", help="以该账号的身份和权限导入（默认：系统）")
         parser.add_argument("--max-rows", type=int, default=None,
                             help="每张表最多读取的行数（默认取 MINXIN_XLSX_MAX_ROWS）；命令行导入大文件时可放宽")
 
-    def handle(self, kind, *args, dry_run=False, username=None, max_rows=None, **opts):
+    def handle(self, *_args, kind, files, dry_run=False, username=None, max_rows=None, **opts):
+        args = files
         if kind == "template":
             if len(args) != 2 or args[0] not in KINDS:
                 raise CommandError("用法：manage.py import template KIND OUT.xlsx；KIND 为 " + "、".join(KINDS))
