@@ -128,6 +128,15 @@ _ACTION_BY_LABEL = {str(k.label): a for a, k in EVENTS.items()}
 _STATE_LABEL = dict(CaseState.choices)
 
 
+def _labels() -> dict:
+    """Choice labels as plain text, translated once per export rather than once per cell."""
+    return {
+        "state": {k: str(v) for k, v in CaseState.choices}, "channel": {k: str(v) for k, v in Channel.choices},
+        "category": {k: str(v) for k, v in Category.choices}, "action": {a: str(k.label) for a, k in EVENTS.items()},
+        "yes": str(yes_no(True)), "no": str(yes_no(False)),
+    }
+
+
 def _parse_action(value) -> str:
     text = str(value).strip()
     if text in EVENTS:
@@ -471,7 +480,7 @@ def import_cases(fileobj, *, actor, dry_run: bool = False, progress: Callable[[s
                 if at is not None and case is not None and at < case.received_at.replace(hour=0, minute=0, second=0):
                     rr.err("时间", _("早于收到时间"))
                 if None not in (at, kind, unit):
-                    item.routings.append((RoutingRecord(unit.pk, kind, at), from_unit, days))
+                    item.routings.append(RoutingRecord(unit.pk, kind, at, from_unit.pk if from_unit else None, days))
             event_lines = []
             for er in event_rows:
                 seq = er.get("序号", lambda v: parse_int(v, minimum=1))
@@ -545,7 +554,7 @@ def _load(batch: list[_Row], by_hash: dict, refs: _Refs, result: ImportResult, d
         events = [ev for ev, _seq in item.events]
         for ev in events:
             ev.payload.setdefault("imported", True)
-        items.append(HistoricalCase(case, item.parties, [r for r, _f, _d in item.routings], events))
+        items.append(HistoricalCase(case, item.parties, item.routings, events))
     result.events += sum(len(i.events) for i in items)
     result.cases += len(items)
     if dry_run:
@@ -553,18 +562,6 @@ def _load(batch: list[_Row], by_hash: dict, refs: _Refs, result: ImportResult, d
     before = len({id(p.petitioner) for i in items for p in i.parties if p.petitioner.pk is None})
     loaded = load_historical_cases(items)
     result.petitioners_new += before
-    # Routing details the loader's record does not carry (from which unit, the limit given).
-    extra = [(c.pk, r) for c, item in zip(loaded, batch) for r in item.routings if r[1] is not None or r[2] is not None]
-    if extra:
-        rows = {(row.case_id, row.at, row.unit_id, row.kind): row
-                for row in CaseRouting.objects.filter(case_id__in={pk for pk, _r in extra})}
-        changed = []
-        for pk, (rec, from_unit, days) in extra:
-            row = rows.get((pk, rec.at, rec.unit_id, rec.kind))
-            if row is not None:
-                row.from_unit_id, row.due_days = (from_unit.pk if from_unit else None), days
-                changed.append(row)
-        CaseRouting.objects.bulk_update(changed, ["from_unit", "due_days"], batch_size=1000)
     _bump_sequences(loaded, refs)
     result.loaded_ids.extend(c.pk for c in loaded)
 
@@ -626,6 +623,8 @@ def export_cases(queryset, *, actor, full: bool = False, out=None, limit: int | 
     domains = dict(Domain.objects.values_list("pk", "name"))
     users = dict(Staff.objects.values_list("pk", "user__username"))
     writer = Writer(SHEETS)
+    L = _labels()  # noqa: N806
+    yn = lambda v: L["yes"] if v else L["no"]  # noqa: E731
     ids = list(queryset.order_by("received_at", "pk").values_list("pk", flat=True))
     total = len(ids)
     if limit is not None and total > limit:
@@ -647,7 +646,7 @@ def export_cases(queryset, *, actor, full: bool = False, out=None, limit: int | 
             events.setdefault(e.case_id, []).append(e)
         for pk in chunk:
             c = by_pk[pk]
-            writer.append(CASES.title, _case_values(c, areas, units, domains, users))
+            writer.append(CASES.title, _case_values(c, areas, units, domains, users, L, yn))
             clear = policies.shows_identity(actor, c, full=full)
             for party in people.get(pk, ()):
                 p = party.petitioner
@@ -655,14 +654,14 @@ def export_cases(queryset, *, actor, full: bool = False, out=None, limit: int | 
                     person = [p.name, p.id_number, p.phone, p.address]
                 else:
                     person = [p.name_masked, p.id_masked, p.phone_masked, ""]
-                writer.append(PEOPLE.title, [c.number, *person, p.nationality, yes_no(party.is_representative)])
+                writer.append(PEOPLE.title, [c.number, *person, p.nationality, yn(party.is_representative)])
             for r in routes.get(pk, ()):
                 writer.append(ROUTES.title, [c.number, local(r.at), _routing_label(r.kind), units.get(r.unit_id, ""),
                                              units.get(r.from_unit_id, ""), r.due_days])
             for e in events.get(pk, ()):
                 writer.append(EVENTS_SHEET.title, [
-                    c.number, e.seq, local(e.at), str(EVENTS[e.action].label) if e.action in EVENTS else e.action,
-                    _STATE_LABEL.get(e.from_state, e.from_state), _STATE_LABEL.get(e.to_state, e.to_state),
+                    c.number, e.seq, local(e.at), L["action"].get(e.action, e.action),
+                    L["state"].get(e.from_state, e.from_state), L["state"].get(e.to_state, e.to_state),
                     users.get(e.actor_id, ""),
                     json.dumps(e.payload, ensure_ascii=False, cls=DjangoJSONEncoder, sort_keys=True) if e.payload else "",
                 ])
@@ -682,13 +681,14 @@ def _routing_label(kind: str) -> str:
     return _ROUTING_LABEL.get(kind, kind)
 
 
-def _case_values(c: Case, areas, units, domains, users) -> list:
+def _case_values(c: Case, areas, units, domains, users, L, yn) -> list:  # noqa: N803
     return [
-        c.number, c.query_code, c.get_channel_display(), c.get_category_display(), domains.get(c.domain_id, ""),
-        c.subject, c.content, c.request, c.facts, c.reasons, yes_no(c.is_anonymous), areas.get(c.area_id, ""),
+        c.number, c.query_code, L["channel"].get(c.channel, c.channel), L["category"].get(c.category, c.category),
+        domains.get(c.domain_id, ""),
+        c.subject, c.content, c.request, c.facts, c.reasons, yn(c.is_anonymous), areas.get(c.area_id, ""),
         local(c.received_at), local(c.registered_at), units.get(c.registering_unit_id, ""), users.get(c.registered_by_id, ""),
-        c.get_state_display(), units.get(c.current_unit_id, ""), c.route, c.outcome,
-        yes_no(c.is_litigation), yes_no(c.is_urgent), yes_no(c.is_collective), c.people_count,
+        L["state"].get(c.state, c.state), units.get(c.current_unit_id, ""), c.route, c.outcome,
+        yn(c.is_litigation), yn(c.is_urgent), yn(c.is_collective), c.people_count,
         units.get(c.accused_unit_id, ""), c.accused_name, {"transfer": "转送", "assign": "交办"}.get(c.dispatch_kind, c.dispatch_kind),
         units.get(c.dispatching_unit_id, ""), c.assigned_days, local(c.accepted_at), units.get(c.decision_unit_id, ""),
         c.decision_delivered_on, c.extension_days, c.hearing_since, local(c.closed_at),

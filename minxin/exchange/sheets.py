@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from minxin.core import spreadsheets
 from minxin.core.errors import ValidationFailed
@@ -305,17 +306,32 @@ class Writer:
             ws.append(spreadsheets.row(ws, sheet.headers, bold=True))
             self.sheets[sheet.title] = (sheet, ws)
         self._notes_sheets = list(self.sheets.values())
+        self._formats: dict[str, list] = {}
         self.notes = notes
 
     def append(self, title: str, values: list) -> None:
+        """One row. Plain values go in as they are (fast); only text a spreadsheet would run as a
+        formula becomes a quoted text cell, and dates get their display format."""
         sheet, ws = self.sheets[title]
-        cells = spreadsheets.row(ws, [str(v) if isinstance(v, Promise) else v for v in values])
-        for c, col in zip(cells, sheet.columns):
-            if col.kind == "date" and c.value is not None:
-                c.number_format = "yyyy-mm-dd"
-            elif col.kind == "datetime" and c.value is not None:
-                c.number_format = "yyyy-mm-dd hh:mm:ss"
-        ws.append(cells)
+        formats = self._formats.get(title)
+        if formats is None:
+            formats = self._formats[title] = [
+                "yyyy-mm-dd" if c.kind == "date" else "yyyy-mm-dd hh:mm:ss" if c.kind == "datetime" else None for c in sheet.columns]
+        row = []
+        for v, fmt in zip(values, formats):
+            if isinstance(v, Promise):
+                v = str(v)
+            if v is None or v == "":
+                row.append(None)
+            elif isinstance(v, str) and spreadsheets.is_formula_like(v):
+                row.append(spreadsheets.cell(ws, v))
+            elif fmt is not None and isinstance(v, (dt.date, dt.datetime)):
+                c = WriteOnlyCell(ws, value=v)
+                c.number_format = fmt
+                row.append(c)
+            else:
+                row.append(v)
+        ws.append(row)
 
     def add_notes(self) -> None:
         """A 说明 sheet: what each column takes. Importers read only the declared sheets."""
