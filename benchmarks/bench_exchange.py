@@ -91,7 +91,15 @@ def _run(n: int, connection, transaction) -> int:
               + ", ".join(f"{t.split('_', 1)[1]}={c:,}" for t, c in counts.items()))
         empty()
         t0 = time.perf_counter()
-        result = import_cases(path, actor=SYSTEM)
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            result = prof.runcall(import_cases, path, actor=SYSTEM)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+        else:
+            result = import_cases(path, actor=SYSTEM)
         t_import = time.perf_counter() - t0
         t0 = time.perf_counter()
         cells = _read_only(path)

@@ -10,6 +10,7 @@ Errors are collected, never raised one by one: an importer validates every row, 
 raises `ImportFailed` with all of them, and writes nothing.
 """
 
+import contextlib
 import datetime as dt
 import io
 import re
@@ -257,7 +258,8 @@ def read(fileobj, sheets: Iterable[Sheet], *, name: str, max_rows: int | None = 
     misnamed sheet or a wrong header is an error of row 1; that sheet is then not read.
     The iterators stream (openpyxl read-only), each refusing more than `max_rows` rows.
     """
-    book = spreadsheets.open_workbook(fileobj, name=name)
+    with _dimensions_from_the_head():
+        book = spreadsheets.open_workbook(fileobj, name=name)
     errors = Errors()
     streams: dict[str, Iterator] = {}
     sheets = list(sheets)
@@ -266,7 +268,7 @@ def read(fileobj, sheets: Iterable[Sheet], *, name: str, max_rows: int | None = 
         if ws is None:
             errors.add(sheet, 1, _("工作表"), _("缺少名为“%(t)s”的工作表") % {"t": sheet.title})
             continue
-        rows = spreadsheets.data_rows(ws, limit=max_rows)
+        rows = stream_values(ws, limit=max_rows)
         _number, header = next(rows, (1, ()))
         header = [str(c).strip() if c is not None else "" for c in (header or ())][: len(sheet.columns)]
         if header != sheet.headers:
@@ -274,6 +276,108 @@ def read(fileobj, sheets: Iterable[Sheet], *, name: str, max_rows: int | None = 
             continue
         streams[sheet.title] = _skip_blank(rows)
     return streams, errors
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _T = _NS + "row", _NS + "t"
+
+
+def _column_index(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if ch.isdigit():
+            break
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def stream_values(ws, *, limit: int | None = None):
+    """(row number, values) of a read-only worksheet, like `spreadsheets.data_rows` but 3-5× faster.
+
+    openpyxl's read-only reader builds a cell object per cell; here lxml walks the sheet's XML
+    once and keeps only values, with openpyxl's own shared strings, date styles and epoch, so
+    values come out the same (text, numbers, booleans, datetimes). Memory stays flat: each row
+    element is cleared once read. The row limit is enforced as in `data_rows`.
+    """
+    from lxml import etree
+    from openpyxl.utils.datetime import from_excel
+
+    limit = spreadsheets.max_rows() if limit is None else limit
+    message = _("一次最多导入%(n)s行，请拆分后分批导入") % {"n": limit}
+    declared = ws.max_row if getattr(ws, "max_row", None) else 0
+    if declared and declared > limit + 1:
+        raise ValidationFailed(message, fields={"file": _("行数过多")})
+    book = ws.parent
+    shared = book.shared_strings
+    dates, durations, epoch = book._date_formats, book._timedelta_formats, book.epoch
+    count = 0
+    with book._archive.open(ws._worksheet_path) as src:
+        parser = etree.iterparse(src, events=("end",), tag=_ROW, resolve_entities=False, no_network=True, huge_tree=False)
+        for _event, row in parser:
+            count += 1
+            if count > limit + 1:
+                raise ValidationFailed(message, fields={"file": _("行数过多")})
+            values: list = []
+            for c in row:
+                ref = c.get("r")
+                if ref:
+                    i = _column_index(ref)
+                    if i > len(values):
+                        values.extend([None] * (i - len(values)))
+                t = c.get("t")
+                if len(c) == 0:
+                    value = None
+                elif t == "s":
+                    value = shared[int(c[-1].text)]
+                elif t is None or t == "n":
+                    v = c[-1].text
+                    value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                    style = c.get("s")
+                    if style is not None and int(style) in dates:
+                        value = from_excel(value, epoch, timedelta=int(style) in durations)
+                elif t == "inlineStr":
+                    value = "".join(x.text or "" for x in c.iter(_T))
+                elif t == "b":
+                    value = c[-1].text == "1"
+                else:  # str (a formula's cached text), e (an error), d (ISO date)
+                    value = c[-1].text
+                values.append(value)
+            number = int(row.get("r") or count)
+            row.clear()
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+            yield number, tuple(values)
+
+
+@contextlib.contextmanager
+def _dimensions_from_the_head():
+    """openpyxl's read-only workbook reads each sheet's <dimension> when it opens; a file without
+    one (openpyxl's own write-only files) makes it scan the whole sheet for nothing, five sheets
+    of a 100,000-case file before the first row is read. While the workbook opens here, the
+    look stops where the data starts (the same answer: the element may only come before it)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = _size_from_the_head
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
+
+
+def _size_from_the_head(ws) -> None:
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    with ws._get_source() as src:
+        for _event, el in etree.iterparse(src, events=("start",), resolve_entities=False, no_network=True):
+            if el.tag == _NS + "dimension":
+                ref = el.get("ref") or ""
+                if ":" in ref:
+                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = range_boundaries(ref)
+                break
+            if el.tag == _NS + "sheetData":
+                break
 
 
 def _find_sheet(book, sheet: Sheet, *, first: bool):

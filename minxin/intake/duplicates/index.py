@@ -168,7 +168,11 @@ def on_case_changed(sender, *, case_id, action, **kwargs) -> None:
 
 
 def index_many(case_ids: list[int]) -> int:
-    """Index these cases now, in one batch (bulk loaders: history import); returns how many."""
+    """Index cases that have no signature yet, in one batch (bulk loaders: the history import).
+
+    New cases only, so nothing is replaced: the rows go in with the history loader's plain
+    INSERT/COPY rather than bulk_create, whose statement building cost more than the MinHash."""
+    from minxin.cases.history import _insert_rows
     from minxin.cases.models import Case
 
     rows = list(Case.objects.filter(pk__in=case_ids).order_by("pk").values("pk", *TEXT_FIELDS))
@@ -176,5 +180,11 @@ def index_many(case_ids: list[int]) -> int:
         return 0
     todo = [(r["pk"], matter_text(r)) for r in rows]
     sigs, bands = build_many(todo, now=clock.now())
-    _write_batch([pk for pk, _text in todo], sigs, bands)
+    with transaction.atomic():
+        delta = Counter()
+        for sig in sigs:
+            delta.update(weights.case_delta(None, sig.anchors))
+        weights.apply(delta)
+        _insert_rows(CaseTextSignature, sigs, with_pk=True)
+        _insert_rows(CaseLshBand, bands)
     return len(todo)
