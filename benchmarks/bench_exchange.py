@@ -97,7 +97,7 @@ def _run(n: int, connection, transaction) -> int:
 
             prof = cProfile.Profile()
             result = prof.runcall(import_cases, path, actor=SYSTEM)
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(prof).sort_stats(os.environ.get("BENCH_PROFILE")).print_stats(35)
         else:
             result = import_cases(path, actor=SYSTEM)
         t_import = time.perf_counter() - t0
