@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v $$p; break; fi; done)
 
-.PHONY: help venv run migrate demo test test-pg bench bench-intel bench-risk worker clean
+.PHONY: help venv run migrate demo test test-pg bench bench-intel bench-risk bench-exchange worker clean
 
 help:
 	@echo "make run       – install, migrate, create the demo city once, run web + worker + sweeps on http://$(HOST):$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make test-pg   – the whole test suite on PostgreSQL ($(PG_URL))"
 	@echo "make worker    – run the background job worker"
 	@echo "make bench     – every benchmark; bench-intel and bench-risk run one family"
+	@echo "make bench-exchange – Excel import of 100,000 cases vs raw COPY on PostgreSQL ($(PG_URL); BENCH_CASES=…)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,6 +67,10 @@ bench-intel: venv
 
 bench-risk: venv
 	$(BIN)/python -m benchmarks bench_warning bench_hotspots
+
+BENCH_CASES ?= 100000
+bench-exchange: venv
+	MINXIN_DATABASE_URL=$(PG_URL) $(BIN)/python -m benchmarks.bench_exchange --cases $(BENCH_CASES)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

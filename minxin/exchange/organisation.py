@@ -67,7 +67,7 @@ def _area_rows(r: RowReader, seen: dict) -> Callable | None:
     if isinstance(parent, Area) and parent.level != level - 1 or isinstance(parent, _Pending) and parent.level != level - 1:
         r.err("上级区划代码", _("%(level)s的上级应为%(expected)s") % {
             "level": AreaLevel(level).label, "expected": AreaLevel(level - 1).label if level > 1 else "—"})
-    if parent is None and level != AreaLevel.CITY:
+    if not parent_code and level != AreaLevel.CITY:
         r.err("上级区划代码", _("只有市级区域可以没有上级区域"))
     return lambda actor, made: made.setdefault(code, org.create_area(
         code=code, name=name, level=level, parent=made.get(parent_code) or (Area.objects.get(code=parent_code) if parent_code else None),
