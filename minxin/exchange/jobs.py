@@ -59,7 +59,12 @@ class _Reporter:
 
     def __init__(self, job_id: int):
         self.job_id = job_id
-        self.conn = connections.create_connection("default") if connections["default"].vendor == "postgresql" else None
+        self.conn = None
+        if connections["default"].vendor == "postgresql":
+            try:
+                self.conn = connections.create_connection("default")
+            except Exception:  # progress is a courtesy; never fail the import for it
+                log.exception("no progress connection for job %s", job_id)
 
     def __call__(self, phase: str, rows: int) -> None:
         table = SpreadsheetJob._meta.db_table
@@ -73,7 +78,10 @@ class _Reporter:
 
     def close(self):
         if self.conn is not None:
-            self.conn.close()
+            try:
+                self.conn.close()
+            except Exception:
+                log.exception("closing the progress connection of job %s", self.job_id)
 
 
 def run_import(job_id: int) -> str:
