@@ -124,7 +124,7 @@ def _run(n: int, connection, transaction) -> int:
     ratio = t_copy / t_import
     total = sum(written.values())
     print(f"import: {n:,} cases ({total:,} rows in {len(tables)} tables) in {t_import:.1f} s ({n / t_import:,.0f} cases/s)")
-    print(f"  of which reading the file (openpyxl read-only, {cells:,} cells, no checks): {t_read:.1f} s")
+    print(f"  of which reading the file alone (streaming reader, {cells:,} cells, no checks): {t_read:.1f} s")
     print(f"raw COPY of the same rows: {t_copy:.1f} s ({n / t_copy:,.0f} cases/s)")
     print(f"import speed / COPY speed = {ratio:.2f}  (floor {FLOOR}, goal {GOAL}); import under {LIMIT_SECONDS:.0f} s: "
           f"{'yes' if t_import < LIMIT_SECONDS else 'NO'}")
