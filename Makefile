@@ -17,7 +17,7 @@ SCREENSHOT_CASES ?= 800
 PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -r); do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v $$p; break; fi; done)
 
-.PHONY: help venv run migrate demo test test-pg screenshots bench bench-intel bench-risk bench-search bench-scale worker clean
+.PHONY: help venv run migrate demo test test-pg screenshots bench bench-intel bench-risk bench-search bench-scale bench-exchange worker clean
 
 help:
 	@echo "make run       – install, migrate, create the demo city once, run web + worker + sweeps on http://$(HOST):$(PORT)"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench     – every benchmark; bench-intel and bench-risk run one family"
 	@echo "make bench-scale – load SCALE_CASES (default 1000000) demo cases into PostgreSQL, then p50/p95/p99 of the hot pages through gunicorn"
 	@echo "make bench-search – search relevance (recall@10) and bigram tsvector vs pg_trgm on PostgreSQL (SEARCH_CASES, default 20000)"
+	@echo "make bench-exchange – Excel import of 100,000 cases vs raw COPY on PostgreSQL ($(PG_URL); BENCH_CASES=…)"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -92,6 +93,10 @@ bench-scale: venv
 
 bench-risk: venv
 	$(BIN)/python -m benchmarks bench_warning bench_hotspots
+
+BENCH_CASES ?= 100000
+bench-exchange: venv
+	MINXIN_DATABASE_URL=$(PG_URL) $(BIN)/python -m benchmarks.bench_exchange --cases $(BENCH_CASES)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

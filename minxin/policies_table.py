@@ -38,6 +38,8 @@ GROUPS: dict[str, set[str]] = {
     # Units of 东城区 (QUERY below): those whose area is 东城区 or above it.
     "east_area": {*CITY_BUREAU, "city_housing_handler", "east_registrar", "east_leader", "east_housing_handler",
                   "east_housing_leader", "east_hr_handler", "east_discipline_handler", "east_legal_handler"},
+    # Importing historical cases: a 信访部门's leaders (exchange/policies.py).
+    "case_import": {"city_leader", "east_leader"},
     # Nobody: the route needs an object the matrix does not build, so every persona gets 404.
     "nobody": set(),
 }
@@ -186,6 +188,13 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:risk_ledger": (READ, "staff", None),
     "web:risk_ledger_export": (READ, "staff", None),
     "web:risk_ledger_import": (WRITE, "staff", None),
+    # Data exchange (minxin/exchange/policies.py); routes with <kind> are tried with kind=cases.
+    "web:exchange_index": (READ, "staff", None),
+    "web:exchange_template": (READ, "staff", None),
+    "web:exchange_upload": (READ, "case_import", None),
+    "web:exchange_export": (READ, "staff", None),
+    # A job page shows only the caller's own job; the matrix builds none, so 404 for all.
+    "web:exchange_job": (READ, "nobody", None),
     "web:risk_entry_new": (READ, "staff", None),
     "web:risk_entry": (READ, "staff", "entry"),
     "web:risk_plans": (READ, "staff", None),

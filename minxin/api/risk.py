@@ -23,7 +23,7 @@ from minxin.org.scoping import areas_visible_to
 from minxin.risk import alerts as alert_svc
 from minxin.risk import ledger, plans, screening, selectors
 from minxin.risk.hotspots import hotspots_for_cases
-from minxin.risk.ledger_excel import export_ledger, import_ledger
+from minxin.exchange.ledger import export_ledger, import_ledger
 from minxin.risk.models import AlertState, DisputeEntry
 from minxin.risk.signals import score_case, score_petitioner
 

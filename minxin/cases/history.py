@@ -57,6 +57,8 @@ class RoutingRecord:
     unit_id: int
     kind: str
     at: dt.datetime
+    from_unit_id: int | None = None  # an imported routing may name the sender and the limit it set
+    due_days: int | None = None
 
 
 @dataclass
@@ -203,7 +205,8 @@ def load_historical_cases(batch: Iterable[HistoricalCase]) -> list[Case]:
         CaseParty,
         [CaseParty(case=item.case, petitioner_id=p.petitioner.pk, is_representative=p.is_representative) for item in items for p in item.parties],
     )
-    _insert_rows(CaseRouting, [CaseRouting(case=item.case, unit_id=r.unit_id, kind=r.kind, at=r.at) for item in items for r in item.routings])
+    _insert_rows(CaseRouting, [CaseRouting(case=item.case, unit_id=r.unit_id, kind=r.kind, at=r.at, from_unit_id=r.from_unit_id, due_days=r.due_days)
+                                  for item in items for r in item.routings])
     _insert_rows(CaseEvent, events)
     for dl in clocks:
         dl.case_id = dl.case.pk

@@ -143,7 +143,7 @@ def _fill_web(pattern: str, kind: str | None, obj) -> str:
         name = m.group(2)
         if name in params:
             return str(params[name])
-        return {"board": "volume", "action": "ack"}.get(name, str(MISSING))
+        return {"board": "volume", "action": "ack", "kind": "cases"}.get(name, str(MISSING))
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, pattern)
 

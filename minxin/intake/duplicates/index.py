@@ -167,3 +167,49 @@ def on_case_changed(sender, *, case_id, action, **kwargs) -> None:
         index_case(case)
     except Exception:  # never let matching break registration; reindex repairs it
         log.exception("duplicate index failed for case id=%s", case_id)
+
+
+def index_many(case_ids: list[int]) -> int:
+    """Index cases that have no signature yet, in one batch (bulk loaders: the history import).
+
+    New cases only, so nothing is replaced. The band rows (BANDS per case) go in as plain
+    tuples by COPY (PostgreSQL) or one prepared INSERT: building a model object per band
+    cost more than the MinHash itself."""
+    from django.db import connections, router
+
+    from minxin.cases.history import _insert_rows
+    from minxin.cases.models import Case
+
+    rows = list(Case.objects.filter(pk__in=case_ids).order_by("pk").values("pk", *TEXT_FIELDS))
+    if not rows:
+        return 0
+    now = clock.now()
+    todo = [(r["pk"], matter_text(r)) for r in rows]
+    sets = [shingle_hashes(text) for _pk, text in todo]
+    band_rows = minhash.band_hash_array(minhash.signatures(sets))
+    sigs, bands = [], []
+    for (pk, text), shingles, row in zip(todo, sets, band_rows):
+        sigs.append(CaseTextSignature(
+            case_id=pk, scheme=minhash.SCHEME, text_hash=_text_hash(text), shingles=shingles.astype("<u4").tobytes(),
+            anchors=pack_anchors(*anchors(text)), indexed_at=now,
+        ))
+        if len(shingles):
+            bands.extend((b, int(h), pk) for b, h in enumerate(row.tolist()))
+    conn = connections[router.db_for_write(CaseLshBand)]
+    qn = conn.ops.quote_name
+    cols = [CaseLshBand._meta.get_field(n).column for n in ("band", "hash", "case")]
+    table, columns = qn(CaseLshBand._meta.db_table), ", ".join(qn(c) for c in cols)
+    with transaction.atomic(using=conn.alias):
+        delta = Counter()
+        for sig in sigs:
+            delta.update(weights.case_delta(None, sig.anchors))
+        weights.apply(delta, using=conn.alias)
+        _insert_rows(CaseTextSignature, sigs, with_pk=True)
+        with conn.cursor() as cur:
+            if conn.vendor == "postgresql":
+                with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for band in bands:
+                        copy.write_row(band)
+            else:
+                cur.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)", bands)
+    return len(todo)

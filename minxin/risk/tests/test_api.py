@@ -7,7 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from minxin.api.tokens import issue_token
 from minxin.risk import alerts
-from minxin.risk.ledger_excel import COLUMNS
+from minxin.exchange.ledger import COLUMNS
 from minxin.risk.models import AlertKind, DisputeEntry, RiskLevel
 from minxin.risk.tests.factories import TZ
 

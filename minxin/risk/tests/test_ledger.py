@@ -7,7 +7,7 @@ from openpyxl import Workbook, load_workbook
 
 from minxin.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from minxin.risk import ledger, screening
-from minxin.risk.ledger_excel import COLUMNS, export_ledger, import_ledger
+from minxin.exchange.ledger import COLUMNS, export_ledger, import_ledger
 from minxin.risk.models import DisputeEntry, DisputeStatus, Reassessment, RiskEvent, RiskLevel
 from minxin.risk.tests.factories import TZ, domain
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from minxin.core.errors import ValidationFailed
 from minxin.risk import ledger
-from minxin.risk.ledger_excel import COLUMNS, export_ledger, import_ledger
+from minxin.exchange.ledger import COLUMNS, export_ledger, import_ledger
 from minxin.risk.models import DisputeEntry, RiskLevel
 from minxin.risk.tests.factories import TZ, domain
 

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from minxin.risk import alerts, ledger
-from minxin.risk.ledger_excel import COLUMNS
+from minxin.exchange.ledger import COLUMNS
 from minxin.risk.models import AlertKind, AlertState, DisputeEntry, RiskLevel
 from minxin.risk.tests.factories import TZ, bulk_cases, domain
 from minxin.testing import PASSWORD

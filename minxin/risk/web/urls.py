@@ -7,8 +7,6 @@ from minxin.risk.web import pages, views
 urlpatterns = [
     path("", views.overview, name="risk_overview"),
     path("ledger/", views.ledger_list, name="risk_ledger"),
-    path("ledger/export/", views.ledger_export, name="risk_ledger_export"),
-    path("ledger/import/", views.ledger_import, name="risk_ledger_import"),
     path("ledger/new/", pages.entry_new, name="risk_entry_new"),
     path("ledger/<int:pk>/", pages.entry_detail, name="risk_entry"),
     path("plans/", pages.plan_list, name="risk_plans"),

@@ -1,4 +1,7 @@
-"""Risk pages: overview (treemap), ledger (with Excel import/export), alert inbox, hotspots.
+"""Risk pages: overview (treemap), ledger, alert inbox, hotspots.
+
+The ledger's Excel import and export pages are the exchange domain's (minxin.web.exchange),
+under the same /risk/ledger/ URLs.
 
 Thin: each view reads through the scoped selectors or calls one service and
 shows its Chinese refusal as a message.
@@ -7,18 +10,14 @@ shows its Chinese refusal as a message.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minxin.core import clock
 from minxin.core.errors import DomainError
 from minxin.risk import alerts as alert_svc
 from minxin.risk import ledger, plans, screening, selectors
 from minxin.risk.hotspots import hotspots_for_cases
-from minxin.risk.ledger_excel import COLUMNS, export_ledger, import_ledger
 from minxin.risk.models import AlertState, Cadence, DisputeStatus, RiskLevel
 from minxin.risk.screening import overdue_for_reassessment
 from minxin.web.context import staff_of
@@ -47,40 +46,9 @@ def ledger_list(request):
     if level:
         qs = qs.filter(level=level)
     return render(request, "risk/ledger.html", {
-        "entries": qs[:500], "overdue": overdue_for_reassessment(staff)[:50], "columns": COLUMNS,
+        "entries": qs[:500], "overdue": overdue_for_reassessment(staff)[:50],
         "statuses": DisputeStatus.choices, "levels": RiskLevel.choices, "status": status, "level": level,
     })
-
-
-@login_required
-def ledger_export(request):
-    data = export_ledger(_staff(request))
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = content_disposition_header(True, f"矛盾纠纷排查台账-{clock.today():%Y%m%d}.xlsx")
-    return resp
-
-
-@login_required
-@require_POST
-def ledger_import(request):
-    staff = _staff(request)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("请选择要导入的 .xlsx 文件"))
-        return redirect("web:risk_ledger")
-    try:
-        created = import_ledger(upload, actor=staff)
-    except DomainError as exc:
-        rows = getattr(exc, "rows", None)
-        if rows:
-            messages.error(request, _("台账有%(n)s处错误，未导入任何数据：") % {"n": len(rows)})
-            for e in rows[:30]:
-                messages.error(request, _("第%(row)s行“%(col)s”：%(msg)s") % {"row": e["row"], "col": e["column"], "msg": e["message"]})
-        else:
-            messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已导入%(n)s条矛盾纠纷") % {"n": len(created)})
-    return redirect("web:risk_ledger")
 
 
 @login_required

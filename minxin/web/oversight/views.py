@@ -146,7 +146,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @login_required
 def export_cases(request):
     """The workbench list with its current filters, as .xlsx (any staff member; scoped; masked)."""
-    from minxin.oversight.reports import xlsx
+    from minxin.exchange import reports as xlsx
     from minxin.web.cases.forms import InboxFilterForm
     from minxin.cases.queries import all_visible_queryset, apply_filters, inbox_queryset
 
@@ -166,7 +166,7 @@ def _metric_scope(scope: boards.DashScope) -> metrics.Scope:
 
 @login_required
 def export_metrics(request):
-    from minxin.oversight.reports import xlsx
+    from minxin.exchange import reports as xlsx
 
     p = _params(request)
     scope = _scope(request, p)
@@ -176,7 +176,7 @@ def export_metrics(request):
 
 @login_required
 def export_scorecards(request):
-    from minxin.oversight.reports import xlsx
+    from minxin.exchange import reports as xlsx
 
     p = _params(request)
     scope = _scope(request, p)

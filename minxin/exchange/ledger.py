@@ -12,20 +12,22 @@ The sheet's first row is the header, exactly these columns in this order:
 
 Import is all or nothing: every row is checked first and, if any cell is wrong,
 nothing is written and the error list names each row and column in Chinese.
+
+Moved here from risk/ledger_excel.py: the exchange domain owns every spreadsheet in and
+out; the ledger's own rules (jurisdiction, red-level alerts, audit) stay in minxin.risk.
 """
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from minxin.cases.models import Domain
-from minxin.core import clock, spreadsheets
+from minxin.core import clock
 from minxin.core.errors import ValidationFailed
+from minxin.exchange import sheets
 from minxin.org.models import Area, AreaLevel, Staff, Unit
 from minxin.risk import policies
 from minxin.risk.audit import record
@@ -33,6 +35,17 @@ from minxin.risk.ledger import _PERSONAL_NUMBER, entries_visible_to, raise_if_re
 from minxin.risk.models import DisputeEntry, DisputeSource, DisputeStatus, RiskLevel
 
 COLUMNS = ["序号", "排查日期", "所属区域(区划代码)", "领域", "矛盾纠纷简况", "涉及人数", "涉及金额(万元)", "风险等级", "责任单位", "责任人", "化解措施", "状态"]
+_HELP = {
+    "排查日期": "日期，如2026-03-01，不得晚于今天", "所属区域(区划代码)": "12位区划代码（网格15位），须在您的管辖范围内",
+    "领域": "领域名称，如房地产、金融", "矛盾纠纷简况": "不得填写身份证号或手机号码", "涉及人数": "正整数",
+    "涉及金额(万元)": "不小于0的数字，可空", "风险等级": "红、橙、黄、蓝之一", "责任单位": "单位全称或单位编码",
+    "责任人": "姓名", "化解措施": "不得填写身份证号或手机号码", "状态": "在办、已化解、稳控、上交之一",
+}
+_REQUIRED = {"排查日期", "所属区域(区划代码)", "领域", "矛盾纠纷简况", "涉及人数", "风险等级", "责任单位", "状态"}
+SHEET = sheets.Sheet("矛盾纠纷排查台账", tuple(
+    sheets.Column(h, required=h in _REQUIRED, help=_HELP.get(h, ""), width=w, kind="date" if h == "排查日期" else "text")
+    for h, w in zip(COLUMNS, (6, 12, 18, 10, 40, 10, 14, 10, 24, 10, 40, 8))
+))
 LEVEL_BY_LABEL = {"红": RiskLevel.RED, "橙": RiskLevel.ORANGE, "黄": RiskLevel.YELLOW, "蓝": RiskLevel.BLUE}
 STATUS_BY_LABEL = {str(label): value for value, label in DisputeStatus.choices}
 
@@ -130,28 +143,25 @@ def parse_rows(rows, *, actor: Staff) -> tuple[list[dict], list[dict]]:
     return clean, errors
 
 
-@transaction.atomic
-def import_ledger(fileobj, *, actor: Staff) -> list[DisputeEntry]:
+def import_ledger(fileobj, *, actor: Staff, dry_run: bool = False, progress=None) -> list[DisputeEntry]:
+    """All rows or none; `dry_run` checks everything and writes nothing (returns [])."""
     policies.check_roles(actor, policies.LEDGER_WRITE_ROLES, _("导入排查台账"))
-    wb = spreadsheets.open_workbook(fileobj, name=_("台账文件"))
-    it = spreadsheets.data_rows(wb.worksheets[0])
-    header = [str(c or "").strip() for c in next(it, (1, ()))[1]][: len(COLUMNS)]
-    if header != COLUMNS:
-        raise ValidationFailed(
-            _("表头应为：%(cols)s") % {"cols": "、".join(COLUMNS)}, fields={"header": _("第1行表头不符")}
-        )
-    rows = list(it)
-    clean, errors = parse_rows(rows, actor=actor)
-    if errors:
-        lines = [_("第%(row)s行“%(col)s”：%(msg)s") % {"row": e["row"], "col": e["column"], "msg": e["message"]} for e in errors]
-        exc = ValidationFailed(
-            _("台账有%(n)s处错误，未导入任何数据。") % {"n": len(errors)} + "；".join(lines[:50]),
-            fields={f"第{e['row']}行/{e['column']}": e["message"] for e in errors},
-        )
-        exc.rows = errors
-        raise exc
+    streams, errors = sheets.read(fileobj, [SHEET], name=_("台账文件"))
+    errors.raise_if_any(what=_("台账"))
+    rows = list(streams[SHEET.title])
+    clean, row_errors = parse_rows(rows, actor=actor)
+    for e in row_errors:
+        errors.add(SHEET, e["row"], e["column"], e["message"])
+    errors.raise_if_any(what=_("台账"))
     if not clean:
         raise ValidationFailed(_("台账中没有数据行"))
+    if dry_run:
+        return []
+    return _write(clean, actor=actor)
+
+
+@transaction.atomic
+def _write(clean: list[dict], *, actor: Staff) -> list[DisputeEntry]:
     now = clock.now()
     created = []
     for row in clean:
@@ -173,26 +183,22 @@ def import_ledger(fileobj, *, actor: Staff) -> list[DisputeEntry]:
     return created
 
 
+def template() -> bytes:
+    return sheets.template([SHEET], notes=_("矛盾纠纷排查台账导入模板：第一行为表头，从第二行起每行一条；全部正确才导入，有错误时不导入任何数据。"))
+
+
 def export_ledger(staff: Staff, queryset=None) -> bytes:
     """The caller's visible ledger (or the given subset of it) as an xlsx in the import format."""
     qs = entries_visible_to(staff) if queryset is None else queryset & entries_visible_to(staff)
     qs = qs.select_related("area", "domain", "responsible_unit").prefetch_related("steps").order_by("screened_on", "pk")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "矛盾纠纷排查台账"
-    ws.append(spreadsheets.row(ws, COLUMNS, bold=True))
-    for i, e in enumerate(qs, start=1):
+    writer = sheets.Writer([SHEET])
+    for i, e in enumerate(qs.iterator(chunk_size=500), start=1):
         measures = e.measures
         steps = "；".join(f"{s.taken_on:%Y-%m-%d} {s.description}" for s in e.steps.all())
         if steps:
             measures = f"{measures}；{steps}" if measures else steps
-        ws.append(spreadsheets.row(ws, [
+        writer.append(SHEET.title, [
             i, e.screened_on, e.area.code, e.domain.name, e.summary, e.people_count, float(e.amount_wan),
             e.get_level_display(), e.responsible_unit.name, e.responsible_name, measures, e.get_status_display(),
-        ]))
-        ws.cell(row=i + 1, column=2).number_format = "yyyy-mm-dd"
-    for col, width in zip("ABCDEFGHIJKL", (6, 12, 18, 10, 40, 10, 14, 10, 24, 10, 40, 8)):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ])
+    return writer.save()

@@ -9,9 +9,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('exchange', '0001_spreadsheet_jobs'),
         ('api', '0002_token_unit_scopes_expiry'),
         ('cases', '0007_case_accused_name'),
         ('org', '0003_unit_is_external'),

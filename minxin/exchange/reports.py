@@ -1,4 +1,6 @@
-"""Tables as .xlsx (openpyxl write-only, so large lists stream row by row with little memory).
+"""Lists and report tables as .xlsx (openpyxl write-only, so large lists stream row by row with little memory).
+
+Moved here from oversight/reports/xlsx.py: the exchange domain owns every spreadsheet out.
 
 Every row goes through minxin.core.spreadsheets, so text that looks like a formula stays text.
 Personal data is exported only in its masked form (Petitioner.name_masked, id_masked,
@@ -9,12 +11,9 @@ import datetime as dt
 import io
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from minxin.cases.models import CaseParty
 from minxin.core import spreadsheets
 from minxin.oversight import metrics
 
@@ -35,44 +34,15 @@ def _save(wb) -> bytes:
     return buf.getvalue()
 
 
-CASE_HEADERS = tuple(gettext_lazy(h) for h in (
-    "信访件编号", "标题", "状态", "信访类别", "信访形式", "问题属地", "领域", "收到时间", "当前办理单位", "最近期限",
-    "信访人（脱敏）", "身份证号（脱敏）", "电话（脱敏）",
-))
-
-
 def case_list_xlsx(cases, *, staff, limit: int | None = None) -> bytes:
-    """The (already scoped and filtered) case queryset; at most `limit` rows, with a notice when cut."""
-    limit = max_rows() if limit is None else limit
-    total = cases.count()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("信访事项"))
-    if total > limit:
-        ws.append(_bold(ws, [_("共%(total)d件，超过导出上限%(limit)d行，只导出了前%(limit)d件；请缩小筛选范围后分批导出。")
-                              % {"total": total, "limit": limit}]))
-    ws.append(_bold(ws, [str(h) for h in CASE_HEADERS]))
-    qs = cases.select_related("area", "domain", "current_unit")[:limit]
-    tz = timezone.get_current_timezone()
-    batch = 500
-    rows = list(qs.values_list("pk", flat=True))
-    for i in range(0, len(rows), batch):
-        ids = rows[i:i + batch]
-        people: dict[int, list] = {}
-        for party in CaseParty.objects.filter(case_id__in=ids).select_related("petitioner").order_by("pk"):
-            people.setdefault(party.case_id, []).append(party.petitioner)
-        by_pk = {c.pk: c for c in cases.model.objects.filter(pk__in=ids).select_related("area", "domain", "current_unit")}
-        for pk in ids:
-            c = by_pk[pk]
-            ps = people.get(pk, [])
-            ws.append(spreadsheets.row(ws, [
-                c.number, c.subject, c.get_state_display(), c.get_category_display(), c.get_channel_display(),
-                c.area.name if c.area_id else "", c.domain.name if c.domain_id else "",
-                c.received_at.astimezone(tz).replace(tzinfo=None) if c.received_at else None,
-                c.current_unit.name if c.current_unit_id else "", c.next_due_on,
-                "、".join(p.name_masked for p in ps), "、".join(p.id_masked for p in ps if p.id_masked),
-                "、".join(p.phone_masked for p in ps if p.phone_masked),
-            ]))
-    return _save(wb)
+    """A list's cases (already scoped and filtered) in the import template's format, masked; at most `limit`.
+
+    Lists export what `manage.py export cases` writes, so a list can be filed and read back
+    by anyone with the template; a cut list says so in its 说明 sheet."""
+    from minxin.exchange.cases import export_cases
+
+    content, _rows = export_cases(cases, actor=staff, full=False, limit=max_rows() if limit is None else limit)
+    return content
 
 
 def _fmt(value: metrics.Value, kind: str):

@@ -1,0 +1,149 @@
+"""Historical case import from Excel against a raw COPY of the same rows, on PostgreSQL.
+
+    make bench-exchange            # 100,000 cases (PG_URL, default postgres://postgres@127.0.0.1:5432/test)
+    MINXIN_DATABASE_URL=postgres://… .venv/bin/python -m benchmarks.bench_exchange [--cases 100000]
+
+In a scratch database (created and dropped here): the small demo city and N demo cases,
+exported with `export_cases` (full identities) to an .xlsx; the case tables emptied; the file
+imported with `import_cases` (the `manage.py import cases` path: read-only streaming, every
+row validated, demo bulk loader, clocks, audit chain, duplicate index) — timed. Then every
+row the import wrote, in every table it wrote (petitioners, cases, parties, routings, events,
+clocks, duplicate-index signatures and bands, case-number sequences), is copied out, the
+tables emptied again, and the same rows written back with one raw `COPY … FROM STDIN` per
+table — timed. The figure that counts is COPY's time over the import's (the share of raw
+COPY speed the import reaches); floor 0.25, goal 0.5; and the import under 30 s.
+"""
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+
+FLOOR, GOAL, LIMIT_SECONDS = 0.25, 0.5, 30.0
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minxin.settings")
+    os.environ.setdefault("MINXIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    os.environ.setdefault("MINXIN_TEST_DATABASE_NAME", "bench_exchange")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = ap.parse_args(argv)
+    if connection.vendor != "postgresql":
+        print("bench_exchange needs PostgreSQL (MINXIN_DATABASE_URL=postgres://…)")
+        return 1
+    settings.MINXIN_XLSX_MAX_BYTES = settings.MINXIN_XLSX_MAX_UNPACKED_BYTES = 1 << 40
+    settings.MINXIN_XLSX_MAX_ROWS = 10 * args.cases + 10
+    settings.DEBUG = False
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    old_name = connection.settings_dict["NAME"]
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        return _run(args.cases, connection, transaction)
+    finally:
+        if not args.keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+        else:
+            print(f"kept database {name}")
+
+
+def _run(n: int, connection, transaction) -> int:
+    from minxin.cases.models import Case, CaseEvent, CaseNumberSequence, CaseParty, CaseRouting, Petitioner
+    from minxin.demo.build import build_demo
+    from minxin.demo.city import SMALL_CITY
+    from minxin.demo.provisional_calendar import ensure_demo_calendar
+    from minxin.exchange.cases import export_cases, import_cases
+    from minxin.intake.models import CaseLshBand, CaseTextSignature
+    from minxin.org.policies import SYSTEM
+    from minxin.rules.models import CaseDeadline
+
+    tables = [m._meta.db_table for m in (Petitioner, Case, CaseParty, CaseRouting, CaseEvent, CaseDeadline,
+                                          CaseTextSignature, CaseLshBand, CaseNumberSequence)]
+
+    def empty():
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+
+    from minxin.core import clock
+
+    ensure_demo_calendar(clock.today())
+    t0 = time.perf_counter()
+    build_demo(seed=1, cases=n, size=SMALL_CITY)
+    print(f"demo: {n:,} cases in {time.perf_counter() - t0:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "cases.xlsx")
+        t0 = time.perf_counter()
+        with open(path, "wb") as fh:
+            export_cases(Case.objects.all(), actor=SYSTEM, full=True, out=fh)
+        t_export = time.perf_counter() - t0
+        size = os.path.getsize(path)
+        counts = {t: _count(connection, t) for t in tables}
+        print(f"export: {t_export:.1f} s ({n / t_export:,.0f} cases/s), {size / 1e6:.1f} MB; rows: "
+              + ", ".join(f"{t.split('_', 1)[1]}={c:,}" for t, c in counts.items()))
+        empty()
+        t0 = time.perf_counter()
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            result = prof.runcall(import_cases, path, actor=SYSTEM)
+            pstats.Stats(prof).sort_stats(os.environ.get("BENCH_PROFILE")).print_stats(35)
+        else:
+            result = import_cases(path, actor=SYSTEM)
+        t_import = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        cells = _read_only(path)
+        t_read = time.perf_counter() - t0
+    assert result.cases == n, result
+    written = {t: _count(connection, t) for t in tables}
+    dumps = {}
+    for t in tables:
+        buf = io.BytesIO()
+        with connection.cursor() as cur, cur.cursor.copy(f'COPY "{t}" TO STDOUT') as copy:
+            for chunk in copy:
+                buf.write(chunk)
+        dumps[t] = buf.getvalue()
+    empty()
+    t0 = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        for t in tables:
+            with cur.cursor.copy(f'COPY "{t}" FROM STDIN') as copy:
+                copy.write(dumps[t])
+    t_copy = time.perf_counter() - t0
+    assert {t: _count(connection, t) for t in tables} == written
+    ratio = t_copy / t_import
+    total = sum(written.values())
+    print(f"import: {n:,} cases ({total:,} rows in {len(tables)} tables) in {t_import:.1f} s ({n / t_import:,.0f} cases/s)")
+    print(f"  of which reading the file alone (streaming reader, {cells:,} cells, no checks): {t_read:.1f} s")
+    print(f"raw COPY of the same rows: {t_copy:.1f} s ({n / t_copy:,.0f} cases/s)")
+    print(f"import speed / COPY speed = {ratio:.2f}  (floor {FLOOR}, goal {GOAL}); import under {LIMIT_SECONDS:.0f} s: "
+          f"{'yes' if t_import < LIMIT_SECONDS else 'NO'}")
+    return 0 if ratio >= FLOOR and t_import < LIMIT_SECONDS else 1
+
+
+def _read_only(path: str) -> int:
+    from minxin.exchange.cases import SHEETS
+    from minxin.exchange.sheets import read
+
+    streams, _errors = read(path, SHEETS, name="bench")
+    return sum(len(values) for rows in streams.values() for _n, values in rows)
+
+
+def _count(connection, table: str) -> int:
+    with connection.cursor() as cur:
+        cur.execute(f'SELECT count(*) FROM "{table}"')
+        return cur.fetchone()[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,109 @@
+"""The spreadsheet kinds: one table that the commands, the pages and the worker all read."""
+
+from dataclasses import dataclass
+from collections.abc import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    template: Callable[[], bytes]
+    import_: Callable  # (fileobj, *, actor, dry_run, progress, max_rows, name) -> int (rows written or checked)
+    export: Callable  # (*, actor, full, out) -> (bytes | None, rows)
+
+
+def _cases_import(fileobj, **kw) -> int:
+    from minxin.exchange.cases import import_cases
+
+    return import_cases(fileobj, **kw).cases
+
+
+def _cases_export(*, actor, full=False, out=None):
+    from minxin.cases.policies import visible_cases
+    from minxin.exchange.cases import export_cases
+
+    return export_cases(visible_cases(actor), actor=actor, full=full, out=out)
+
+
+def _cases_template():
+    from minxin.exchange.cases import template
+
+    return template()
+
+
+def _ledger_import(fileobj, *, actor, dry_run=False, progress=None, max_rows=None, name=""):
+    from minxin.exchange.ledger import import_ledger
+
+    return len(import_ledger(fileobj, actor=actor, dry_run=dry_run)) if not dry_run else _ledger_dry(fileobj, actor)
+
+
+def _ledger_dry(fileobj, actor) -> int:
+    from minxin.exchange.ledger import import_ledger
+
+    import_ledger(fileobj, actor=actor, dry_run=True)
+    return 0
+
+
+def _ledger_export(*, actor, full=False, out=None):
+    from minxin.exchange.ledger import export_ledger
+
+    data = export_ledger(actor)
+    if out is not None:
+        with open(out, "wb") if isinstance(out, str) else _nullctx(out) as fh:
+            fh.write(data)
+        return None, -1
+    return data, -1
+
+
+class _nullctx:
+    def __init__(self, fh):
+        self.fh = fh
+
+    def __enter__(self):
+        return self.fh
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _ledger_template():
+    from minxin.exchange.ledger import template
+
+    return template()
+
+
+def _org(kind):
+    def imp(fileobj, **kw):
+        from minxin.exchange.organisation import import_org
+
+        kw.pop("progress", None)
+        return import_org(kind, fileobj, **kw)
+
+    def exp(*, actor, full=False, out=None):
+        from minxin.exchange.organisation import export_org
+
+        data = export_org(kind, actor=actor)
+        if out is not None:
+            with open(out, "wb") if isinstance(out, str) else _nullctx(out) as fh:
+                fh.write(data)
+            return None, -1
+        return data, -1
+
+    def tpl():
+        from minxin.exchange.organisation import org_template
+
+        return org_template(kind)
+
+    return tpl, imp, exp
+
+
+KINDS: dict[str, Kind] = {
+    "cases": Kind("cases", _("历史信访事项"), _cases_template, _cases_import, _cases_export),
+    "ledger": Kind("ledger", _("矛盾纠纷排查台账"), _ledger_template, _ledger_import, _ledger_export),
+    "areas": Kind("areas", _("行政区域"), *_org("areas")),
+    "units": Kind("units", _("单位"), *_org("units")),
+    "staff": Kind("staff", _("工作人员"), *_org("staff")),
+}
