@@ -131,6 +131,12 @@ OBJECT_VISIBLE = {
     "case": CASE_VISIBLE, "entry": ENTRY_VISIBLE, "alert": ALERT_VISIBLE, "document": DOCUMENT_VISIBLE,
     "attachment": ATTACHMENT_VISIBLE, "upload": ATTACHMENT_VISIBLE, "submission": SUBMISSION_VISIBLE,
     "submission_upload": SUBMISSION_VISIBLE, "day": DAY_VISIBLE, "booking": BOOKING_VISIBLE,
+    # Screening rounds, one per county like the alerts: seen by area. Contingency plans likewise, and
+    # also by the units below the plan's area, to which the plan applies (risk.plans.plans_visible_to).
+    "round": ALERT_VISIBLE,
+    "plan": {**ALERT_VISIBLE, "east1_handler": {"east"}, "west1_handler": {"west"}},
+    # One 督办单 per case, issued by the city's 督办员: visible exactly where its case is.
+    "supervision": CASE_VISIBLE,
 }
 
 # ---------------------------------------------------------------- what
@@ -199,12 +205,12 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:risk_entry": (READ, "staff", "entry"),
     "web:risk_plans": (READ, "staff", None),
     "web:risk_plan_new": (READ, "plans", None),
-    "web:risk_plan": (READ, "nobody", None),
+    "web:risk_plan": (READ, "staff", "plan"),
     "web:risk_plan_activate": (WRITE, "alerts", None),
     "web:risk_plan_task_done": (WRITE, "staff", None),
     "web:risk_plan_drill": (WRITE, "alerts", None),
     "web:risk_rounds": (READ, "staff", None),
-    "web:risk_round": (READ, "nobody", None),
+    "web:risk_round": (READ, "staff", "round"),
     "web:risk_alerts": (READ, "staff", None),
     "web:risk_alert": (READ, "staff", "alert"),
     "web:risk_alert_action": (WRITE, "alerts", "alert"),
@@ -276,12 +282,13 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("GET", "/api/v1/oversight/scorecards"): (READ, "analysis", None),
     ("GET", "/api/v1/oversight/supervisions"): (READ, "staff", None),
     ("POST", "/api/v1/oversight/supervisions"): (WRITE, "supervise", None),
-    ("GET", "/api/v1/oversight/supervisions/{sid}"): (READ, "nobody", None),
-    ("POST", "/api/v1/oversight/supervisions/{sid}/reply"): (WRITE, "staff", None),
-    ("POST", "/api/v1/oversight/supervisions/{sid}/review"): (WRITE, "supervise", None),
-    ("POST", "/api/v1/oversight/supervisions/{sid}/escalate"): (WRITE, "supervise", None),
-    ("POST", "/api/v1/oversight/supervisions/{sid}/interviews"): (WRITE, "supervise", None),
-    ("POST", "/api/v1/oversight/supervisions/{sid}/circulars"): (WRITE, "supervise", None),
+    # A 督办单 is seen by whoever may see its case (oversight.policies.supervisions_visible).
+    ("GET", "/api/v1/oversight/supervisions/{sid}"): (READ, "staff", "supervision"),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/reply"): (WRITE, "staff", "supervision"),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/review"): (WRITE, "supervise", "supervision"),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/escalate"): (WRITE, "supervise", "supervision"),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/interviews"): (WRITE, "supervise", "supervision"),
+    ("POST", "/api/v1/oversight/supervisions/{sid}/circulars"): (WRITE, "supervise", "supervision"),
     ("GET", "/api/v1/oversight/notices"): (READ, "staff", None),
     ("GET", "/api/v1/oversight/proposals"): (READ, "staff", None),
     ("POST", "/api/v1/oversight/proposals/{pid}/dismiss"): (WRITE, "supervise", None),

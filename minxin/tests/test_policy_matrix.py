@@ -20,10 +20,12 @@ from minxin.documents.services import issue_document
 from minxin.documents.tests.samples import FULL_CONTEXT
 from minxin.intake.models import SuggestionFeedback
 from minxin.org.policies import SYSTEM
+from minxin.oversight.models import SupervisionGround
+from minxin.oversight.supervision import issue_supervision
 from minxin.portal.models import Attachment, Submission, SubmissionState
 from minxin.reception import services as reception
 from minxin.reception.models import ReceptionBooking, ReceptionDay, ReceptionEvent
-from minxin.risk import alerts, ledger
+from minxin.risk import alerts, ledger, plans, screening
 from minxin.risk.models import AlertKind, RiskEvent, RiskLevel
 from minxin.testing import make_case, valid_id
 
@@ -111,7 +113,21 @@ def world(city):
                                        topic="反映问题", area=day.unit.area)
         for key, day in days.items()
     }
-    return {"case": cases, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    supervisions = {
+        key: issue_supervision(case, actor=city.staff["city_supervisor"], ground=SupervisionGround.DELAY,
+                               reason="逾期未办结")
+        for key, case in cases.items()
+    }
+    plan_rows = {
+        key: plans.create_plan(actor=city.staff["city_leader"], name="群体性事件处置预案", area=city.areas[spec["area"]],
+                               task_templates=[{"title": "到场了解诉求", "role": "现场处置组", "due_hours": 2}])
+        for key, spec in T.ALERTS.items()
+    }
+    round_rows = {
+        key: screening.open_round(actor=city.staff["city_supervisor"], area=city.areas[spec["area"]], cadence="monthly")
+        for key, spec in T.ALERTS.items()
+    }
+    return {"case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
 
 
@@ -122,6 +138,7 @@ WEB_PARAMS = {
 }
 API_PARAMS = {
     "case": lambda o: {"case_id": o.pk, "number": o.number},
+    "supervision": lambda o: {"sid": o.pk},
     "document": lambda o: {"case_id": o.case_id, "doc_id": o.pk},
     "entry": lambda o: {"entry_id": o.pk},
     "alert": lambda o: {"alert_id": o.pk},
