@@ -77,7 +77,7 @@ def build_many(items: list[tuple[int, str]], *, now) -> tuple[list[CaseTextSigna
 
 
 def stored_shingles(packed) -> np.ndarray:
-    """A signature row's shingle set, as `shingle_hashes` made it."""
+    """A signature row's shingle set, as `verifier.profile` made it."""
     return np.frombuffer(bytes(packed), dtype="<u4").astype(np.uint32)
 
 
@@ -185,13 +185,14 @@ def index_many(case_ids: list[int]) -> int:
         return 0
     now = clock.now()
     todo = [(r["pk"], matter_text(r)) for r in rows]
-    sets = [shingle_hashes(text) for _pk, text in todo]
+    profiles = [verifier.profile(text) for _pk, text in todo]
+    sets = [p.shingles for p in profiles]
     band_rows = minhash.band_hash_array(minhash.signatures(sets))
     sigs, bands = [], []
-    for (pk, text), shingles, row in zip(todo, sets, band_rows):
+    for (pk, text), prof, shingles, row in zip(todo, profiles, sets, band_rows):
         sigs.append(CaseTextSignature(
             case_id=pk, scheme=minhash.SCHEME, text_hash=_text_hash(text), shingles=shingles.astype("<u4").tobytes(),
-            anchors=pack_anchors(*anchors(text)), indexed_at=now,
+            anchors=verifier.pack(prof), indexed_at=now,
         ))
         if len(shingles):
             bands.extend((b, int(h), pk) for b, h in enumerate(row.tolist()))
