@@ -14,10 +14,15 @@ from django.db.migrations.operations.special import RunPython
 
 
 class _SchemaEditorStandIn:
-    """Seed functions only read `.connection` from the schema editor."""
+    """What data migrations use of the schema editor: `.connection`, and `.execute` for the
+    idempotent SQL some of them run (CREATE INDEX IF NOT EXISTS)."""
 
     def __init__(self, conn):
         self.connection = conn
+
+    def execute(self, sql, params=()):
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params or None)
 
 
 def seed_functions():

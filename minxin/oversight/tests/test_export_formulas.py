@@ -19,9 +19,19 @@ def test_case_export_writes_a_formula_like_subject_and_masked_name_as_text(clien
     client.force_login(city.staff["east_registrar"].user)
     content = client.get("/oversight/export/cases.xlsx").content
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
-    ws = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
-    row = next(r for r in ws.iter_rows() if r[0].value == case.number)
-    subject, name = row[1], row[10]
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and all("<f>" not in archive.read(n).decode() for n in sheets)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+
+    def cell(sheet, header):
+        # The list export is the case import workbook: find the case's row and the column by its header.
+        ws = book[sheet]
+        rows = list(ws.iter_rows())
+        head = next(r for r in rows if any(c.value == "信访件编号" for c in r))
+        columns = [c.value for c in head]
+        row = next(r for r in rows if r[columns.index("信访件编号")].value == case.number)
+        return row[columns.index(header)]
+
+    subject, name = cell("信访事项", "标题"), cell("信访人", "姓名")
     assert (subject.value, subject.data_type, subject.quotePrefix) == (ATTACK, "s", True)
     assert (name.value, name.data_type, name.quotePrefix) == (case.parties.get().petitioner.name_masked, "s", True)
