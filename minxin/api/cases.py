@@ -272,7 +272,7 @@ def _decode_cursor(cursor: str) -> int:
 
 
 @router.get("", response=CaseListOut, summary="信访事项列表",
-            openapi_extra={"responses": {"200": {"description": "OK", "content": {"application/json": {
+            openapi_extra={"responses": {200: {"description": "OK", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/CaseListOut"}, "examples": _LIST_EXAMPLES}}}}})
 def list_cases(request, paging: Query[PageParams], scope: str = "all", state: str = "", category: str = "", channel: str = "",
                overdue: bool = False, q: str = "",
