@@ -37,6 +37,7 @@ from minxin.cases.tests.conftest import valid_id
 from minxin.demo.build import build_demo
 from minxin.demo.city import DEMO_PASSWORD, SMALL_CITY
 from minxin.org.models import Area, AreaLevel
+from minxin.web.tests.browser import act
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -127,16 +128,6 @@ def sign_in(page, username):
         page.locator("main form button[type=submit]").click()
         expect(hint).to_have_count(0)  # past the second factor (a code is accepted once only)
     expect(logout).to_be_visible()
-
-
-def act(page, code: str, label: str, fill=None):
-    """Open the action's form, fill it, submit and wait for the confirmation."""
-    page.locator(f"#action-{code} summary").click()
-    form = page.locator(f"#action-{code} form")
-    if fill:
-        fill(form)
-    form.get_by_role("button", name=f"确认{label}").click()
-    expect(page.get_by_role("status")).to_contain_text(f"已完成：{label}")
 
 
 def state_is(page, state):

@@ -17,6 +17,7 @@ from minxin.cases.tests.conftest import valid_id
 from minxin.org import services as org
 from minxin.org.models import Role
 from minxin.testing import PASSWORD, START
+from minxin.web.tests.browser import act
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,16 +53,6 @@ def as_staff(page, username, case_url):
     log_out(page)
     log_in(page, username)
     page.goto(case_url)
-
-
-def act(page, code: str, label: str, fill=None):
-    """Open the action's form, fill it, submit and wait for the confirmation."""
-    page.locator(f"#action-{code} summary").click()
-    form = page.locator(f"#action-{code} form")
-    if fill:
-        fill(form)
-    form.get_by_role("button", name=f"确认{label}").click()
-    expect(page.get_by_role("status")).to_contain_text(f"已完成：{label}")
 
 
 def state_is(page, text):
