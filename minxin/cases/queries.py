@@ -18,9 +18,11 @@ def by_due_date(qs):
 def inbox_queryset(staff: Staff):
     """Open cases waiting for the staff member's unit, soonest deadline first.
 
-    Waiting means the unit may be the one to act next: it handles the case, it sent
-    a case now back with an objection or a 办结报告, it must settle a dispute, or
-    (信访部门) the case is registered in its area and not yet routed.
+    Waiting means the unit may be the one to act next: it holds the case (a registered
+    case is held by the bureau that registered it, the only one allowed to route it),
+    it sent a case now back with an objection or a 办结报告, or it must settle a dispute.
+    A lower bureau is not shown cases that a higher bureau registered in its area: it
+    could not act on them, and two bureaus watching one case invites double handling.
     """
     unit = staff.unit
     waiting = Q(current_unit_id=unit.pk) | Q(
@@ -29,8 +31,6 @@ def inbox_queryset(staff: Staff):
         Exists(JurisdictionDispute.objects.filter(case_id=OuterRef("pk"), arbiter_id=unit.pk, settled_at__isnull=True)),
         state=CaseState.DISPUTED,
     )
-    if unit.is_petition_bureau:
-        waiting |= Q(state=CaseState.REGISTERED, area__path__startswith=unit.area.path)
     return by_due_date(Case.objects.visible_to(staff).open().filter(waiting).select_related("current_unit", "area"))
 
 
