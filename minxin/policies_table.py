@@ -132,7 +132,7 @@ OBJECT_VISIBLE = {
     "attachment": ATTACHMENT_VISIBLE, "upload": ATTACHMENT_VISIBLE, "submission": SUBMISSION_VISIBLE,
     "submission_upload": SUBMISSION_VISIBLE, "day": DAY_VISIBLE, "booking": BOOKING_VISIBLE,
     # Screening rounds, one per county like the alerts: seen by area. Contingency plans likewise, and
-    # also by the units below the plan's area, to which the plan applies (risk.plans.plans_visible_to).
+    # also by the units below the plan's area, to which the plan applies (risk.policies.plans_visible).
     "round": ALERT_VISIBLE,
     "plan": {**ALERT_VISIBLE, "east1_handler": {"east"}, "west1_handler": {"west"}},
     # One 督办单 per case, issued by the city's 督办员: visible exactly where its case is.

@@ -24,10 +24,7 @@ from minxin.risk.models import (
 
 
 def plans_visible_to(staff: Staff):
-    """Plans in the caller's subtree and those of the areas above it (which apply to it too)."""
-    if staff is None or not staff.is_active:
-        return ContingencyPlan.objects.none()
-    return policies.visible(ContingencyPlan.objects.all(), staff) | ContingencyPlan.objects.filter(area__in=staff.unit.area.ancestors())
+    return policies.plans_visible(ContingencyPlan.objects.all(), staff)
 
 
 def get_plan(staff: Staff, pk: int) -> ContingencyPlan:

@@ -64,6 +64,16 @@ def visible(qs, staff, **kw):
     return qs.none() if q is None else qs.filter(q)
 
 
+def plans_visible(qs, staff):
+    """Contingency plans in the caller's subtree and those of the areas above it (which apply to it too)."""
+    q = visible_q(staff)
+    if q is None:
+        return qs.none()
+    if staff is SYSTEM:
+        return qs
+    return qs.filter(q | Q(area__in=staff.unit.area.ancestors()))
+
+
 # ---------------------------------------------------------------- ledger
 
 
