@@ -26,7 +26,7 @@ help:
 	@echo "make screenshots – refresh docs/screenshots from the newcomer's walk (browser test, needs chromium)"
 	@echo "make worker    – run the background job worker"
 	@echo "make bench     – every benchmark; bench-intel and bench-risk run one family"
-	@echo "make bench-scale – load SCALE_CASES (default 1000000) demo cases into PostgreSQL, then p50/p95/p99 of the hot pages through gunicorn"
+	@echo "make bench-scale – load SCALE_CASES (default 1000000) demo cases into PostgreSQL, then p50/p95/p99 of the hot pages through gunicorn, the deadline sweeps through a worker and a 5-minute load of 50 staff + 10 portal users"
 	@echo "make bench-search – search relevance (recall@10) and bigram tsvector vs pg_trgm on PostgreSQL (SEARCH_CASES, default 20000)"
 	@echo "make bench-exchange – Excel import of 100,000 cases vs raw COPY on PostgreSQL ($(PG_URL); BENCH_CASES=…)"
 
@@ -89,7 +89,7 @@ bench-search: venv
 SCALE_CASES ?= 1000000
 
 bench-scale: venv
-	SCALE_CASES=$(SCALE_CASES) $(BIN)/python -m benchmarks.bench_scale
+	SCALE_CASES=$(SCALE_CASES) $(BIN)/python -m benchmarks.bench_scale --prepare --sweep --load-seconds 300
 
 bench-risk: venv
 	$(BIN)/python -m benchmarks bench_warning bench_hotspots

@@ -8,6 +8,18 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _replica_alias_for_tests():
+    # A second alias mirroring the test database, so the replica router (minxin.core.replica) is tested
+    # against a real second connection. Reads only go there in tests that set MINXIN_READ_REPLICA.
+    from django.conf import settings
+
+    if "replica" not in settings.DATABASES:
+        settings.DATABASES["replica"] = {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
+
+_replica_alias_for_tests()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     # A transactional test (live_server, transaction=True) ends by flushing every

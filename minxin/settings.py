@@ -119,6 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 _test_db = env_str("MINXIN_TEST_DATABASE_NAME")
 if _test_db:
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
+# A streaming replica of the primary (optional): dashboards and exports read from it (minxin.core.replica).
+REPLICA_DATABASE_URL = env_str("MINXIN_REPLICA_DATABASE_URL")
+MINXIN_READ_REPLICA = None
+if REPLICA_DATABASE_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    except Exception as exc:
+        raise ImproperlyConfigured(f"MINXIN_REPLICA_DATABASE_URL is not a valid database URL: {exc}") from exc
+    # Tests never get a database of their own for the replica: it mirrors the test primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    MINXIN_READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["minxin.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

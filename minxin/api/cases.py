@@ -298,8 +298,9 @@ def list_cases(request, paging: Query[PageParams], scope: str = "all", state: st
     if q.strip():
         if cursor:
             raise ValidationFailed(_("搜索结果按相关度排序，请用 page 翻页"), fields={"cursor": _("搜索时不可用")})
+        # Counted without the ORDER BY: the number of matches up to the bound needs no rank.
+        count = qs.order_by()[:MAX_SEARCH_ROWS].count()
         qs = qs[:MAX_SEARCH_ROWS]
-        count = qs.count()
         items = list(paging.slice(qs))
     else:
         count = qs.order_by().count()

@@ -17,6 +17,7 @@ from minxin.org.models import Area, Unit
 from minxin.oversight import metrics, policies, scorecard
 from minxin.oversight import supervision as svc
 from minxin.oversight.models import Notice, ProposalState, Supervision, SupervisionProposal
+from minxin.core.replica import reads_from_replica
 
 router = Router(tags=["督查督办"])
 
@@ -294,6 +295,7 @@ def dismiss(request, pid: int, data: DismissIn):
 
 
 @router.get("/dashboards/{board}", summary="统计看板数据（来自每日汇总；volume、areas、deadlines、ratings、scorecards、supervision）")
+@reads_from_replica
 def get_dashboard(request, board: str, area: str | None = None, period: str = "week", dim: str = "channel",
                   start: dt.date | None = Query(None, alias="from"), end: dt.date | None = Query(None, alias="to")):
     from minxin.oversight import dashboards

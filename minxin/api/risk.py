@@ -26,6 +26,7 @@ from minxin.risk.hotspots import hotspots_for_cases
 from minxin.exchange.ledger import export_ledger, import_ledger
 from minxin.risk.models import AlertState, DisputeEntry
 from minxin.risk.signals import score_case, score_petitioner
+from minxin.core.replica import reads_from_replica
 
 router = Router(tags=["风险预警"])
 
@@ -141,6 +142,7 @@ def create_entry(request, payload: EntryIn):
 
 
 @router.get("/ledger/export", summary="导出台账（Excel）")
+@reads_from_replica
 def export(request):
     data = export_ledger(request.auth)
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -71,21 +71,41 @@ def responsible_unit_id(case: Case, code: str) -> int | None:
     return None
 
 
-def _notice(*, kind: str, case_id: int, unit_id: int, period: str, text: str, payload: dict | None = None) -> bool:
-    """Insert one outbox row unless it exists; True when this call created it."""
-    if Notice.objects.filter(kind=kind, case_id=case_id, unit_id=unit_id, period=period).exists():
-        return False
-    try:
-        with transaction.atomic():
-            Notice.objects.create(kind=kind, case_id=case_id, unit_id=unit_id, period=period, text=text,
-                                  payload=payload or {}, created_at=clock.now())
-        return True
-    except IntegrityError:  # a concurrent sweep inserted it first
-        return False
-
-
 def _unit_deadlines(qs):
     return qs.filter(code__in=list(UNIT_CLOCKS)).select_related("case", "rule")
+
+
+class _NoticeBatch:
+    """The notices of one chunk of clocks: which exist already is read in one query, the new ones are
+    written in one statement. A sweep over every open clock otherwise spends several round trips a clock
+    (exists?, savepoint, insert, release) even when nothing is new. The unique constraint still decides:
+    rows a concurrent run inserted first are skipped (ON CONFLICT DO NOTHING)."""
+
+    def __init__(self, kinds: list[str], case_ids):
+        self.have = set(Notice.objects.filter(kind__in=kinds, case_id__in=set(case_ids))
+                        .values_list("kind", "case_id", "unit_id", "period"))
+        self.rows: list[Notice] = []
+
+    def add(self, *, kind: str, case_id: int, unit_id: int, period: str, text: str, payload: dict | None = None) -> bool:
+        key = (kind, case_id, unit_id, period)
+        if key in self.have:
+            return False
+        self.have.add(key)
+        self.rows.append(Notice(kind=kind, case_id=case_id, unit_id=unit_id, period=period, text=text,
+                                payload=payload or {}, created_at=clock.now()))
+        return True
+
+    def save(self) -> None:
+        Notice.objects.bulk_create(self.rows, ignore_conflicts=True)
+
+
+CHUNK = 500
+
+
+def _chunks(qs):
+    from itertools import batched
+
+    return batched(qs.order_by("pk").iterator(chunk_size=CHUNK), CHUNK)
 
 
 def remind_due_soon(today: dt.date | None = None, *, after_each=None) -> int:
@@ -98,18 +118,21 @@ def remind_due_soon(today: dt.date | None = None, *, after_each=None) -> int:
     qs = _unit_deadlines(CaseDeadline.objects.filter(state=DeadlineState.RUNNING, paused_at__isnull=True,
                                                      due_on__gte=today, due_on__lte=soon))
     made = 0
-    for dl in qs.order_by("pk").iterator(chunk_size=500):
-        unit_id = responsible_unit_id(dl.case, dl.code)
-        if unit_id is None:
-            continue
-        due = dl.due_on.isoformat() + (_("（暂定）") if dl.provisional else "")
-        text = _("信访件%(number)s“%(rule)s”将于%(due)s届满，请抓紧办理") % {
-            "number": dl.case.number, "rule": dl.rule.name, "due": due}
-        if _notice(kind=NoticeKind.DUE_SOON, case_id=dl.case_id, unit_id=unit_id, period=f"{dl.code}:{dl.due_on}",
-                   text=text, payload={"deadline": dl.pk, "code": dl.code, "due_on": dl.due_on.isoformat()}):
-            made += 1
+    for chunk in _chunks(qs):
+        batch = _NoticeBatch([NoticeKind.DUE_SOON], (dl.case_id for dl in chunk))
+        for dl in chunk:
+            unit_id = responsible_unit_id(dl.case, dl.code)
+            if unit_id is None:
+                continue
+            due = dl.due_on.isoformat() + (_("（暂定）") if dl.provisional else "")
+            text = _("信访件%(number)s“%(rule)s”将于%(due)s届满，请抓紧办理") % {
+                "number": dl.case.number, "rule": dl.rule.name, "due": due}
+            made += batch.add(kind=NoticeKind.DUE_SOON, case_id=dl.case_id, unit_id=unit_id, period=f"{dl.code}:{dl.due_on}",
+                              text=text, payload={"deadline": dl.pk, "code": dl.code, "due_on": dl.due_on.isoformat()})
+        batch.save()
         if after_each:
-            after_each()
+            for _dl in chunk:
+                after_each()
     return made
 
 
@@ -119,37 +142,45 @@ def detect_overdue(today: dt.date | None = None, *, after_each=None) -> int:
 
     today = today or clock.today()
     made = 0
+    parent_bureau: dict[int, int | None] = {}  # a unit → its 信访部门 parent, looked up once per run
     qs = _unit_deadlines(deadlines_due_by(today - dt.timedelta(days=1)))
-    for dl in qs.order_by("pk").iterator(chunk_size=500):
-        case = dl.case
-        unit_id = responsible_unit_id(case, dl.code)
-        if unit_id is None:
-            continue
-        facts = {"number": case.number, "rule": dl.rule.name, "due": dl.due_on.isoformat(), "basis": dl.rule.legal_basis}
-        _notice(kind=NoticeKind.OVERDUE, case_id=case.pk, unit_id=unit_id, period=f"{dl.code}:{dl.due_on}",
-                text=_("信访件%(number)s“%(rule)s”已于%(due)s届满仍未完成（%(basis)s）") % facts,
-                payload={"deadline": dl.pk, "code": dl.code, "due_on": dl.due_on.isoformat()})
-        created = False
-        if not SupervisionProposal.objects.filter(deadline=dl).exists():
-            try:
-                with transaction.atomic():
-                    SupervisionProposal.objects.create(
-                        case=case, deadline=dl, unit_id=unit_id, ground=SupervisionGround.DELAY, created_at=clock.now(),
-                        reason=_("“%(rule)s”已于%(due)s届满仍未完成（%(basis)s），建议督办（第四十条）") % facts,
-                    )
-                    created = True
-            except IntegrityError:
-                pass
-        # The bureau that sent the case decides; when that bureau is itself late, its 上一级 does (Art. 43).
-        bureau = case.dispatching_unit_id or case.registering_unit_id
-        if bureau == unit_id:
-            bureau = Unit.objects.filter(pk=unit_id, parent__kind=UnitKind.PETITION_BUREAU).values_list("parent_id", flat=True).first()
-        if bureau and bureau != unit_id:
-            _notice(kind=NoticeKind.SUPERVISION_PROPOSED, case_id=case.pk, unit_id=bureau, period=f"deadline:{dl.pk}",
-                    text=_("信访件%(number)s“%(rule)s”超期，系统建议督办，请督办员决定") % facts, payload={"deadline": dl.pk})
-        made += created
+    for chunk in _chunks(qs):
+        batch = _NoticeBatch([NoticeKind.OVERDUE, NoticeKind.SUPERVISION_PROPOSED], (dl.case_id for dl in chunk))
+        proposed = set(SupervisionProposal.objects.filter(deadline__in=[dl.pk for dl in chunk]).values_list("deadline_id", flat=True))
+        proposals = []
+        for dl in chunk:
+            case = dl.case
+            unit_id = responsible_unit_id(case, dl.code)
+            if unit_id is None:
+                continue
+            facts = {"number": case.number, "rule": dl.rule.name, "due": dl.due_on.isoformat(), "basis": dl.rule.legal_basis}
+            batch.add(kind=NoticeKind.OVERDUE, case_id=case.pk, unit_id=unit_id, period=f"{dl.code}:{dl.due_on}",
+                      text=_("信访件%(number)s“%(rule)s”已于%(due)s届满仍未完成（%(basis)s）") % facts,
+                      payload={"deadline": dl.pk, "code": dl.code, "due_on": dl.due_on.isoformat()})
+            if dl.pk not in proposed:
+                proposed.add(dl.pk)
+                proposals.append(SupervisionProposal(
+                    case=case, deadline=dl, unit_id=unit_id, ground=SupervisionGround.DELAY, created_at=clock.now(),
+                    reason=_("“%(rule)s”已于%(due)s届满仍未完成（%(basis)s），建议督办（第四十条）") % facts,
+                ))
+            # The bureau that sent the case decides; when that bureau is itself late, its 上一级 does (Art. 43).
+            bureau = case.dispatching_unit_id or case.registering_unit_id
+            if bureau == unit_id:
+                if unit_id not in parent_bureau:
+                    parent_bureau[unit_id] = Unit.objects.filter(pk=unit_id, parent__kind=UnitKind.PETITION_BUREAU).values_list("parent_id", flat=True).first()
+                bureau = parent_bureau[unit_id]
+            if bureau and bureau != unit_id:
+                batch.add(kind=NoticeKind.SUPERVISION_PROPOSED, case_id=case.pk, unit_id=bureau, period=f"deadline:{dl.pk}",
+                          text=_("信访件%(number)s“%(rule)s”超期，系统建议督办，请督办员决定") % facts, payload={"deadline": dl.pk})
+        with transaction.atomic():
+            batch.save()
+            # One 督办建议 per clock (unique on the deadline): a concurrent run's row wins, so the count
+            # can then include a proposal the other run inserted first.
+            SupervisionProposal.objects.bulk_create(proposals, ignore_conflicts=True)
+        made += len(proposals)
         if after_each:
-            after_each()
+            for _dl in chunk:
+                after_each()
     return made
 
 

@@ -105,3 +105,28 @@ def test_a_later_keyset_page_is_served_by_an_index(city, filled):
         assert_indexed(after_cursor(qs, encode_cursor(qs[100]))[:50])
         inbox = inbox_queryset(staff)
         assert_indexed(after_cursor(inbox, encode_cursor(inbox[10]))[:20])
+
+
+def test_the_search_count_is_served_by_an_index_without_ranking(city, filled):
+    from minxin.cases.queries import MAX_SEARCH_ROWS
+
+    base = all_visible_queryset(city.staff["east_registrar"])
+    counted = apply_filters(base, {"q": "测试内容"}).order_by()[:MAX_SEARCH_ROWS]
+    assert_indexed(counted)
+    # Without an ORDER BY PostgreSQL drops the unused rank from the subquery the count reads.
+    assert "ORDER BY" not in str(counted.query)
+
+
+def test_the_deadline_sweeps_read_only_running_clocks_by_index(city, filled):
+    import datetime as dt
+
+    from minxin.rules.models import CaseDeadline, DeadlineState
+    from minxin.rules.selectors import deadlines_due_by
+
+    today = dt.date(2026, 3, 2)
+    for qs in (deadlines_due_by(today),
+               CaseDeadline.objects.filter(state=DeadlineState.RUNNING, paused_at__isnull=True, due_on__gte=today,
+                                           due_on__lte=today + dt.timedelta(days=3))):
+        text = plan(qs.order_by("pk"))
+        assert "Seq Scan on rules_casedeadline" not in text, text
+        assert not SEQ_ON_CASES.search(text), text

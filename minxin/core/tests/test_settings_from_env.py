@@ -78,6 +78,7 @@ def test_secret_key_can_come_from_a_file(tmp_path):
         ({"MINXIN_DEBUG": "perhaps"}, "MINXIN_DEBUG='perhaps' is not a boolean"),
         ({"MINXIN_DATABASE_URL": "nonsense://x"}, "MINXIN_DATABASE_URL is not a valid database URL"),
         ({"MINXIN_DB_CONN_MAX_AGE": "-5"}, "MINXIN_DB_CONN_MAX_AGE=-5 must be at least 0"),
+        ({"MINXIN_REPLICA_DATABASE_URL": "nonsense://x"}, "MINXIN_REPLICA_DATABASE_URL is not a valid database URL"),
     ],
 )
 def test_bad_configuration_refuses_to_start_with_a_clear_message(tmp_path, env, message):
@@ -85,3 +86,25 @@ def test_bad_configuration_refuses_to_start_with_a_clear_message(tmp_path, env, 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+REPLICA_PROBE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "r = settings.DATABASES.get('replica'); "
+    "print(json.dumps({'alias': settings.MINXIN_READ_REPLICA, 'host': r and r['HOST'], 'mirror': r and r['TEST']['MIRROR'], "
+    "'routers': settings.DATABASE_ROUTERS}))"
+)
+
+
+def test_a_replica_url_adds_the_replica_alias_that_dashboards_read_from(tmp_path):
+    import json
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MINXIN_")}
+    base = {**clean, "DJANGO_SETTINGS_MODULE": "minxin.settings", "PYTHONPATH": str(REPO), "MINXIN_VAR_DIR": str(tmp_path),
+            "MINXIN_DATABASE_URL": "postgres://minxin:pw@primary.internal:5432/minxin"}
+    run = lambda env: json.loads(subprocess.run([sys.executable, "-c", REPLICA_PROBE], cwd=REPO, env=env, capture_output=True,
+                                                text=True, timeout=60, check=True).stdout.strip().splitlines()[-1])
+    assert run(base) == {"alias": None, "host": None, "mirror": None, "routers": ["minxin.core.replica.ReplicaRouter"]}
+    with_replica = run({**base, "MINXIN_REPLICA_DATABASE_URL": "postgres://minxin:pw@replica.internal:5432/minxin"})
+    assert with_replica == {"alias": "replica", "host": "replica.internal", "mirror": "default",
+                            "routers": ["minxin.core.replica.ReplicaRouter"]}

@@ -76,7 +76,11 @@ def inbox(request):
     page, next_cursor, after = None, None, request.GET.get("after") or ""
     if data.get("q"):
         # Ranked search results page by number (bounded); lists in due order by keyset.
-        page = Paginator(qs[:MAX_SEARCH_ROWS], PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = Paginator(qs[:MAX_SEARCH_ROWS], PAGE_SIZE)
+        # How many match (up to the bound) does not depend on their order: counted without the ORDER BY,
+        # PostgreSQL never computes the rank, which otherwise scores every match a second time.
+        paginator.count = qs.order_by()[:MAX_SEARCH_ROWS].count()
+        page = paginator.get_page(request.GET.get("page"))
         cases, total = list(page.object_list), page.paginator.count
     else:
         try:

@@ -22,6 +22,7 @@ from minxin.exchange.ledger import export_ledger, import_ledger
 from minxin.exchange.models import JobDirection, JobState, SpreadsheetJob
 from minxin.exchange.sheets import XLSX
 from minxin.web.context import staff_of
+from minxin.core.replica import reads_from_replica
 
 
 def _staff(request):
@@ -89,6 +90,7 @@ def job(request, pk):
 
 
 @login_required
+@reads_from_replica
 def export(request, kind):
     staff = _staff(request)
     k = _kind(kind)
@@ -105,6 +107,7 @@ def export(request, kind):
 
 
 @login_required
+@reads_from_replica
 def ledger_export(request):
     staff = _staff(request)
     data = export_ledger(staff)

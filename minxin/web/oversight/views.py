@@ -17,6 +17,7 @@ from minxin.oversight import metrics
 from minxin.web.context import staff_of
 from minxin.oversight import dashboards as boards
 from minxin.oversight import policies
+from minxin.core.replica import reads_from_replica
 
 
 @login_required
@@ -89,6 +90,7 @@ def board_data(board: str, scope: boards.DashScope, p: dict) -> dict:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request, board: str = "volume"):
     if board not in boards.BOARDS:
         raise Http404
@@ -114,6 +116,7 @@ def dashboard(request, board: str = "volume"):
 
 
 @login_required
+@reads_from_replica
 def dashboard_data(request, board: str):
     if board not in boards.BOARDS:
         raise Http404
@@ -144,6 +147,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
+@reads_from_replica
 def export_cases(request):
     """The workbench list with its current filters, as .xlsx (any staff member; scoped; masked)."""
     from minxin.exchange import reports as xlsx
@@ -165,6 +169,7 @@ def _metric_scope(scope: boards.DashScope) -> metrics.Scope:
 
 
 @login_required
+@reads_from_replica
 def export_metrics(request):
     from minxin.exchange import reports as xlsx
 
@@ -175,6 +180,7 @@ def export_metrics(request):
 
 
 @login_required
+@reads_from_replica
 def export_scorecards(request):
     from minxin.exchange import reports as xlsx
 
@@ -185,6 +191,7 @@ def export_scorecards(request):
 
 
 @login_required
+@reads_from_replica
 def report_annual(request):
     from minxin.oversight.reports import annual
 
