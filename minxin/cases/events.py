@@ -575,10 +575,10 @@ _KINDS = (
         lambda p: _("超期提示不予督办：%(reason)s") % {"reason": p.get("reason", "")}),
     # -- 信访工作联席会议 (minxin.meetings) --
     _ev(A.MEETING_AGENDA, gettext_lazy("提请联席会议"),
-        lambda p: _("提请%(convener)s召集的联席会议（%(date)s，%(topic)s）研究") % {
-            "convener": p.get("convener", ""), "date": format_date(p.get("held_on", "")), "topic": p.get("topic", "")}),
+        lambda p: _("提请%(convener)s召集的联席会议研究") % {"convener": p.get("convener", "")}
+        + _paren(format_date(p.get("held_on", "")), p.get("topic"))),
     _ev(A.MEETING_DECISION, gettext_lazy("联席会议决定"),
-        lambda p: _("联席会议（%(date)s）议定：%(text)s") % {"date": format_date(p.get("held_on", "")), "text": p.get("text", "")},
+        lambda p: _("联席会议议定：%(text)s") % {"text": p.get("text", "")} + _paren(format_date(p.get("held_on", ""))),
         public=lambda p, ev: _("经信访工作联席会议研究，已明确办理意见")),
     _ev(A.MEETING_TASK, gettext_lazy("联席会议交办任务"),
         lambda p: _("联席会议交由 %(unit)s 办理：%(task)s，%(due)s前办结") % {
