@@ -169,6 +169,12 @@ def add_agenda_item(meeting, *, actor: Staff, case: Case | None = None, entry: D
     with transaction.atomic():
         m = _lock(meeting)
         policies.check_manage(actor, m, _("提请议题"))
+        # The matter must lie in the convener's area: then every one of its staff (and the bureaus
+        # above) may see it, and the case's timeline can record the meeting's steps.
+        area = case.area if case is not None else entry.area
+        if not area.path.startswith(m.convener.area.path):
+            raise ValidationFailed(_("该事项属%(area)s，不在召集单位%(unit)s的辖区内") % {"area": area.name, "unit": m.convener.name},
+                                   fields={"case" if case is not None else "entry": _("辖区外")})
         if case is not None:
             if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
                 raise NotFound(_("信访件不存在或不在您的管辖范围内"), fields={"case": _("无权或不存在")})

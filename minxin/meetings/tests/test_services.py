@@ -198,3 +198,13 @@ def test_a_task_reported_late_shows_done_but_late(city, meeting, east_case):
         task.refresh_from_db()
         status = services.task_status(task)
     assert (status.key, status.late) == ("done", True)
+
+
+def test_a_matter_outside_the_conveners_area_cannot_go_on_its_agenda(city, meeting):
+    from minxin.testing import make_case
+
+    city_case = make_case(city, area="city", registering_unit="city_bureau", current_unit="city_housing")
+    with pytest.raises(ValidationFailed) as err:
+        services.add_agenda_item(meeting, actor=city.staff["city_leader"], case=city_case)
+    assert "不在召集单位东城区信访局的辖区内" in err.value.message
+    assert CaseEvent.objects.filter(case=city_case).count() == 0

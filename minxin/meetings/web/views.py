@@ -174,7 +174,8 @@ def meeting_action(request, pk, action):
             decision = Decision.objects.filter(meeting=meeting, pk=_int(post.get("decision", ""), "decision", _("会议决定"))).first()
             if decision is None:
                 raise ValidationFailed(_("会议决定不存在"), fields={"decision": _("不存在")})
-            [unit] = _units_from(post, "unit") or [None]
+            units = _units_from(post, "unit")
+            unit = units[0] if len(units) == 1 else None
             days = post.get("days", "").strip()
             due = post.get("due_on", "").strip()
             services.assign_task(decision, actor=staff, unit=unit, description=post.get("description", ""),
