@@ -5,7 +5,7 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from minxin.cases.events import A, describe_event
+from minxin.cases.events import A, describe_event, public_text
 from minxin.cases.models import CaseEvent
 from minxin.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.meetings import services
@@ -44,6 +44,8 @@ def test_a_case_decided_at_a_meeting_shows_agenda_decision_task_and_acceptance_o
     assert all(e.from_state == e.to_state == east_case.state for e in events)
     lines = [describe_event(e) for e in events]
     assert "督促开发商制定交房计划" in lines[1] and "东城区住房和城乡建设局" in lines[2] and "开发商已提交" in lines[3]
+    # The petitioner learns that a meeting decided, not what units were told or who was late.
+    assert [public_text(e) for e in events] == [None, "经信访工作联席会议研究，已明确办理意见", None, None]
     actions = list(MeetingEvent.objects.filter(meeting=meeting).values_list("action", flat=True))
     assert actions == ["convene", "add_agenda_item", "record_minutes", "record_decision", "assign_task", "report_task_done",
                        "accept_task"]
