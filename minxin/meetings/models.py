@@ -22,6 +22,9 @@ class Meeting(models.Model):
     members = models.ManyToManyField(Unit, verbose_name=_("成员单位"), related_name="meetings", blank=True)
     minutes = models.TextField(_("会议纪要"), blank=True)
     minutes_at = models.DateTimeField(_("纪要记录时间"), null=True, blank=True)
+    # 会议闭环: set by the convener once every task is accepted; a closed meeting takes no more changes.
+    closed_at = models.DateTimeField(_("闭环时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(Staff, verbose_name=_("闭环人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
@@ -32,6 +35,14 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.held_on:%Y-%m-%d} {self.topic}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def status_label(self) -> str:
+        return str(_("已闭环") if self.is_closed else _("进行中"))
 
 
 class AgendaItem(models.Model):
@@ -66,6 +77,12 @@ class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     item = models.ForeignKey(AgendaItem, verbose_name=_("议程事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
     text = models.TextField(_("议定事项"))
+    # Art. 24: a decision on a case whose handling unit is disputed names the competent unit. When the
+    # convener is the dispute's arbiter the decision settles it (cases.services.settle_dispute);
+    # otherwise it is a recommendation to the arbiter (`settles` False).
+    competent_unit = models.ForeignKey(Unit, verbose_name=_("确定的受理机关"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    settles = models.BooleanField(_("已据此确定受理机关"), default=False)
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 

@@ -31,6 +31,11 @@ def _roles(roles) -> str:
     return "、".join(str(Role(r).label) for r in roles)
 
 
+def roles_label(roles) -> str:
+    """Role names in a fixed order (a frozenset's order is not)."""
+    return _roles(sorted(roles))
+
+
 def may_convene(staff) -> bool:
     """A leader or 督办员 of a city or 区县 信访部门."""
     return (is_active(staff) and staff is not SYSTEM and in_bureau(staff) and staff.has_role(*CONVENE_ROLES)

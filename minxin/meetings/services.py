@@ -23,7 +23,7 @@ from minxin.cases.events import A
 from minxin.cases.models import Case
 from minxin.cases.services import record_case_event
 from minxin.core import clock
-from minxin.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from minxin.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from minxin.meetings import policies
 from minxin.meetings.models import AgendaItem, Decision, Meeting, MeetingEvent, Task, TaskState
 from minxin.org.models import Staff, Unit
@@ -56,6 +56,12 @@ def _lock(meeting) -> Meeting:
     if m is None:
         raise NotFound(_("联席会议不存在"))
     return m
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.closed_at is not None:
+        raise InvalidTransition(_("联席会议“%(topic)s”已于%(d)s闭环，不能再变更")
+                                % {"topic": meeting.topic, "d": timezone.localdate(meeting.closed_at).isoformat()})
 
 
 def _case_payload(meeting: Meeting) -> dict:
@@ -151,6 +157,7 @@ def add_members(meeting, *, actor: Staff, units) -> Meeting:
     with transaction.atomic():
         m = _lock(meeting)
         policies.check_manage(actor, m, _("增加成员单位"))
+        _check_open(m)
         added = [u for u in _units(m, units) if u.pk != m.convener_id and not m.members.filter(pk=u.pk).exists()]
         if not added:
             raise ValidationFailed(_("请选择尚未参会的成员单位"), fields={"members": _("必填")})
@@ -169,6 +176,7 @@ def add_agenda_item(meeting, *, actor: Staff, case: Case | None = None, entry: D
     with transaction.atomic():
         m = _lock(meeting)
         policies.check_manage(actor, m, _("提请议题"))
+        _check_open(m)
         # The matter must lie in the convener's area: then every one of its staff (and the bureaus
         # above) may see it, and the case's timeline can record the meeting's steps.
         area = case.area if case is not None else entry.area
@@ -198,6 +206,7 @@ def record_minutes(meeting, *, actor: Staff, minutes: str) -> Meeting:
     with transaction.atomic():
         m = _lock(meeting)
         policies.check_manage(actor, m, _("记录会议纪要"))
+        _check_open(m)
         if m.held_on > clock.today():
             raise InvalidTransition(_("会议定于%(d)s召开，召开后才能记录纪要") % {"d": m.held_on.isoformat()})
         Meeting.objects.filter(pk=m.pk).update(minutes=minutes, minutes_at=clock.now())
@@ -206,22 +215,69 @@ def record_minutes(meeting, *, actor: Staff, minutes: str) -> Meeting:
     return m
 
 
-def record_decision(meeting, *, actor: Staff, text: str, item: AgendaItem | None = None) -> Decision:
-    """An 议定事项, optionally about one agenda item; on a case's timeline when it is about a case."""
+def record_decision(meeting, *, actor: Staff, text: str, item: AgendaItem | None = None,
+                    competent_unit: Unit | None = None) -> Decision:
+    """An 议定事项, optionally about one agenda item; on a case's timeline when it is about a case.
+
+    `competent_unit`: for a case whose handling unit is disputed (信访工作条例 第二十四条), the unit
+    the meeting names to handle it. When the convener is the dispute's arbiter (the registering
+    bureau, for units with no common 上一级) the decision settles the dispute through the cases
+    service (transfer to that unit, same checks and clocks as the case page); otherwise the
+    decision is recorded as the meeting's recommendation to the arbiter, who settles it."""
+    from minxin.cases.models import CaseState, JurisdictionDispute
+    from minxin.cases.services import settle_dispute
+
     text = _text(text, "text", _("议定事项"))
+    if competent_unit is not None and not isinstance(competent_unit, Unit):
+        raise ValidationFailed(_("确定的受理机关无效"), fields={"competent_unit": _("无效")})
     with transaction.atomic():
         m = _lock(meeting)
         policies.check_manage(actor, m, _("记录会议决定"))
+        _check_open(m)
         if m.held_on > clock.today():
             raise InvalidTransition(_("会议定于%(d)s召开，召开后才能记录决定") % {"d": m.held_on.isoformat()})
         if item is not None and item.meeting_id != m.pk:
             raise ValidationFailed(_("该议程事项不属于本次会议"), fields={"item": _("无效")})
-        decision = Decision.objects.create(meeting=m, item=item, text=text, recorded_by=actor, recorded_at=clock.now())
+        dispute = None
+        if competent_unit is not None:
+            if item is None or not item.case_id:
+                raise ValidationFailed(_("确定受理机关须针对议程中的一件信访事项"), fields={"item": _("请选择信访事项")})
+            case = Case.objects.get(pk=item.case_id)
+            dispute = (JurisdictionDispute.objects.select_related("arbiter").filter(case_id=case.pk, settled_at__isnull=True)
+                       .first())
+            if case.state != CaseState.DISPUTED or dispute is None:
+                raise InvalidTransition(_("信访件%(n)s当前为“%(s)s”，没有待确定的受理争议")
+                                        % {"n": case.number, "s": case.get_state_display()})
+            if not dispute.units.filter(pk=competent_unit.pk).exists():
+                names = "、".join(dispute.units.order_by("pk").values_list("name", flat=True))
+                raise ValidationFailed(_("只能在争议所涉单位（%(units)s）中确定受理机关") % {"units": names},
+                                       fields={"competent_unit": _("不在争议单位中")})
+        settles = dispute is not None and dispute.arbiter_id == m.convener_id
+        if settles:
+            from minxin.cases.statemachine import RECORD, find_transition
+
+            try:
+                find_transition(A.SETTLE_DISPUTE, case, actor)
+            except PermissionDenied:
+                raise PermissionDenied(_("据此确定受理机关须由%(unit)s的%(roles)s记录该决定")
+                                       % {"unit": dispute.arbiter.name, "roles": policies.roles_label(RECORD)}) from None
+        decision = Decision.objects.create(meeting=m, item=item, text=text, competent_unit=competent_unit, settles=settles,
+                                           recorded_by=actor, recorded_at=clock.now())
         _audit(m, "record_decision", actor=actor, decision=decision.pk, text=text,
-               case=item.case.number if item and item.case_id else None)
+               case=item.case.number if item and item.case_id else None,
+               competent_unit=competent_unit.name if competent_unit else None,
+               arbiter=dispute.arbiter.name if dispute else None, settles=settles)
         if item is not None and item.case_id:
+            extra = {}
+            if dispute is not None:
+                extra = {"competent_unit": competent_unit.name, "arbiter": dispute.arbiter.name, "settles": settles}
             record_case_event(item.case_id, actor=actor, action=A.MEETING_DECISION,
-                              payload={**_case_payload(m), "decision": decision.pk, "text": text})
+                              payload={**_case_payload(m), "decision": decision.pk, "text": text, **extra})
+        if settles:
+            # The one settle-dispute transition of the cases app: it checks the actor may act for the
+            # arbiter, refuses an accused unit, transfers the case and starts its clocks.
+            settle_dispute(item.case_id, actor=actor, unit=competent_unit,
+                           note=_("联席会议（%(d)s）议定：%(text)s") % {"d": m.held_on.isoformat(), "text": text})
     return decision
 
 
@@ -247,6 +303,7 @@ def assign_task(decision: Decision, *, actor: Staff, unit: Unit, description: st
     with transaction.atomic():
         m = _lock(decision.meeting_id)
         policies.check_manage(actor, m, _("交办会议任务"))
+        _check_open(m)
         [unit] = _units(m, [unit])
         if unit.pk == m.convener_id:
             raise ValidationFailed(_("任务应交由成员单位办理，不能交给召集单位本身"), fields={"unit": _("召集单位")})
@@ -282,6 +339,17 @@ def report_task_done(task, *, actor: Staff, result: str) -> Task:
         Task.objects.filter(pk=t.pk).update(state=TaskState.REPORTED, result=result, reported_at=now, reported_by=actor)
         t.refresh_from_db()
         _audit(t.meeting, "report_task_done", actor=actor, task=t, late=late)
+        if t.case_id:
+            payload = {**_case_payload(t.meeting), "task": t.description, "task_unit": t.unit.name, "result": result,
+                       "late": late}
+            if Case.objects.visible_to(actor).filter(pk=t.case_id).exists():
+                recorder = actor
+            else:
+                # A member unit need not be able to open the case (属地管理); the meeting records its
+                # report on the case for it, naming the unit and the person who reported.
+                recorder = SYSTEM
+                payload.update(unit=t.unit.name, reporter=actor.display_name)
+            record_case_event(t.case_id, actor=recorder, action=A.MEETING_TASK_REPORTED, payload=payload)
     return t
 
 
@@ -308,6 +376,30 @@ def accept_task(task, *, actor: Staff, accept: bool = True, note: str = "") -> T
             record_case_event(t.case_id, actor=actor, action=A.MEETING_TASK_ACCEPTED, payload={
                 **_case_payload(t.meeting), "task_unit": t.unit.name, "result": t.result, "late": late, "note": note})
     return t
+
+
+def close_meeting(meeting, *, actor: Staff, note: str = "") -> Meeting:
+    """会议闭环: the convener closes the meeting once every task it gave is accepted (验收).
+
+    Refused, naming the open tasks, while any task is still with its unit or awaiting acceptance;
+    a closed meeting takes no further members, agenda items, minutes, decisions or tasks."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        m = _lock(meeting)
+        policies.check_manage(actor, m, _("会议闭环"), roles=policies.ACCEPT_ROLES)
+        _check_open(m)
+        if m.minutes_at is None and not m.decisions.exists():
+            raise InvalidTransition(_("会议尚无纪要和决定，不能闭环"))
+        open_tasks = list(Task.objects.filter(meeting=m).exclude(state=TaskState.ACCEPTED).select_related("unit")
+                          .order_by("due_on", "pk"))
+        if open_tasks:
+            listed = "；".join(_("%(unit)s“%(task)s”（%(state)s）") % {
+                "unit": t.unit.name, "task": t.description[:30], "state": t.get_state_display()} for t in open_tasks)
+            raise InvalidTransition(_("尚有%(n)d项任务未验收，不能闭环：%(tasks)s") % {"n": len(open_tasks), "tasks": listed})
+        Meeting.objects.filter(pk=m.pk).update(closed_at=clock.now(), closed_by=actor)
+        m.refresh_from_db()
+        _audit(m, "close_meeting", actor=actor, note=note, tasks=Task.objects.filter(meeting=m).count())
+    return m
 
 
 def supervise_task(task, *, actor: Staff, reason: str):
@@ -384,7 +476,7 @@ def sweep(today=None, after_each=None) -> int:
 
 
 __all__ = [
-    "accept_task", "add_agenda_item", "add_members", "assign_task", "convene_meeting", "flag_overdue_tasks",
+    "accept_task", "add_agenda_item", "add_members", "assign_task", "close_meeting", "convene_meeting", "flag_overdue_tasks",
     "get_meeting", "get_task", "meetings_visible_to", "record_decision", "record_minutes", "report_task_done", "supervise_task",
     "task_status", "tasks_for", "tasks_visible_to",
 ]

@@ -40,12 +40,13 @@ def test_a_case_decided_at_a_meeting_shows_agenda_decision_task_and_acceptance_o
     task.refresh_from_db()
     assert task.state == TaskState.ACCEPTED and task.accepted_by == city.staff["east_leader"]
     events = list(CaseEvent.objects.filter(case=east_case).order_by("seq"))
-    assert [e.action for e in events] == [A.MEETING_AGENDA, A.MEETING_DECISION, A.MEETING_TASK, A.MEETING_TASK_ACCEPTED]
+    assert [e.action for e in events] == [A.MEETING_AGENDA, A.MEETING_DECISION, A.MEETING_TASK, A.MEETING_TASK_REPORTED,
+                                         A.MEETING_TASK_ACCEPTED]
     assert all(e.from_state == e.to_state == east_case.state for e in events)
     lines = [describe_event(e) for e in events]
-    assert "督促开发商制定交房计划" in lines[1] and "东城区住房和城乡建设局" in lines[2] and "开发商已提交" in lines[3]
+    assert "督促开发商制定交房计划" in lines[1] and "东城区住房和城乡建设局" in lines[2] and "开发商已提交" in lines[3] and "开发商已提交" in lines[4]
     # The petitioner learns that a meeting decided, not what units were told or who was late.
-    assert [public_text(e) for e in events] == [None, "经信访工作联席会议研究，已明确办理意见", None, None]
+    assert [public_text(e) for e in events] == [None, "经信访工作联席会议研究，已明确办理意见", None, None, None]
     actions = list(MeetingEvent.objects.filter(meeting=meeting).values_list("action", flat=True))
     assert actions == ["convene", "add_agenda_item", "record_minutes", "record_decision", "assign_task", "report_task_done",
                        "accept_task"]
