@@ -358,6 +358,8 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("POST", "/api/v1/meetings/{meeting_id}/minutes"): (WRITE, "meetings", "meeting"),
     ("POST", "/api/v1/meetings/{meeting_id}/decisions"): (WRITE, "meetings", "meeting"),
     ("POST", "/api/v1/meetings/decisions/{decision_id}/tasks"): (WRITE, "meetings", None),
+    # 会议闭环: the convener's (or a bureau above's) leaders and 督办员, like acceptance.
+    ("POST", "/api/v1/meetings/{meeting_id}/close"): (WRITE, "convene", "meeting"),
     # Reported by the task's unit, accepted by the convener, 督办ed by a 督办员 (meetings.policies).
     ("POST", "/api/v1/meetings/tasks/{task_id}/done"): (WRITE, "staff", "task"),
     ("POST", "/api/v1/meetings/tasks/{task_id}/accept"): (WRITE, "meetings", "task"),

@@ -51,6 +51,8 @@ class DecisionOut(Schema):
     id: int
     text: str
     agenda_item_id: int | None
+    competent_unit_code: str | None  # Art. 24: the unit named to handle a disputed case
+    settles: bool  # true: the decision settled the dispute; false with a unit: a recommendation to the arbiter
     tasks: list[TaskOut]
 
 
@@ -63,6 +65,8 @@ class MeetingOut(Schema):
     place: str
     members: list[str]
     minutes: str
+    closed: bool
+    closed_at: dt.datetime | None
     agenda: list[AgendaOut] | None  # null for a member unit: the agenda is the convener's
     decisions: list[DecisionOut]
 
@@ -77,6 +81,11 @@ def _task_out(t: Task) -> dict:
     }
 
 
+def _decision_out(d: Decision, tasks: list) -> dict:
+    return {"id": d.pk, "text": d.text, "agenda_item_id": d.item_id,
+            "competent_unit_code": d.competent_unit.code if d.competent_unit_id else None, "settles": d.settles, "tasks": tasks}
+
+
 def _meeting_out(staff, m: Meeting) -> dict:
     oversees = policies.oversees(staff, m)
     tasks: dict[int, list] = {}
@@ -85,10 +94,11 @@ def _meeting_out(staff, m: Meeting) -> dict:
     return {
         "id": m.pk, "convener_code": m.convener.code, "convener_name": m.convener.name, "held_on": m.held_on, "topic": m.topic,
         "place": m.place, "members": [u.code for u in m.members.order_by("code")], "minutes": m.minutes,
+        "closed": m.is_closed, "closed_at": m.closed_at,
         "agenda": [{"id": a.pk, "case_number": a.case.number if a.case_id else None, "entry_id": a.entry_id, "note": a.note}
                    for a in m.agenda.select_related("case")] if oversees else None,
-        "decisions": [{"id": d.pk, "text": d.text, "agenda_item_id": d.item_id, "tasks": tasks.get(d.pk, [])}
-                      for d in m.decisions.all() if oversees or d.pk in tasks],
+        "decisions": [_decision_out(d, tasks.get(d.pk, [])) for d in m.decisions.select_related("competent_unit")
+                      if oversees or d.pk in tasks],
     }
 
 
@@ -179,6 +189,8 @@ def minutes(request, meeting_id: int, payload: MinutesIn):
 class DecisionIn(Schema):
     text: str
     agenda_item_id: int | None = None
+    # For a case whose handling unit is disputed: the unit the meeting names (one of the disputing units).
+    competent_unit_code: str | None = None
 
 
 @router.post("/{meeting_id}/decisions", response={201: DecisionOut}, summary="记录议定事项")
@@ -189,8 +201,20 @@ def decide(request, meeting_id: int, payload: DecisionIn):
         item = AgendaItem.objects.filter(meeting=m, pk=payload.agenda_item_id).first()
         if item is None:
             raise ValidationFailed(_("议程事项不存在"), fields={"agenda_item_id": _("不存在")})
-    d = services.record_decision(m, actor=request.auth, text=payload.text, item=item)
-    return Status(201, {"id": d.pk, "text": d.text, "agenda_item_id": d.item_id, "tasks": []})
+    competent = _units([payload.competent_unit_code], "competent_unit_code")[0] if payload.competent_unit_code else None
+    d = services.record_decision(m, actor=request.auth, text=payload.text, item=item, competent_unit=competent)
+    return Status(201, _decision_out(d, []))
+
+
+class CloseIn(Schema):
+    note: str = ""
+
+
+@router.post("/{meeting_id}/close", response=MeetingOut, summary="会议闭环（全部任务验收后）")
+def close(request, meeting_id: int, payload: CloseIn):
+    m = services.get_meeting(request.auth, meeting_id)
+    services.close_meeting(m, actor=request.auth, note=payload.note)
+    return _meeting_out(request.auth, services.get_meeting(request.auth, meeting_id))
 
 
 class TaskIn(Schema):

@@ -101,3 +101,31 @@ def test_an_overdue_task_is_supervised_by_the_city_supervisor_through_the_api(ci
         r = api("post", f"/tasks/{task['id']}/supervise", "city_supervisor", {"reason": "联席会议任务逾期未办结"})
     assert r.status_code == 201, r.content
     assert r.json()["supervision_id"] and Task.objects.get(pk=task["id"]).state == TaskState.ASSIGNED
+
+
+def test_a_decision_through_the_api_settles_a_dispute_and_the_meeting_closes_once_tasks_are_accepted(city, clock, api):
+    from minxin.cases.services import open_jurisdiction_dispute
+    from minxin.testing import make_case
+
+    case = open_jurisdiction_dispute(make_case(city, area="east1v", registering_unit="east_bureau"),
+                                     actor=city.staff["east_registrar"], reason="两单位均认为不属本单位",
+                                     units=[city.units["east1_office"], city.units["east_housing"]])
+    mid = convene(api)["id"]
+    item = api("post", f"/{mid}/agenda", "east_leader", {"case_number": case.number}).json()
+    bad = api("post", f"/{mid}/decisions", "east_leader", {"text": "由人社局受理", "agenda_item_id": item["id"],
+                                                           "competent_unit_code": "G-EAST-HR"})
+    assert bad.status_code == 422 and "争议所涉单位" in bad.json()["error"]["message"]
+    d = api("post", f"/{mid}/decisions", "east_leader", {"text": "由区住建局受理", "agenda_item_id": item["id"],
+                                                         "competent_unit_code": "G-EAST-HOUSING"}).json()
+    assert d["competent_unit_code"] == "G-EAST-HOUSING" and d["settles"] is True
+    case.refresh_from_db()
+    assert case.current_unit == city.units["east_housing"]
+    t = api("post", f"/decisions/{d['id']}/tasks", "east_leader",
+            {"unit_code": "G-EAST-HOUSING", "description": "受理并答复", "days": 5}).json()
+    refused = api("post", f"/{mid}/close", "east_leader", {})
+    assert refused.status_code == 409 and "受理并答复" in refused.json()["error"]["message"]
+    assert api("post", f"/tasks/{t['id']}/done", "east_housing_handler", {"result": "已受理并答复"}).status_code == 200
+    assert api("post", f"/tasks/{t['id']}/accept", "east_leader", {}).status_code == 200
+    closed = api("post", f"/{mid}/close", "east_leader", {})
+    assert closed.status_code == 200 and closed.json()["closed"] is True and closed.json()["closed_at"]
+    assert api("get", "", "east_leader").json()[0]["closed"] is True

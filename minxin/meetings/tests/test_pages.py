@@ -57,3 +57,15 @@ def test_outsiders_get_404(city, with_task):
         c = signed_in(city, who)
         assert c.get(f"/meetings/{with_task.meeting_id}/").status_code == 404
         assert c.post(f"/meetings/tasks/{with_task.pk}/report/", {"result": "x"}).status_code == 404
+
+
+def test_the_convener_closes_a_meeting_from_its_page_and_the_list_shows_it_closed(city, with_task):
+    leader = signed_in(city, "east_leader")
+    r = leader.post(f"/meetings/{with_task.meeting_id}/close/", follow=True).content.decode()
+    assert "尚有1项任务未验收" in r and "提交交房计划" in r
+    services.report_task_done(with_task, actor=city.staff["east_housing_handler"], result="已提交")
+    services.accept_task(with_task, actor=city.staff["east_leader"])
+    r = leader.post(f"/meetings/{with_task.meeting_id}/close/", follow=True).content.decode()
+    assert "会议已闭环" in r and 'data-testid="close-form"' not in r and "记录决定</button>" not in r
+    listing = leader.get("/meetings/").content.decode()
+    assert f'data-testid="meeting-status-{with_task.meeting_id}">已闭环' in listing

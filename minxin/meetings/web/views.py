@@ -106,7 +106,8 @@ def _detail_context(staff, meeting):
                  if oversees or d.pk in by_decision]
     return {
         "meeting": meeting, "oversees": oversees,
-        "can_record": policies.may_manage(staff, meeting),
+        "can_record": policies.may_manage(staff, meeting) and not meeting.is_closed,
+        "can_close": policies.may_manage(staff, meeting, policies.ACCEPT_ROLES) and not meeting.is_closed and meeting.held_on <= today,
         "members": meeting.members.select_related("area").order_by("area__depth", "code"),
         "agenda": meeting.agenda.select_related("case", "entry") if oversees else (),
         "decisions": decisions,
@@ -133,7 +134,7 @@ def meeting_detail(request, pk):
     return render(request, "meetings/detail.html", _detail_context(staff, meeting))
 
 
-MEETING_ACTIONS = ("members", "agenda", "minutes", "decision", "task")
+MEETING_ACTIONS = ("members", "agenda", "minutes", "decision", "task", "close")
 
 
 @login_required
@@ -168,8 +169,13 @@ def meeting_action(request, pk, action):
                 item = AgendaItem.objects.filter(meeting=meeting, pk=_int(post["item"], "item", _("议程事项"))).first()
                 if item is None:
                     raise ValidationFailed(_("议程事项不存在"), fields={"item": _("不存在")})
-            services.record_decision(meeting, actor=staff, text=post.get("text", ""), item=item)
+            competent = _units_from(post, "competent_unit")
+            services.record_decision(meeting, actor=staff, text=post.get("text", ""), item=item,
+                                     competent_unit=competent[0] if competent else None)
             done = _("已记录会议决定")
+        elif action == "close":
+            services.close_meeting(meeting, actor=staff, note=post.get("note", ""))
+            done = _("会议已闭环")
         else:
             decision = Decision.objects.filter(meeting=meeting, pk=_int(post.get("decision", ""), "decision", _("会议决定"))).first()
             if decision is None:
