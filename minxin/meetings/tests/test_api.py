@@ -47,7 +47,7 @@ def test_a_meeting_goes_from_convening_to_an_accepted_task_through_the_api(city,
     ok = api("post", f"/tasks/{task['id']}/accept", "east_leader", {"accept": True})
     assert ok.json()["state"] == "accepted"
     assert set(CaseEvent.objects.filter(case=east_case).values_list("action", flat=True)) == {
-        A.MEETING_AGENDA, A.MEETING_DECISION, A.MEETING_TASK, A.MEETING_TASK_ACCEPTED}
+        A.MEETING_AGENDA, A.MEETING_DECISION, A.MEETING_TASK, A.MEETING_TASK_REPORTED, A.MEETING_TASK_ACCEPTED}
     audit = list(MeetingEvent.objects.filter(meeting_id=mid).values_list("action", "actor__user__username"))
     assert ("report_task_done", "east_housing_handler") in audit and ("accept_task", "east_leader") in audit
     assert ("record_minutes", "east_registrar") in audit
