@@ -114,3 +114,10 @@ def test_convene_decide_assign_report_and_accept_a_task(page, city, frozen):
     main = page.locator("main")
     expect(main).to_contain_text("联席会议议定：由区住建局牵头")
     expect(main).to_contain_text("验收 东城区住房和城乡建设局 的联席会议任务")
+    expect(main).to_contain_text("报送联席会议任务办结")
+
+    # Every task accepted: the convener closes the meeting (会议闭环) and the list shows it.
+    page.goto(meeting_url)
+    page.get_by_test_id("close-form").get_by_role("button", name="会议闭环").click()
+    expect(page.get_by_test_id("meeting-status")).to_contain_text("已闭环")
+    assert Task.objects.get().meeting.is_closed
