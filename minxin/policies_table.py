@@ -127,6 +127,21 @@ DAY_VISIBLE: dict[str, set[str]] = {
 }
 BOOKING_VISIBLE = DAY_VISIBLE
 
+# 联席会议 (meetings.policies): one of 东城区信访局 with 东城区住建局 and 东一街道 as members, one of the
+# city bureau with 市住建局. The convener's bureau and the bureaus above it see a meeting; so do
+# its member units. Each meeting has one task, given to its housing bureau: a member unit sees
+# only its own tasks (东一街道 sits on the 东城 meeting but has no task there).
+MEETINGS = {"east": dict(convener="east_leader", members=("east_housing", "east1_office"), task_unit="east_housing"),
+            "city": dict(convener="city_leader", members=("city_housing",), task_unit="city_housing")}
+MEETING_VISIBLE: dict[str, set[str]] = {
+    **{p: set() for p in PERSONAS}, ANONYMOUS: set(),
+    **{p: set(MEETINGS) for p in CITY_BUREAU},
+    "east_registrar": {"east"}, "east_leader": {"east"},
+    "east_housing_handler": {"east"}, "east_housing_leader": {"east"}, "east1_handler": {"east"},
+    "city_housing_handler": {"city"},
+}
+TASK_VISIBLE: dict[str, set[str]] = {**MEETING_VISIBLE, "east1_handler": set()}
+
 OBJECT_VISIBLE = {
     "case": CASE_VISIBLE, "entry": ENTRY_VISIBLE, "alert": ALERT_VISIBLE, "document": DOCUMENT_VISIBLE,
     "attachment": ATTACHMENT_VISIBLE, "upload": ATTACHMENT_VISIBLE, "submission": SUBMISSION_VISIBLE,
@@ -137,6 +152,7 @@ OBJECT_VISIBLE = {
     "plan": {**ALERT_VISIBLE, "east1_handler": {"east"}, "west1_handler": {"west"}},
     # One 督办单 per case, issued by the city's 督办员: visible exactly where its case is.
     "supervision": CASE_VISIBLE,
+    "meeting": MEETING_VISIBLE, "task": TASK_VISIBLE,
 }
 
 # ---------------------------------------------------------------- what
@@ -226,6 +242,11 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:reception_day_book": (WRITE, "register", "day"),
     "web:reception_booking_outcome": (WRITE, "register", "booking"),
     "web:reception_booking_turn": (WRITE, "register", "booking"),
+    # 联席会议: the list (with the unit's own tasks) for all staff; a meeting as MEETING_VISIBLE says.
+    "web:meetings_list": (READ, "staff", None),
+    "web:meetings_detail": (READ, "staff", "meeting"),
+    "web:meetings_action": (WRITE, "meetings", "meeting"),
+    "web:meetings_task_action": (WRITE, "staff", "task"),
     # Webhook subscriptions and their delivery log: 系统管理员 only (others get 404).
     "exchange:webhooks": (READ, "administer", None),
     "exchange:webhook": (READ, "nobody", None),
@@ -328,6 +349,21 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("POST", "/api/v1/reception/days/{day_id}/bookings"): (WRITE, "register", "day"),
     ("POST", "/api/v1/reception/bookings/{booking_id}/outcome"): (WRITE, "register", "booking"),
     ("POST", "/api/v1/reception/bookings/{booking_id}/case"): (WRITE, "register", "booking"),
+    ("GET", "/api/v1/meetings"): (READ, "staff", None),
+    ("POST", "/api/v1/meetings"): (WRITE, "convene", None),
+    ("GET", "/api/v1/meetings/tasks"): (READ, "staff", None),
+    ("GET", "/api/v1/meetings/{meeting_id}"): (READ, "staff", "meeting"),
+    ("POST", "/api/v1/meetings/{meeting_id}/members"): (WRITE, "meetings", "meeting"),
+    ("POST", "/api/v1/meetings/{meeting_id}/agenda"): (WRITE, "meetings", "meeting"),
+    ("POST", "/api/v1/meetings/{meeting_id}/minutes"): (WRITE, "meetings", "meeting"),
+    ("POST", "/api/v1/meetings/{meeting_id}/decisions"): (WRITE, "meetings", "meeting"),
+    ("POST", "/api/v1/meetings/decisions/{decision_id}/tasks"): (WRITE, "meetings", None),
+    # 会议闭环: the convener's (or a bureau above's) leaders and 督办员, like acceptance.
+    ("POST", "/api/v1/meetings/{meeting_id}/close"): (WRITE, "convene", "meeting"),
+    # Reported by the task's unit, accepted by the convener, 督办ed by a 督办员 (meetings.policies).
+    ("POST", "/api/v1/meetings/tasks/{task_id}/done"): (WRITE, "staff", "task"),
+    ("POST", "/api/v1/meetings/tasks/{task_id}/accept"): (WRITE, "meetings", "task"),
+    ("POST", "/api/v1/meetings/tasks/{task_id}/supervise"): (WRITE, "supervise", "task"),
 }
 
 # Query strings a read needs to be answered at all.
@@ -338,6 +374,9 @@ GROUPS.update({
     "supervise": {"city_supervisor", "city_leader", "east_leader"},
     "alerts": {"city_leader", "city_supervisor", "city_analyst", "east_leader", "east_housing_leader"},
     "plans": {"city_leader", "city_admin", "east_leader", "east_housing_leader"},
+    # 联席会议: convened by a city or county bureau's leaders and 督办员; recorded also by its registrars.
+    "convene": {"city_leader", "city_supervisor", "east_leader"},
+    "meetings": {"city_registrar", "city_leader", "city_supervisor", "east_registrar", "east_leader", "west_registrar"},
 })
 # 系统管理员: tokens of the units in their area, webhook subscriptions.
 GROUPS["administer"] = {"city_admin"}

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "minxin.oversight",
     "minxin.risk",
     "minxin.exchange",
+    "minxin.meetings",
     "minxin.portal",
     "minxin.notify",
     "minxin.reception",

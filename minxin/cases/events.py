@@ -66,6 +66,12 @@ class A:
     SUPERVISION_INTERVIEW = "supervision_interview"
     SUPERVISION_CIRCULAR = "supervision_circular"
     SUPERVISION_DISMISS = "supervision_dismiss"
+    # Written by the 联席会议 services (minxin.meetings); the case's state does not change.
+    MEETING_AGENDA = "meeting_agenda"
+    MEETING_DECISION = "meeting_decision"
+    MEETING_TASK = "meeting_task"
+    MEETING_TASK_REPORTED = "meeting_task_reported"
+    MEETING_TASK_ACCEPTED = "meeting_task_accepted"
     # Not a transition: the system recounts 暂定 clocks once a year's official holidays are entered
     # (minxin.cases.services.recompute changes the clocks itself, so no clock effects here).
     RECOMPUTE_DEADLINES = "recompute_deadlines"
@@ -337,6 +343,15 @@ def _paren(*parts) -> str:
     return "（%s）" % "，".join(present) if present else ""
 
 
+def _meeting_competent(p) -> str:
+    """A joint meeting's word on a disputed case (Art. 24): settled, or recommended to the arbiter."""
+    if not p.get("competent_unit"):
+        return ""
+    if p.get("settles"):
+        return _("；确定由 %(unit)s 受理") % {"unit": p["competent_unit"]}
+    return _("；建议由 %(unit)s 受理，提请 %(arbiter)s 确定") % {"unit": p["competent_unit"], "arbiter": p.get("arbiter", "")}
+
+
 def _route_label(p):
     return _("，处理途径：%(route)s") % {"route": p["route_label"]} if p.get("route_label") else ""
 
@@ -568,12 +583,33 @@ _KINDS = (
         lambda p: _("就督办事项通报 %(unit)s，通报范围：%(scope)s") % {"unit": p.get("target_unit", ""), "scope": p.get("scope", "")}),
     _ev(A.SUPERVISION_DISMISS, gettext_lazy("不予督办"),
         lambda p: _("超期提示不予督办：%(reason)s") % {"reason": p.get("reason", "")}),
+    # -- 信访工作联席会议 (minxin.meetings) --
+    _ev(A.MEETING_AGENDA, gettext_lazy("提请联席会议"),
+        lambda p: _("提请%(convener)s召集的联席会议研究") % {"convener": p.get("convener", "")}
+        + _paren(format_date(p.get("held_on", "")), p.get("topic"))),
+    _ev(A.MEETING_DECISION, gettext_lazy("联席会议决定"),
+        lambda p: _("联席会议议定：%(text)s") % {"text": p.get("text", "")} + _paren(format_date(p.get("held_on", "")))
+        + _meeting_competent(p),
+        public=lambda p, ev: _("经信访工作联席会议研究，已明确办理意见")),
+    _ev(A.MEETING_TASK, gettext_lazy("联席会议交办任务"),
+        lambda p: _("联席会议交由 %(unit)s 办理：%(task)s，%(due)s前办结") % {
+            "unit": p.get("task_unit", ""), "task": p.get("task", ""), "due": format_date(p.get("due_on", ""))}),
+    _ev(A.MEETING_TASK_REPORTED, gettext_lazy("联席会议任务报结"),
+        # "reporter" is in the payload only when the reporting unit may not see the case itself and the
+        # meeting service records the step for it (the event then has no staff actor).
+        lambda p: _("报送联席会议任务办结%(late)s：%(task)s；办理结果：%(result)s") % {
+            "task": p.get("task", ""), "result": p.get("result", ""), "late": _("（逾期）") if p.get("late") else ""}
+        + _paren(_("报送人：%(name)s") % {"name": p["reporter"]} if p.get("reporter") else "")),
+    _ev(A.MEETING_TASK_ACCEPTED, gettext_lazy("联席会议任务验收"),
+        lambda p: _("验收 %(unit)s 的联席会议任务%(late)s：%(result)s") % {
+            "unit": p.get("task_unit", ""), "result": p.get("result", ""), "late": _("（逾期办结）") if p.get("late") else ""}),
 )
 
 EVENTS: dict[str, EventKind] = {k.action: k for k in _KINDS}
 LIFECYCLE_ACTIONS = frozenset(v for k, v in vars(A).items() if k.isupper()) - {
     A.RATE, A.SUPERVISE, A.SUPERVISION_REPLY, A.SUPERVISION_REVIEW, A.SUPERVISION_ESCALATE, A.SUPERVISION_INTERVIEW,
     A.SUPERVISION_CIRCULAR, A.SUPERVISION_DISMISS,
+    A.MEETING_AGENDA, A.MEETING_DECISION, A.MEETING_TASK, A.MEETING_TASK_REPORTED, A.MEETING_TASK_ACCEPTED,
 }
 
 

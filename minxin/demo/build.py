@@ -79,7 +79,9 @@ def build_demo(
                 progress(loaded, cases)
     result = DemoResult(loaded, city_done - started, time.perf_counter() - city_done)
     if work_year:
+        from minxin.demo.meetings import build_joint_meeting
         from minxin.demo.year import work_the_year
 
         result.year = work_the_year(seed=seed, end_date=end_date, say=say)
+        result.year.counts.update(build_joint_meeting(end_date=end_date))
     return result

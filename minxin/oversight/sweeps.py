@@ -323,6 +323,16 @@ def _risk_sweep(module: str):
     return run
 
 
+def _app_sweep(module: str):
+    # A coordination app above oversight (e.g. minxin.meetings) owns its sweep; imported when run.
+    def run(today=None, after_each=None):
+        from importlib import import_module
+
+        return import_module(module).sweep(today, after_each=after_each)
+
+    return run
+
+
 SWEEPS: dict[str, SweepSpec] = {
     s.name: s
     for s in (
@@ -335,6 +345,7 @@ SWEEPS: dict[str, SweepSpec] = {
         SweepSpec("deliver_notices", "提醒发送", 60, lambda today=None, after_each=None: deliver_notices(after_each=after_each)),
         SweepSpec("risk_warnings", "统计预警", 3600, _risk_sweep("warn")),
         SweepSpec("risk_case_scores", "信访事项风险评分", 86400, _risk_sweep("signals")),
+        SweepSpec("meeting_tasks", "联席会议任务超期", 3600, _app_sweep("minxin.meetings.services")),
     )
 }
 

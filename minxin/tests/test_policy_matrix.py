@@ -19,6 +19,8 @@ from minxin.documents.models import Document
 from minxin.documents.services import issue_document
 from minxin.documents.tests.samples import FULL_CONTEXT
 from minxin.intake.models import SuggestionFeedback
+from minxin.meetings import services as meetings
+from minxin.meetings.models import MeetingEvent
 from minxin.org.policies import SYSTEM
 from minxin.oversight.models import SupervisionGround
 from minxin.oversight.supervision import issue_supervision
@@ -127,7 +129,16 @@ def world(city):
         key: screening.open_round(actor=city.staff["city_supervisor"], area=city.areas[spec["area"]], cadence="monthly")
         for key, spec in T.ALERTS.items()
     }
-    return {"case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    meeting_rows, task_rows = {}, {}
+    for key, spec in T.MEETINGS.items():
+        convener = city.staff[spec["convener"]]
+        m = meetings.convene_meeting(actor=convener, held_on=clock.today(), topic="多部门协调",
+                                     members=[city.units[u] for u in spec["members"]])
+        decision = meetings.record_decision(m, actor=convener, text="由住建部门牵头办理")
+        task_rows[key] = meetings.assign_task(decision, actor=convener, unit=city.units[spec["task_unit"]],
+                                              description="督促开发商提交交房计划", due_on=clock.today() + dt.timedelta(days=30))
+        meeting_rows[key] = m
+    return {"meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
 
 
@@ -144,12 +155,14 @@ API_PARAMS = {
     "alert": lambda o: {"alert_id": o.pk},
     "day": lambda o: {"day_id": o.pk},
     "booking": lambda o: {"booking_id": o.pk},
+    "meeting": lambda o: {"meeting_id": o.pk},
+    "task": lambda o: {"task_id": o.pk},
 }
 
 
 def _state():
     """Counts that a refused write must leave unchanged."""
-    return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
+    return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, MeetingEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
                                             Document, SuggestionFeedback, Submission))
 
 

@@ -23,6 +23,8 @@ NAV_ITEMS = [
     (_("风险预警"), "web:risk_overview", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
     (_("预警收件箱"), "web:risk_alerts", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
     (_("应急预案"), "web:risk_plans", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)),
+    # 联席会议: every unit may sit on one and receive its tasks (the page lists the unit's own).
+    (_("联席会议"), "web:meetings_list", ()),
     (_("数据导入导出"), "web:exchange_index", (Role.REGISTRAR, Role.REVIEWER, Role.ADMIN)),
 ]
 

@@ -128,6 +128,23 @@ def finish(step: Step, *, to_state: str | None = None, fields: dict | None = Non
     return event
 
 
+def record_case_event(case: Case | int, *, actor: Staff | SystemActor, action: str, payload: dict | None = None):
+    """Put an event that is not a lifecycle step (coordination, e.g. a 联席会议's decision) on the
+    case's timeline: the state is unchanged, the audit chain and the in-transaction subscribers
+    (webhook outbox) see it like any other event. The caller checks its own permission and holds
+    its transaction; the case must be visible to the actor (属地管理)."""
+    fresh = load_visible(case, actor)
+    # Serialises the chain append with lifecycle actions on the same case.
+    locked = Case.objects.select_for_update(of=("self",)).get(pk=fresh.pk)
+    person = None if is_system(actor) else actor
+    full_payload = redact({"unit": person.unit.name if person else _("系统"), **(payload or {})})
+    event = append_event(locked, at=clock.now(), actor=person, action=action, from_state=locked.state,
+                         to_state=locked.state, payload=full_payload)
+    case_event_recorded.send(sender=Case, case_id=locked.pk, action=event.action, from_state=event.from_state,
+                             to_state=event.to_state, event_id=event.pk)
+    return event
+
+
 def require_text(value: str | None, field_name: str, label: str) -> str:
     text = (value or "").strip()
     if not text:
