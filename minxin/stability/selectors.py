@@ -104,7 +104,7 @@ def nearby_matters(decision: Decision, *, staff, as_of: dt.date | None = None, d
                 at=timezone.localdate(c["received_at"]), area=c["area__code"] or "", area_path=(c["area__name"],))
         for c in cases
     ] + [
-        Message(id=("entry", e["pk"], ""), title="", text=e["summary"], at=e["screened_on"], area=e["area__code"] or "",
+        Message(id=("entry", e["pk"], ""), title=e["summary"][:200], text=e["summary"], at=e["screened_on"], area=e["area__code"] or "",
                 area_path=(e["area__name"],))
         for e in entries
     ]

@@ -27,6 +27,8 @@ from minxin.reception import services as reception
 from minxin.reception.models import ReceptionBooking, ReceptionDay, ReceptionEvent
 from minxin.risk import alerts, ledger, plans, screening
 from minxin.risk.models import AlertKind, RiskEvent, RiskLevel
+from minxin.stability.models import StabilityEvent
+from minxin.stability.services import register_decision
 from minxin.testing import make_case, valid_id
 
 MISSING = 999_999  # an id no object has: the route must answer 404 for everyone
@@ -127,7 +129,13 @@ def world(city):
         key: screening.open_round(actor=city.staff["city_supervisor"], area=city.areas[spec["area"]], cadence="monthly")
         for key, spec in T.ALERTS.items()
     }
-    return {"case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    decisions = {
+        key: register_decision(actor=city.staff[spec["actor"]], title="某地块房屋征收项目", kind="demolition",
+                               area=city.areas[spec["area"]], domain=housing, responsible_unit=city.units[spec["unit"]],
+                               planned_on=clock.today() + dt.timedelta(days=30))
+        for key, spec in T.DECISIONS.items()
+    }
+    return {"decision": decisions, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
 
 
@@ -142,6 +150,7 @@ API_PARAMS = {
     "document": lambda o: {"case_id": o.case_id, "doc_id": o.pk},
     "entry": lambda o: {"entry_id": o.pk},
     "alert": lambda o: {"alert_id": o.pk},
+    "decision": lambda o: {"decision_id": o.pk},
     "day": lambda o: {"day_id": o.pk},
     "booking": lambda o: {"booking_id": o.pk},
 }
@@ -149,7 +158,7 @@ API_PARAMS = {
 
 def _state():
     """Counts that a refused write must leave unchanged."""
-    return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
+    return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, StabilityEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
                                             Document, SuggestionFeedback, Submission))
 
 
