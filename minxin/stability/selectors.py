@@ -85,6 +85,8 @@ def nearby_matters(decision: Decision, *, staff, as_of: dt.date | None = None, d
         "days": days,
         "area": decision.area.name,
         "domain": decision.domain.name,
+        # Whose view this is: a 信访部门 sees every case of its area, a unit only those routed to it.
+        "viewer": getattr(getattr(staff, "unit", None), "name", ""),
         "cases": {
             "total": len(cases),
             "collective": sum(1 for c in cases if c["is_collective"]),
