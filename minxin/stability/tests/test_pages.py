@@ -78,7 +78,7 @@ def test_the_follow_up_fragment_carries_the_chart_data(city):
     services.approve_assessment(d, actor=city.staff["city_leader"])
     c = login(city, "east_leader")
     assert 'id="follow-up"' in c.get(f"/stability/{d.pk}/").content.decode()
-    page = c.get(f"/stability/{d.pk}/follow-up/").content.decode()
+    page = c.get(f"/stability/{d.pk}/series/").content.decode()
     assert 'id="follow-chart-data"' in page and '"pivot"' in page and "决策前" in page
 
 

@@ -9,6 +9,6 @@ urlpatterns = [
     path("new/", views.decision_new, name="stability_new"),
     path("<int:pk>/", views.decision_detail, name="stability_decision"),
     path("<int:pk>/nearby/", views.nearby, name="stability_nearby"),
-    path("<int:pk>/follow-up/", views.follow_up_panel, name="stability_follow_up"),
+    path("<int:pk>/series/", views.follow_up_panel, name="stability_follow_up"),
     path("<int:pk>/<str:action>/", views.decision_action, name="stability_action"),
 ]

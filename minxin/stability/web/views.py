@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from minxin.core import errors
 from minxin.core.errors import DomainError
@@ -100,6 +100,7 @@ def decision_detail(request, pk):
 
 
 @login_required
+@require_GET
 def nearby(request, pk):
     """The live list of nearby matters (htmx fragment); a concluded assessment shows its snapshot instead."""
     staff = _staff(request)
@@ -110,6 +111,7 @@ def nearby(request, pk):
 
 
 @login_required
+@require_GET
 def follow_up_panel(request, pk):
     """Weekly series around the decision date with the detector's alarms and the related alerts (htmx fragment)."""
     staff = _staff(request)

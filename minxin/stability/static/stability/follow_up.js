@@ -13,8 +13,8 @@
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption({
         tooltip: { trigger: "axis" },
-        legend: { data: names.slice(0, 3) },
-        grid: { left: 40, right: 20, top: 40, bottom: 40 },
+        legend: { top: 0, data: names.slice(0, 3) },
+        grid: { left: 40, right: 20, top: 50, bottom: 30 },
         xAxis: { type: "category", data: data.dates },
         yAxis: { type: "value", minInterval: 1 },
         series: [
