@@ -28,8 +28,10 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _staff(username: str) -> Staff | None:
-    return Staff.objects.select_related("unit__area", "user").filter(user__username=username).first()
+def _staff(area: Area, suffix: str) -> Staff | None:
+    """The demo account of a unit at `area` whose username ends with `suffix` (e.g. county1_hr_handler)."""
+    return (Staff.objects.select_related("unit__area", "user").filter(unit__area=area, user__username__endswith=suffix)
+            .order_by("user__username").first())
 
 
 @transaction.atomic
@@ -37,9 +39,7 @@ def build_demo_assessments(*, end_date: dt.date, city_code: str) -> int:
     """Create the two worked assessments; returns how many were created (0 if the city lacks the accounts)."""
     city = Area.objects.filter(code=city_code).first()
     counties = list(Area.objects.filter(parent=city).order_by("code")) if city else []
-    names = ("county1_analyst", "county1_housing_leader", "county2_hr_handler", "county2_hr_leader")
-    people = {n: _staff(n) for n in names}
-    if len(counties) < 2 or None in people.values():
+    if len(counties) < 2:
         return 0
     made = 0
     housing = Domain.objects.filter(name="房地产").first()
@@ -54,17 +54,22 @@ def build_demo_assessments(*, end_date: dt.date, city_code: str) -> int:
             town = next((p for p in towns if row["area__path"].startswith(p)), None)
             if town:
                 by_town[town] = by_town.get(town, 0) + row["n"]
-        town = towns[max(by_town, key=by_town.get)] if by_town else next(iter(towns.values()), counties[0])
-        _demolition(town, housing, end_date, people["county1_analyst"], people["county1_housing_leader"])
-        made += 1
+        # Ties go to the first path, so every database picks the same township.
+        town = towns[max(sorted(by_town), key=by_town.get)] if by_town else next(iter(sorted(towns.items())), (None, counties[0]))[1]
+        analyst, leader = _staff(counties[0], "_analyst"), _staff(counties[0], "_housing_leader")
+        if analyst and leader:
+            _demolition(town, housing, end_date, analyst, leader)
+            made += 1
     if labour is not None:
         # The planted surge's alert (raised in one of the last weeks), else the second county.
         surge = (Alert.objects.filter(kind=AlertKind.STATISTICAL, domain=labour, area__level=AreaLevel.COUNTY,
                                       period_start__gte=end_date - dt.timedelta(weeks=6))
                  .select_related("area").order_by("-observed", "pk").first())
         county = surge.area if surge is not None else counties[1]
-        _policy_change(county, labour, end_date, people["county2_hr_handler"], people["county2_hr_leader"])
-        made += 1
+        handler, leader = _staff(county, "_hr_handler"), _staff(county, "_hr_leader")
+        if handler and leader:
+            _policy_change(county, labour, end_date, handler, leader)
+            made += 1
     return made
 
 

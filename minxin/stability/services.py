@@ -52,7 +52,8 @@ def _no_numbers(errors: dict, **texts) -> None:
 
 
 def _lock(decision: Decision) -> Decision:
-    return Decision.objects.select_for_update().select_related("area", "domain", "responsible_unit", "created_by__unit").get(pk=decision.pk)
+    # of=self: created_by is nullable, and PostgreSQL cannot lock the nullable side of an outer join.
+    return Decision.objects.select_for_update(of=("self",)).select_related("area", "domain", "responsible_unit", "created_by__unit").get(pk=decision.pk)
 
 
 def parse_groups(value) -> list[dict]:
