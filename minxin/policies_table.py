@@ -88,6 +88,21 @@ ENTRY_VISIBLE: dict[str, set[str]] = {
     "east_legal_handler": set(), "east1_handler": set(), ANONYMOUS: set(),
 }
 
+# Major decisions on the 稳评 register (stability.policies): area, 评估责任单位, registered by. Scoped
+# like ledger entries: a 信访部门 by area, any other unit only what it is responsible for.
+DECISIONS = {
+    "east": dict(area="east1", unit="east_housing", actor="east_leader"),
+    "west": dict(area="west1v", unit="west1_office", actor="west_registrar"),
+}
+DECISION_VISIBLE: dict[str, set[str]] = {
+    **{p: set(DECISIONS) for p in CITY_BUREAU},
+    "east_registrar": {"east"}, "east_leader": {"east"}, "west_registrar": {"west"},
+    "east_housing_handler": {"east"}, "east_housing_leader": {"east"},   # the responsible unit
+    "west1_handler": {"west"},
+    "city_housing_handler": set(), "east_hr_handler": set(), "east_discipline_handler": set(),
+    "east_legal_handler": set(), "east1_handler": set(), ANONYMOUS: set(),
+}
+
 # Alerts are area-wide notices: every unit at or above the alert's area sees it.
 ALERTS = {"east": dict(area="east"), "west": dict(area="west")}
 _EAST_UNITS = {"east_registrar", "east_leader", "east_housing_handler", "east_housing_leader", "east_hr_handler",
@@ -153,6 +168,7 @@ OBJECT_VISIBLE = {
     # One 督办单 per case, issued by the city's 督办员: visible exactly where its case is.
     "supervision": CASE_VISIBLE,
     "meeting": MEETING_VISIBLE, "task": TASK_VISIBLE,
+    "decision": DECISION_VISIBLE,
 }
 
 # ---------------------------------------------------------------- what
@@ -231,6 +247,13 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:risk_alert": (READ, "staff", "alert"),
     "web:risk_alert_action": (WRITE, "alerts", "alert"),
     "web:risk_hotspots": (READ, "staff", None),
+    # 决策稳评 (stability.policies): register, assess and follow up — any case-working role; 审定 — leaders.
+    "web:stability_list": (READ, "staff", None),
+    "web:stability_new": (READ, "stability_work", None),
+    "web:stability_decision": (READ, "staff", "decision"),
+    "web:stability_nearby": (READ, "staff", "decision"),
+    "web:stability_follow_up": (READ, "staff", "decision"),
+    "web:stability_action": (WRITE, "stability_work", "decision"),
     "web:reception_desk": (READ, "register", None),
     "web:reception_lookup": (WRITE, "register", None),
     "web:reception_letter": (READ, "register", None),
@@ -341,6 +364,15 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("POST", "/api/v1/risk/plans/{plan_id}/activate"): (WRITE, "alerts", None),
     ("POST", "/api/v1/risk/plans/{plan_id}/drills"): (WRITE, "alerts", None),
     ("POST", "/api/v1/risk/plan-tasks/{task_id}/done"): (WRITE, "staff", None),
+    ("GET", "/api/v1/stability/decisions"): (READ, "staff", None),
+    ("POST", "/api/v1/stability/decisions"): (WRITE, "stability_work", None),
+    ("GET", "/api/v1/stability/decisions/{decision_id}"): (READ, "staff", "decision"),
+    ("GET", "/api/v1/stability/decisions/{decision_id}/nearby"): (READ, "staff", "decision"),
+    ("GET", "/api/v1/stability/decisions/{decision_id}/follow-up"): (READ, "staff", "decision"),
+    **{("POST", f"/api/v1/stability/decisions/{{decision_id}}/{action}"): (WRITE, "stability_work", "decision")
+       for action in ("start", "findings", "conclude", "follow-ups")},
+    ("POST", "/api/v1/stability/decisions/{decision_id}/approve"): (WRITE, "stability_approve", "decision"),
+    ("POST", "/api/v1/stability/decisions/{decision_id}/return"): (WRITE, "stability_approve", "decision"),
     ("POST", "/api/v1/intake/suggest"): (WRITE, "register", None),
     ("POST", "/api/v1/intake/cases/{case_id}/feedback"): (WRITE, "register", "case"),
     ("POST", "/api/v1/reception/lookup"): (WRITE, "register", None),
@@ -378,6 +410,9 @@ GROUPS.update({
     "convene": {"city_leader", "city_supervisor", "east_leader"},
     "meetings": {"city_registrar", "city_leader", "city_supervisor", "east_registrar", "east_leader", "west_registrar"},
 })
+# 稳评: every case-working role (not 系统管理员); 审定 by leaders (审核/领导).
+GROUPS["stability_work"] = set(PERSONAS) - {"city_admin"}
+GROUPS["stability_approve"] = {"city_leader", "east_leader", "east_housing_leader"}
 # 系统管理员: tokens of the units in their area, webhook subscriptions.
 GROUPS["administer"] = {"city_admin"}
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "minxin.intake",
     "minxin.oversight",
     "minxin.risk",
+    "minxin.stability",
     "minxin.exchange",
     "minxin.meetings",
     "minxin.portal",

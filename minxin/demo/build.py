@@ -13,8 +13,9 @@ from django.conf import settings
 
 from minxin.cases.history import load_historical_cases
 from minxin.core import clock
-from minxin.demo.city import FULL_CITY, CitySize, build_city
+from minxin.demo.city import CITY_CODE, FULL_CITY, CitySize, build_city
 from minxin.demo.generate import CaseStream, CityIndex
+from minxin.stability.demo import build_demo_assessments
 
 if TYPE_CHECKING:
     from minxin.demo.year import YearResult
@@ -84,4 +85,5 @@ def build_demo(
 
         result.year = work_the_year(seed=seed, end_date=end_date, say=say)
         result.year.counts.update(build_joint_meeting(end_date=end_date))
+        result.year.counts["stability_assessments"] = build_demo_assessments(end_date=end_date, city_code=CITY_CODE)
     return result

@@ -29,6 +29,8 @@ from minxin.reception import services as reception
 from minxin.reception.models import ReceptionBooking, ReceptionDay, ReceptionEvent
 from minxin.risk import alerts, ledger, plans, screening
 from minxin.risk.models import AlertKind, RiskEvent, RiskLevel
+from minxin.stability.models import StabilityEvent
+from minxin.stability.services import register_decision
 from minxin.testing import make_case, valid_id
 
 MISSING = 999_999  # an id no object has: the route must answer 404 for everyone
@@ -138,7 +140,13 @@ def world(city):
         task_rows[key] = meetings.assign_task(decision, actor=convener, unit=city.units[spec["task_unit"]],
                                               description="督促开发商提交交房计划", due_on=clock.today() + dt.timedelta(days=30))
         meeting_rows[key] = m
-    return {"meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    decisions = {
+        key: register_decision(actor=city.staff[spec["actor"]], title="某地块房屋征收项目", kind="demolition",
+                               area=city.areas[spec["area"]], domain=housing, responsible_unit=city.units[spec["unit"]],
+                               planned_on=clock.today() + dt.timedelta(days=30))
+        for key, spec in T.DECISIONS.items()
+    }
+    return {"decision": decisions, "meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
 
 
@@ -153,6 +161,7 @@ API_PARAMS = {
     "document": lambda o: {"case_id": o.case_id, "doc_id": o.pk},
     "entry": lambda o: {"entry_id": o.pk},
     "alert": lambda o: {"alert_id": o.pk},
+    "decision": lambda o: {"decision_id": o.pk},
     "day": lambda o: {"day_id": o.pk},
     "booking": lambda o: {"booking_id": o.pk},
     "meeting": lambda o: {"meeting_id": o.pk},
@@ -162,7 +171,7 @@ API_PARAMS = {
 
 def _state():
     """Counts that a refused write must leave unchanged."""
-    return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, MeetingEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
+    return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, MeetingEvent, StabilityEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
                                             Document, SuggestionFeedback, Submission))
 
 

@@ -22,6 +22,9 @@ NAV_ITEMS = [
     (_("统计分析"), "web:oversight_dashboards", may_analyse),
     (_("风险预警"), "web:risk_overview", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
     (_("预警收件箱"), "web:risk_alerts", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
+    # 稳评: stability.policies.WRITE_ROLES, the roles that register and assess decisions (web.context sits
+    # below the domain apps whose pages import it, so it may not import stability).
+    (_("决策稳评"), "web:stability_list", (Role.REGISTRAR, Role.HANDLER, Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST)),
     (_("应急预案"), "web:risk_plans", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)),
     # 联席会议: every unit may sit on one and receive its tasks (the page lists the unit's own).
     (_("联席会议"), "web:meetings_list", ()),
