@@ -39,6 +39,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/risk", "minxin.api.risk:router"),
     ("/intake", "minxin.api.intake:router"),
     ("/reception", "minxin.api.reception:router"),
+    ("/opinion", "minxin.api.opinion:router"),
 ]
 
 

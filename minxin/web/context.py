@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.cases.policies import may_register
 from minxin.org.models import Role, Staff
-from minxin.org.policies import may_administer
+from minxin.org.policies import bureau_with_role, may_administer
 from minxin.oversight.policies import may_analyse
 
 # (label, url name, who sees it): roles (empty = every staff member), or a policy function
@@ -22,6 +22,8 @@ NAV_ITEMS = [
     (_("统计分析"), "web:oversight_dashboards", may_analyse),
     (_("风险预警"), "web:risk_overview", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
     (_("预警收件箱"), "web:risk_alerts", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
+    # opinion.policies.may_read is this same rule (web.context sits below opinion: lower apps import it).
+    (_("舆情"), "web:opinion_list", lambda staff: bureau_with_role(staff, Role.ANALYST, Role.REVIEWER, Role.SUPERVISOR)),
     (_("应急预案"), "web:risk_plans", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)),
     (_("数据导入导出"), "web:exchange_index", (Role.REGISTRAR, Role.REVIEWER, Role.ADMIN)),
 ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("risk/", include("minxin.risk.web.urls")),
     path("exchange/", include("minxin.web.exchange.urls")),
     path("reception/", include("minxin.reception.urls")),
+    path("opinion/", include("minxin.opinion.web.urls")),
 ]
