@@ -19,6 +19,8 @@ from minxin.documents.models import Document
 from minxin.documents.services import issue_document
 from minxin.documents.tests.samples import FULL_CONTEXT
 from minxin.intake.models import SuggestionFeedback
+from minxin.opinion import services as opinion
+from minxin.opinion.models import OpinionEvent, OpinionItem
 from minxin.org.policies import SYSTEM
 from minxin.oversight.models import SupervisionGround
 from minxin.oversight.supervision import issue_supervision
@@ -127,7 +129,12 @@ def world(city):
         key: screening.open_round(actor=city.staff["city_supervisor"], area=city.areas[spec["area"]], cadence="monthly")
         for key, spec in T.ALERTS.items()
     }
-    return {"case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    opinions = {
+        key: opinion.take_in([{"source": "市网络舆情监测中心", "published_at": clock.now().isoformat(), "text": f"网友反映{key}小区物业问题",
+                               "area_code": city.areas[spec["area"]].code}], actor=SYSTEM, match=False)[0].item
+        for key, spec in T.OPINIONS.items()
+    }
+    return {"opinion": opinions, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
 
 
@@ -137,6 +144,7 @@ WEB_PARAMS = {
     "upload": lambda o: {"pk": o.submission.case_id, "att_pk": o.pk},
 }
 API_PARAMS = {
+    "opinion": lambda o: {"item_id": o.pk},
     "case": lambda o: {"case_id": o.pk, "number": o.number},
     "supervision": lambda o: {"sid": o.pk},
     "document": lambda o: {"case_id": o.case_id, "doc_id": o.pk},
@@ -150,7 +158,7 @@ API_PARAMS = {
 def _state():
     """Counts that a refused write must leave unchanged."""
     return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
-                                            Document, SuggestionFeedback, Submission))
+                                            Document, SuggestionFeedback, Submission, OpinionItem, OpinionEvent))
 
 
 def _fill_web(pattern: str, kind: str | None, obj) -> str:
