@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from minxin.cases.models import Domain
 from minxin.core import clock
-from minxin.core.errors import ValidationFailed
+from minxin.core.errors import DomainError, ValidationFailed
 from minxin.opinion import matching, policies
 from minxin.opinion.models import OpinionEvent, OpinionItem, OpinionMatch
 from minxin.opinion.places import _gazetteer, infer_area
@@ -200,12 +200,12 @@ def _infer_domain(items: list[dict]) -> None:
     todo = [row for row in items if row["domain"] is None]
     if not todo:
         return
-    try:
-        from minxin.intake.classify import service
+    from minxin.intake.classify import service
 
+    try:
         preds = service.predict("domain", [row["text"] for row in todo], k=1, explain=False)
-    except Exception:  # no trained model yet (or it failed to load): the domain stays blank
-        log.info("no domain model for opinion items", exc_info=True)
+    except DomainError as exc:  # no trained model yet (or its file is refused): the domain stays blank
+        log.info("opinion items keep no domain: %s", exc.message)
         return
     names = {d.name: d for d in Domain.objects.all()} | {d.code: d for d in Domain.objects.all()}
     for row, pred in zip(todo, preds):
