@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from minxin.cases.models import Case, Domain
 from minxin.core import clock
@@ -49,8 +50,14 @@ def _at(day: dt.date, hour: int) -> str:
 
 
 def build_opinion_feed(*, seed: int, end_date: dt.date | None = None) -> FeedResult:
-    rng = random.Random(f"opinion:{seed}")
+    """Send the feed as on the morning of `end_date` (default today): the clock is moved there, as the
+    demo's year is replayed, so a demo built up to another day gets posts up to that day."""
     end = end_date or clock.today()
+    with clock.moved_to(dt.datetime.combine(end, dt.time(8), tzinfo=timezone.get_current_timezone())):
+        return _build(random.Random(f"opinion:{seed}"), end)
+
+
+def _build(rng: random.Random, end: dt.date) -> FeedResult:
     actor = Staff.objects.select_related("user", "unit__area").get(user__username="city_analyst")
     link_no = iter(range(100001, 200000))
     rows: list[dict] = []
@@ -71,7 +78,7 @@ def build_opinion_feed(*, seed: int, end_date: dt.date | None = None) -> FeedRes
     rng.shuffle(cases)
     for i, case in enumerate(cases[:14]):
         body = case.content.split("。")[0][:90]
-        day = max(case.received_at.date() + dt.timedelta(days=rng.randint(0, 3)), end - dt.timedelta(days=20))
+        day = max(timezone.localdate(case.received_at) + dt.timedelta(days=rng.randint(0, 3)), end - dt.timedelta(days=20))
         day = min(day, end - dt.timedelta(days=1))
         add(day, f"{rng.choice(_OPENERS)}{case.area.name}{case.subject}。{body}。", area=case.area, domain=case.domain,
             give_area=i % 2 == 0)
