@@ -109,3 +109,36 @@ def test_the_export_reads_back_in_the_import_format(city, clock):
     assert n == 1
     OpinionItem.objects.all().delete()
     assert KINDS["opinion"].import_(io.BytesIO(data), actor=city.staff["city_analyst"]) == 1
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_the_upload_page_imports_opinion_items_and_lists_errors_by_cell(client, city, clock, immediate_tasks,
+                                                                          django_capture_on_commit_callbacks):
+    from minxin.exchange.models import JobState, SpreadsheetJob
+
+    client.force_login(city.staff["east_leader"].user)
+    assert "舆情信息" in client.get("/exchange/").content.decode()
+    upload = book(GOOD)
+    upload.name = "舆情.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post("/exchange/opinion/import/", {"file": upload})
+    job = SpreadsheetJob.objects.get()
+    assert resp.status_code == 302 and job.state == JobState.DONE and job.rows_written == 1
+    assert OpinionItem.objects.get().received_by == city.staff["east_leader"]
+    bad = book([*GOOD[:3], "javascript:alert(1)", *GOOD[4:]])
+    bad.name = "bad.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/exchange/opinion/import/", {"file": bad})
+    failed = SpreadsheetJob.objects.exclude(pk=job.pk).get()
+    assert failed.state == JobState.FAILED and failed.errors == [
+        {"sheet": "舆情信息", "row": 2, "column": "原文链接", "message": "链接应为以http://或https://开头的网址"}]
+    assert OpinionItem.objects.count() == 1
+
+
+def test_people_who_may_not_send_get_no_upload_page(client, city):
+    client.force_login(city.staff["east_housing_leader"].user)
+    assert client.get("/exchange/opinion/import/").status_code == 403
