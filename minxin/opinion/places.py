@@ -17,15 +17,15 @@ _NAMED_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)
 MIN_NAME_LENGTH = 2
 
 
-def _gazetteer(root_path: str) -> list[tuple[str, int, str]]:
+def gazetteer(root_path: str) -> list[tuple[str, int, str]]:
     rows = Area.objects.filter(level__in=_NAMED_LEVELS, path__startswith=root_path).values_list("name", "pk", "path")
     return [(fold(name), pk, path) for name, pk, path in rows if len(name) >= MIN_NAME_LENGTH]
 
 
-def infer_area(text: str, *, within: Area | None = None, gazetteer=None) -> tuple[Area | None, str]:
+def infer_area(text: str, *, within: Area | None = None, names=None) -> tuple[Area | None, str]:
     """(area, reason) — the area the text names, within `within` (the feeding bureau's area), or (None, "")."""
     text = fold(text)
-    names = gazetteer if gazetteer is not None else _gazetteer(within.path if within else "")
+    names = names if names is not None else gazetteer(within.path if within else "")
     found = [(name, pk, path) for name, pk, path in names if name in text]
     if not found:
         return None, ""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from minxin.core import clock
 from minxin.core.errors import DomainError, ValidationFailed
 from minxin.opinion import matching, policies
 from minxin.opinion.models import OpinionEvent, OpinionItem, OpinionMatch
-from minxin.opinion.places import _gazetteer, infer_area
+from minxin.opinion.places import gazetteer, infer_area
 from minxin.org.models import Area, Unit, UnitKind
 from minxin.org.policies import SYSTEM
 
@@ -79,7 +79,7 @@ class Cleaner:
     now: dt.datetime
     domains: dict = field(default_factory=dict)
     areas: dict = field(default_factory=dict)
-    gazetteer: list | None = None
+    place_names: list | None = None
 
     @classmethod
     def for_actor(cls, actor) -> "Cleaner":
@@ -158,9 +158,9 @@ class Cleaner:
         if not errors:
             out["dedup_key"] = dedup_key(source, link, text)
             if out["area"] is None:
-                if self.gazetteer is None:
-                    self.gazetteer = _gazetteer("" if self.actor is SYSTEM else self.unit.area.path)
-                area, reason = infer_area(text, gazetteer=self.gazetteer)
+                if self.place_names is None:
+                    self.place_names = gazetteer("" if self.actor is SYSTEM else self.unit.area.path)
+                area, reason = infer_area(text, names=self.place_names)
                 out["area"], out["area_inferred"], out["area_reason"] = area, area is not None, reason
         return out, errors
 
@@ -278,8 +278,17 @@ def _write(rows: list[dict], *, actor, via: str) -> list[Outcome]:
             outcomes.append(Outcome(item, False))
             continue
         reason = row.pop("area_reason", "")
-        item = OpinionItem.objects.create(
-            unit=unit, received_at=now, received_by=None if actor is SYSTEM else actor, via=via, **row)
+        try:
+            with transaction.atomic():
+                item = OpinionItem.objects.create(
+                    unit=unit, received_at=now, received_by=None if actor is SYSTEM else actor, via=via, **row)
+        except IntegrityError:
+            # The same item sent twice at once: the other request stored it first.
+            item = OpinionItem.objects.get(dedup_key=key)
+            existing[key] = item
+            record("duplicate_ignored", actor=actor, item=item, via=via)
+            outcomes.append(Outcome(item, False))
+            continue
         existing[key] = item
         record("received", actor=actor, item=item, via=via, area=item.area.code if item.area_id else None,
                area_inferred=item.area_inferred, area_reason=reason, domain=item.domain.name if item.domain_id else None)
@@ -326,7 +335,8 @@ def get_item(staff, pk: int) -> OpinionItem:
 
 
 def matches_for(staff, item: OpinionItem) -> dict[str, list[OpinionMatch]]:
-    """The item's matches that `staff` may open: cases and entries by their own policies; hotspots are area-wide."""
+    """The item's matches that `staff` may open: cases and entries by their own policies; hotspots (computed in
+    the receiving bureau's scope, their titles are case subjects) only for the receiving bureau and those above it."""
     from minxin.cases.policies import visible_cases
     from minxin.risk.ledger import entries_visible_to
 
@@ -335,9 +345,12 @@ def matches_for(staff, item: OpinionItem) -> dict[str, list[OpinionMatch]]:
     entry_ids = {m.entry_id for m in rows if m.entry_id}
     seen_cases = set(visible_cases(staff).filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set()
     seen_entries = set(entries_visible_to(staff).filter(pk__in=entry_ids).values_list("pk", flat=True)) if entry_ids else set()
+    hotspots_shown = staff is SYSTEM or item.unit.area.path.startswith(staff.unit.area.path)
     out = {"case": [], "entry": [], "hotspot": []}
     for m in rows:
         if (m.case_id and m.case_id not in seen_cases) or (m.entry_id and m.entry_id not in seen_entries):
+            continue
+        if m.kind == "hotspot" and not hotspots_shown:
             continue
         out[m.kind].append(m)
     for v in out.values():

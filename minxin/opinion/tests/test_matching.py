@@ -93,3 +93,12 @@ def test_a_stored_case_match_is_hidden_from_a_viewer_who_may_not_see_the_case(ci
     OpinionMatch.objects.create(item=outcome.item, kind="case", case=west_case, score=0.9, reasons=["可能同一事项"])
     assert services.matches_for(city.staff["east_leader"], outcome.item)["case"] == []
     assert [m.case_id for m in services.matches_for(city.staff["city_analyst"], outcome.item)["case"]] == [west_case.pk]
+
+
+def test_hotspot_matches_are_shown_to_the_receiving_bureau_and_above_only(city, clock):
+    [outcome] = services.take_in([{"source": "监测", "published_at": "2026-03-01 08:00", "text": "东一社区居民反映电梯停运",
+                                   "area_code": city.areas["east1v"].code}], actor=city.staff["city_registrar"], match=False)
+    OpinionMatch.objects.create(item=outcome.item, kind="hotspot", label="小区电梯停运物业不修", score=0.6, reasons=["热点标题的 60% 见于正文"])
+    assert [m.label for m in services.matches_for(city.staff["city_analyst"], outcome.item)["hotspot"]] == ["小区电梯停运物业不修"]
+    # The east bureau sees the item, but the hotspots were computed over the whole city's cases.
+    assert services.matches_for(city.staff["east_leader"], outcome.item)["hotspot"] == []
