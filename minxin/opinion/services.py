@@ -170,7 +170,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    # PostgreSQL cannot store NUL in text; a feed that sends one gets it dropped, not a server error.
+    return str(value).replace("\x00", "").strip()
 
 
 _LOCAL = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")

@@ -108,3 +108,11 @@ def test_readers_see_their_area_only(api, city, clock):
     detail = api("city_analyst", READ, "GET", f"/opinion/{west.pk}")
     assert detail.status_code == 200 and detail.json()["area_name"] == "西一社区" and "matches" in detail.json()
     assert api("east_registrar", READ, "GET", "/opinion").status_code == 403  # registrars send, analysts read
+
+
+def test_id_and_phone_numbers_are_blanked_and_nul_characters_dropped(api, clock):
+    r = api("east_registrar", CREATE, "POST", "/opinion", item(text="东一社区业主\x00联系电话13812345678，身份证110101198001010011"))
+    assert r.status_code == 201
+    text = OpinionItem.objects.get().text
+    assert "\x00" not in text and "13812345678" not in text and "110101198001010011" not in text
+    assert text.count("［号码已隐去］") == 2
