@@ -64,12 +64,13 @@ test-pg: venv
 	MINXIN_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The README's screenshots, taken by the newcomer's walk (minxin/demo/tests/test_browser_walk.py) on a
-# freshly built demo of SCREENSHOT_CASES cases, and by the 稳评 browser test (minxin/stability/tests/test_browser.py);
+# freshly built demo of SCREENSHOT_CASES cases, and by the browser tests of the coordination apps (meetings,
+# 稳评, 舆情, …), each saving its own screenshots;
 # the folder is emptied first, so none is left over.
 screenshots: venv
 	rm -f docs/screenshots/*.png
 	MINXIN_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots MINXIN_WALK_CASES=$(SCREENSHOT_CASES) MINXIN_REQUIRE_BROWSER=1 \
-		$(BIN)/python -m pytest minxin/demo/tests/test_browser_walk.py minxin/meetings/tests/test_browser.py minxin/stability/tests/test_browser.py -q -p no:cacheprovider
+		$(BIN)/python -m pytest minxin/demo/tests/test_browser_walk.py minxin/meetings/tests/test_browser.py minxin/stability/tests/test_browser.py minxin/opinion/tests/test_browser.py -q -p no:cacheprovider
 	@ls docs/screenshots
 
 bench: venv

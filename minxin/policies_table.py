@@ -38,6 +38,10 @@ GROUPS: dict[str, set[str]] = {
     # Units of 东城区 (QUERY below): those whose area is 东城区 or above it.
     "east_area": {*CITY_BUREAU, "city_housing_handler", "east_registrar", "east_leader", "east_housing_handler",
                   "east_housing_leader", "east_hr_handler", "east_discipline_handler", "east_legal_handler"},
+    # 舆情 (opinion/policies.py): a 信访部门's analysts, supervisors and leaders read; its registrars also send.
+    "opinion": {"city_leader", "city_supervisor", "city_analyst", "east_leader"},
+    "opinion_intake": {"city_leader", "city_supervisor", "city_analyst", "east_leader", "city_registrar", "east_registrar",
+                       "west_registrar"},
     # Importing historical cases: a 信访部门's leaders (exchange/policies.py).
     "case_import": {"city_leader", "east_leader"},
     # Nobody: the route needs an object the matrix does not build, so every persona gets 404.
@@ -156,8 +160,18 @@ MEETING_VISIBLE: dict[str, set[str]] = {
     "city_housing_handler": {"city"},
 }
 TASK_VISIBLE: dict[str, set[str]] = {**MEETING_VISIBLE, "east1_handler": set()}
+# Public-opinion items (opinion.policies), one per county placed in a community: the analysts, supervisors
+# and leaders of a 信访部门 whose area contains the item's area. Nobody else, not even a leader of a
+# functional department, nor a registrar (who may send items but not read them).
+OPINIONS = {"east": dict(area="east1v"), "west": dict(area="west1v")}
+OPINION_VISIBLE: dict[str, set[str]] = {
+    **{p: set() for p in PERSONAS}, ANONYMOUS: set(),
+    "city_leader": set(OPINIONS), "city_supervisor": set(OPINIONS), "city_analyst": set(OPINIONS),
+    "east_leader": {"east"},
+}
 
 OBJECT_VISIBLE = {
+    "opinion": OPINION_VISIBLE,
     "case": CASE_VISIBLE, "entry": ENTRY_VISIBLE, "alert": ALERT_VISIBLE, "document": DOCUMENT_VISIBLE,
     "attachment": ATTACHMENT_VISIBLE, "upload": ATTACHMENT_VISIBLE, "submission": SUBMISSION_VISIBLE,
     "submission_upload": SUBMISSION_VISIBLE, "day": DAY_VISIBLE, "booking": BOOKING_VISIBLE,
@@ -254,6 +268,8 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:stability_nearby": (READ, "staff", "decision"),
     "web:stability_follow_up": (READ, "staff", "decision"),
     "web:stability_action": (WRITE, "stability_work", "decision"),
+    "web:opinion_list": (READ, "opinion", None),
+    "web:opinion_detail": (READ, "opinion", "opinion"),
     "web:reception_desk": (READ, "register", None),
     "web:reception_lookup": (WRITE, "register", None),
     "web:reception_letter": (READ, "register", None),
@@ -375,6 +391,11 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("POST", "/api/v1/stability/decisions/{decision_id}/return"): (WRITE, "stability_approve", "decision"),
     ("POST", "/api/v1/intake/suggest"): (WRITE, "register", None),
     ("POST", "/api/v1/intake/cases/{case_id}/feedback"): (WRITE, "register", "case"),
+    # 舆情: the monitoring service sends with an opinion:create token of a bureau account; analysts read.
+    ("POST", "/api/v1/opinion"): (WRITE, "opinion_intake", None),
+    ("POST", "/api/v1/opinion/batch"): (WRITE, "opinion_intake", None),
+    ("GET", "/api/v1/opinion"): (READ, "opinion", None),
+    ("GET", "/api/v1/opinion/{item_id}"): (READ, "opinion", "opinion"),
     ("POST", "/api/v1/reception/lookup"): (WRITE, "register", None),
     ("GET", "/api/v1/reception/days"): (READ, "staff", None),
     ("POST", "/api/v1/reception/days"): (WRITE, "register", None),

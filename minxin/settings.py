@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "minxin.portal",
     "minxin.notify",
     "minxin.reception",
+    "minxin.opinion",
     "minxin.api",
     "minxin.web",
     "minxin.demo",

@@ -15,6 +15,8 @@ class Scope(models.TextChoices):
     CASES_CREATE = "cases:create", _("登记信访事项")
     CASES_UPDATE = "cases:update", _("办理信访事项、报送结果")
     WEBHOOKS = "webhooks", _("管理回调订阅")
+    OPINION_CREATE = "opinion:create", _("报送舆情信息")
+    OPINION_READ = "opinion:read", _("查看舆情信息")
     OTHER = "other", _("其他接口（组织、督办、风险、接待等）")
 
 

@@ -2,7 +2,8 @@
 
 A browser session is bounded by the account's roles only. A token is bounded by the roles of
 the account it acts as *and* by its scopes: reading cases, registering cases, acting on cases
-(results, replies, every lifecycle step), managing webhook subscriptions, and "other" for the
+(results, replies, every lifecycle step), managing webhook subscriptions, sending and reading
+public-opinion items (a monitoring service's token carries only opinion:create), and "other" for the
 remaining staff operations (organisation, oversight, risk, intake, reception, the registrars'
 portal queue). The caller's own token list needs no scope.
 """
@@ -31,6 +32,8 @@ def required_scope(method: str, path: str) -> str | None:
         if path.rstrip("/") == "/cases":
             return Scope.CASES_CREATE
         return Scope.CASES_UPDATE
+    if path.startswith("/opinion"):
+        return Scope.OPINION_READ if method in ("GET", "HEAD", "OPTIONS") else Scope.OPINION_CREATE
     if path.startswith("/exchange/webhooks"):
         return Scope.WEBHOOKS
     return Scope.OTHER

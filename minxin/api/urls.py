@@ -41,6 +41,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/intake", "minxin.api.intake:router"),
     ("/reception", "minxin.api.reception:router"),
     ("/meetings", "minxin.api.meetings:router"),
+    ("/opinion", "minxin.api.opinion:router"),
 ]
 
 

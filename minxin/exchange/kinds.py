@@ -100,10 +100,30 @@ def _org(kind):
     return tpl, imp, exp
 
 
+def _opinion():
+    def imp(fileobj, **kw):
+        from minxin.exchange.opinion import import_opinion
+
+        return import_opinion(fileobj, **kw)
+
+    def exp(*, actor, full=False, out=None):
+        from minxin.exchange.opinion import export_opinion
+
+        return export_opinion(actor=actor, full=full, out=out)
+
+    def tpl():
+        from minxin.exchange.opinion import template
+
+        return template()
+
+    return tpl, imp, exp
+
+
 KINDS: dict[str, Kind] = {
     "cases": Kind("cases", _("历史信访事项"), _cases_template, _cases_import, _cases_export),
     "ledger": Kind("ledger", _("矛盾纠纷排查台账"), _ledger_template, _ledger_import, _ledger_export),
     "areas": Kind("areas", _("行政区域"), *_org("areas")),
     "units": Kind("units", _("单位"), *_org("units")),
     "staff": Kind("staff", _("工作人员"), *_org("staff")),
+    "opinion": Kind("opinion", _("舆情信息"), *_opinion()),
 }

@@ -6,6 +6,7 @@
   is logged (SpreadsheetJob) and shows in clear only the cases that bureau registered.
 - Areas, units and staff: 系统管理员 (org.policies).
 - Ledger: the ledger's writers (risk.policies).
+- Opinion items (舆情): whoever may feed them (opinion.policies); exported by whoever may read them.
 - SYSTEM (`manage.py import/export`, run by the operator on the server) may do all of it.
 """
 
@@ -15,6 +16,7 @@ from minxin.cases import policies as case_policies
 from minxin.core.errors import PermissionDenied
 from minxin.org.models import Role
 from minxin.org.policies import SYSTEM, bureau_with_role, is_active, may_administer, require_actor
+from minxin.opinion import policies as opinion_policies
 from minxin.risk import policies as risk_policies
 
 CASE_IMPORT_ROLES = (Role.REVIEWER,)
@@ -30,6 +32,8 @@ def may_import(actor, kind: str) -> bool:
         return may_administer(actor)
     if kind == "ledger":
         return is_active(actor) and actor.has_role(*risk_policies.LEDGER_WRITE_ROLES)
+    if kind == "opinion":
+        return opinion_policies.may_intake(actor)
     return False
 
 
@@ -38,6 +42,7 @@ def check_import(actor, kind: str) -> None:
         raise PermissionDenied({
             "cases": _("只有信访部门的领导可以导入历史信访事项"),
             "ledger": _("您没有导入排查台账的权限"),
+            "opinion": _("只有信访部门的登记员、分析员、督办员或领导可以导入舆情信息"),
         }.get(kind, _("只有系统管理员可以导入区域、单位和工作人员")))
 
 
@@ -47,6 +52,8 @@ def may_export(actor, kind: str) -> bool:
         return True
     if kind in ("cases", "ledger"):
         return is_active(actor)
+    if kind == "opinion":
+        return opinion_policies.may_read(actor)
     return may_administer(actor)
 
 

@@ -315,20 +315,16 @@ class SweepSpec:
 
 def _risk_sweep(module: str):
     # Imported when run: risk reads oversight's rollups, so a top-level import would be circular.
+    return _sweep_of(f"minxin.risk.{module}")
+
+
+def _sweep_of(dotted: str):
+    """The `sweep(today, after_each=)` of a module above oversight, imported by name when the sweep runs."""
+
     def run(today=None, after_each=None):
         from importlib import import_module
 
-        return import_module(f"minxin.risk.{module}").sweep(today, after_each=after_each)
-
-    return run
-
-
-def _app_sweep(module: str):
-    # A coordination app above oversight (e.g. minxin.meetings) owns its sweep; imported when run.
-    def run(today=None, after_each=None):
-        from importlib import import_module
-
-        return import_module(module).sweep(today, after_each=after_each)
+        return import_module(dotted).sweep(today, after_each=after_each)
 
     return run
 
@@ -345,7 +341,8 @@ SWEEPS: dict[str, SweepSpec] = {
         SweepSpec("deliver_notices", "提醒发送", 60, lambda today=None, after_each=None: deliver_notices(after_each=after_each)),
         SweepSpec("risk_warnings", "统计预警", 3600, _risk_sweep("warn")),
         SweepSpec("risk_case_scores", "信访事项风险评分", 86400, _risk_sweep("signals")),
-        SweepSpec("meeting_tasks", "联席会议任务超期", 3600, _app_sweep("minxin.meetings.services")),
+        SweepSpec("meeting_tasks", "联席会议任务超期", 3600, _sweep_of("minxin.meetings.services")),
+        SweepSpec("opinion_warnings", "舆情预警（舆情信息周量异常）", 3600, _sweep_of("minxin.opinion.warning")),
     )
 }
 

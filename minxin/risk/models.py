@@ -181,6 +181,8 @@ class AlertKind(models.TextChoices):
     CASE_RISK = "case_risk", _("事项风险")
     LEDGER = "ledger", _("台账风险")
     MANUAL = "manual", _("人工上报")
+    # Raised from the weekly count of public-opinion items (minxin.opinion calls warn.judge_counts).
+    OPINION = "opinion", _("舆情预警")
 
 
 class AlertState(models.TextChoices):

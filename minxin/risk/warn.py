@@ -153,52 +153,85 @@ def run_series(ws: WatchedSeries, *, on: dt.date, summary: WarnSummary | None = 
             grouped[(target.pk, value)][bucket] += n
     areas = {a.pk: a for a in Area.objects.filter(pk__in={k[0] for k in grouped})}
     domains = {d.pk: d for d in Domain.objects.all()}
-    fcfg = FarringtonConfig(alpha=ws.alpha)
-    ecfg = EarsConfig(threshold=ws.ears_threshold)
     for (area_id, value), by_period in grouped.items():
         series = [by_period.get(p, 0) for p in periods]
         if series[-1] == 0:
             continue  # nothing observed: no alarm is possible (detect never alarms on 0)
-        try:
-            point = detect(series, periods, method=ws.method, farrington=fcfg, ears_config=ecfg, only_last=1)
-        except WarningInputError as exc:
-            log.warning("warning series %s skipped: %s", ws.pk, exc)
+        outcome = judge_counts(
+            series, periods, dedupe_key=f"stat:{ws.pk}:{area_id}:{value}:{period.isoformat()}", kind=AlertKind.STATISTICAL,
+            title_for=lambda p, area=areas[area_id], label=_value_label(ws, value, domains): _("%(area)s%(label)s信访量异常升高（%(period)s）") % {
+                "area": area.name, "label": label, "period": period.isoformat()},
+            area=areas[area_id], domain=domains.get(value) if ws.dimension == Dimension.DOMAIN else None,
+            category=value if ws.dimension == Dimension.CATEGORY else "", series_row=ws,
+            method=ws.method, alpha=ws.alpha, ears_threshold=ws.ears_threshold, log_key=ws.pk,
+        )
+        if outcome is None:
             continue
         summary.judged += 1
-        if not point or not point[0].alarm:
-            continue
-        p = point[0]
-        summary.alarms += 1
-        area = areas[area_id]
-        label = _value_label(ws, value, domains)
-        chart_n = 52 if step == 7 else 90
-        _alert, created = raise_alert(
-            dedupe_key=f"stat:{ws.pk}:{area_id}:{value}:{period.isoformat()}",
-            kind=AlertKind.STATISTICAL,
-            level=_level_for(p.score),
-            title=_("%(area)s%(label)s信访量异常升高（%(period)s）") % {"area": area.name, "label": label, "period": period.isoformat()},
-            area=area,
-            domain=domains.get(value) if ws.dimension == Dimension.DOMAIN else None,
-            category=value if ws.dimension == Dimension.CATEGORY else "",
-            series=ws,
-            period_start=period,
-            observed=p.observed,
-            expected=p.expected,
-            upper=p.upper if p.upper is None or math.isfinite(p.upper) else None,
-            score=p.score if p.score is None or math.isfinite(p.score) else None,
-            explanation=p.explanation,
-            reasons=[p.explanation],
-            chart={
-                "dates": [d.isoformat() for d in periods[-chart_n:]],
-                "counts": series[-chart_n:],
-                "expected": p.expected,
-                "upper": p.as_dict()["upper"],
-                "method": p.method,
-                "period": p.period,
-            },
-        )
-        summary.created += created
+        if outcome.point is not None and outcome.point.alarm:
+            summary.alarms += 1
+            summary.created += outcome.created
     return summary
+
+
+@dataclass
+class Judged:
+    point: object  # the detector's WarningPoint for the latest period (None: nothing to judge)
+    alert: object = None  # the Alert raised (or found) on an alarm
+    created: bool = False
+
+
+def judge_counts(series: list[int], periods: list[dt.date], *, dedupe_key: str, kind: str, title_for, area: Area,
+                 domain: Domain | None = None, category: str = "", series_row: WatchedSeries | None = None,
+                 method: str = "auto", alpha: float = 0.005, ears_threshold: float = 3.0, log_key=None,
+                 reasons_extra: list[str] | None = None) -> Judged | None:
+    """Judge the latest period of one equally spaced count series and, on an alarm, raise an alert.
+
+    The one path from a count series to an alert: the cases job above uses it, and so may any
+    domain above risk that counts something of its own per area (public-opinion items, say) --
+    risk never imports those domains; they call this with their counts. `title_for(point)` words
+    the alert; `dedupe_key` makes a rerun raise it once. None when the series cannot be judged.
+    """
+    try:
+        found = detect(series, periods, method=method, farrington=FarringtonConfig(alpha=alpha),
+                       ears_config=EarsConfig(threshold=ears_threshold), only_last=1)
+    except WarningInputError as exc:
+        log.warning("warning series %s skipped: %s", log_key or dedupe_key, exc)
+        return None
+    if not found:
+        return Judged(point=None)
+    p = found[0]
+    out = Judged(point=p)
+    if not p.alarm:
+        return out
+    step = (periods[-1] - periods[-2]).days if len(periods) > 1 else 7
+    chart_n = 52 if step == 7 else 90
+    out.alert, out.created = raise_alert(
+        dedupe_key=dedupe_key,
+        kind=kind,
+        level=_level_for(p.score),
+        title=title_for(p),
+        area=area,
+        domain=domain,
+        category=category,
+        series=series_row,
+        period_start=periods[-1],
+        observed=p.observed,
+        expected=p.expected,
+        upper=p.upper if p.upper is None or math.isfinite(p.upper) else None,
+        score=p.score if p.score is None or math.isfinite(p.score) else None,
+        explanation=p.explanation,
+        reasons=[p.explanation, *(reasons_extra or [])],
+        chart={
+            "dates": [d.isoformat() for d in periods[-chart_n:]],
+            "counts": list(series[-chart_n:]),
+            "expected": p.expected,
+            "upper": p.as_dict()["upper"],
+            "method": p.method,
+            "period": p.period,
+        },
+    )
+    return out
 
 
 def _periods(start: dt.date, end: dt.date, step: int):

@@ -21,6 +21,8 @@ from minxin.documents.tests.samples import FULL_CONTEXT
 from minxin.intake.models import SuggestionFeedback
 from minxin.meetings import services as meetings
 from minxin.meetings.models import MeetingEvent
+from minxin.opinion import services as opinion
+from minxin.opinion.models import OpinionEvent, OpinionItem
 from minxin.org.policies import SYSTEM
 from minxin.oversight.models import SupervisionGround
 from minxin.oversight.supervision import issue_supervision
@@ -146,7 +148,12 @@ def world(city):
                                planned_on=clock.today() + dt.timedelta(days=30))
         for key, spec in T.DECISIONS.items()
     }
-    return {"decision": decisions, "meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    opinions = {
+        key: opinion.take_in([{"source": "市网络舆情监测中心", "published_at": clock.now().isoformat(), "text": f"网友反映{key}小区物业问题",
+                               "area_code": city.areas[spec["area"]].code}], actor=SYSTEM, match=False)[0].item
+        for key, spec in T.OPINIONS.items()
+    }
+    return {"opinion": opinions, "decision": decisions, "meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
 
 
@@ -156,6 +163,7 @@ WEB_PARAMS = {
     "upload": lambda o: {"pk": o.submission.case_id, "att_pk": o.pk},
 }
 API_PARAMS = {
+    "opinion": lambda o: {"item_id": o.pk},
     "case": lambda o: {"case_id": o.pk, "number": o.number},
     "supervision": lambda o: {"sid": o.pk},
     "document": lambda o: {"case_id": o.case_id, "doc_id": o.pk},
@@ -172,7 +180,7 @@ API_PARAMS = {
 def _state():
     """Counts that a refused write must leave unchanged."""
     return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, MeetingEvent, StabilityEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
-                                            Document, SuggestionFeedback, Submission))
+                                            Document, SuggestionFeedback, Submission, OpinionItem, OpinionEvent))
 
 
 def _fill_web(pattern: str, kind: str | None, obj) -> str:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minxin.cases.policies import may_register
 from minxin.org.models import Role, Staff
-from minxin.org.policies import may_administer
+from minxin.org.policies import bureau_with_role, may_administer
 from minxin.oversight.policies import may_analyse
 
 # (label, url name, who sees it): roles (empty = every staff member), or a policy function
@@ -25,6 +25,8 @@ NAV_ITEMS = [
     # 稳评: stability.policies.WRITE_ROLES, the roles that register and assess decisions (web.context sits
     # below the domain apps whose pages import it, so it may not import stability).
     (_("决策稳评"), "web:stability_list", (Role.REGISTRAR, Role.HANDLER, Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST)),
+    # opinion.policies.may_read is this same rule (web.context sits below opinion: lower apps import it).
+    (_("舆情"), "web:opinion_list", lambda staff: bureau_with_role(staff, Role.ANALYST, Role.REVIEWER, Role.SUPERVISOR)),
     (_("应急预案"), "web:risk_plans", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)),
     # 联席会议: every unit may sit on one and receive its tasks (the page lists the unit's own).
     (_("联席会议"), "web:meetings_list", ()),

@@ -25,4 +25,5 @@ urlpatterns = [
     path("exchange/", include("minxin.web.exchange.urls")),
     path("reception/", include("minxin.reception.urls")),
     path("meetings/", include("minxin.meetings.web.urls")),
+    path("opinion/", include("minxin.opinion.web.urls")),
 ]

@@ -17,7 +17,8 @@ accounts and nothing typed but what a user types:
   each shows data.
 
 MINXIN_SCREENSHOTS_DIR=docs/screenshots (`make screenshots`) saves the README's screenshots on the way
-(every PNG in docs/screenshots comes from here; MINXIN_WALK_CASES sets the demo's size).
+(every PNG in docs/screenshots comes from here, except the 舆情 pages: minxin/opinion/tests/test_browser.py;
+MINXIN_WALK_CASES sets the demo's size).
 """
 
 import datetime as dt

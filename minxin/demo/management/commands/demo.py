@@ -81,3 +81,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             indexed = reindex(batch_size=2000)
             self.stdout.write(f"重复件检测索引：{indexed['rebuilt']:,} 件，用时 {time.perf_counter() - started:.1f} 秒")
+        if not cases_only:
+            # After the index: the feed's posts are matched against the cases, the ledger and the hotspots.
+            from minxin.demo.opinion_feed import build_opinion_feed
+
+            feed = build_opinion_feed(seed=seed, end_date=end_date)
+            self.stdout.write(f"舆情信息：{feed.items} 条（{feed.matched_cases} 条与信访事项相关），舆情预警 {feed.alerts} 条")
