@@ -14,9 +14,11 @@ import zipfile
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from minxin.core.errors import ValidationFailed
 
@@ -87,7 +89,7 @@ def open_workbook(fileobj, *, name: str = ""):
                                    fields={"file": _("解压后过大")})
         fileobj.seek(0)
         try:
-            book = load_workbook(fileobj if opened is None else fileobj.name, read_only=True, data_only=True)
+            book = load_workbook(fileobj if opened is None else fileobj.name)
         except Exception:  # openpyxl raises many types for a damaged or mislabelled file
             raise ValidationFailed(_("无法读取 %(file)s，请上传 .xlsx 格式的 Excel 文件") % {"file": label},
                                    fields={"file": _("文件已损坏或格式不符")}) from None
@@ -95,6 +97,56 @@ def open_workbook(fileobj, *, name: str = ""):
         if opened is not None:
             opened.close()
     return book
+
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+class _SizedFromTheHead(ReadOnlyWorksheet):
+    """A read-only sheet whose size comes from a `<dimension>` before the data, or stays unknown.
+
+    openpyxl's own read-only sheet looks for `<dimension>` when it opens and, when the file has
+    none (openpyxl's write-only files, so every export of ours), parses the whole sheet to say
+    so: five sheets of a 100,000-case file scanned before the first row is read. The element
+    may only come before `<sheetData>`, so stopping there gives the same answer."""
+
+    def _get_size(self):
+        from lxml import etree
+
+        with self._get_source() as src:
+            for _event, el in etree.iterparse(src, events=("start",), resolve_entities=False, no_network=True):
+                if el.tag == _MAIN_NS + "dimension":
+                    ref = el.get("ref") or ""
+                    if ":" in ref:
+                        self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(ref)
+                    return
+                if el.tag == _MAIN_NS + "sheetData":
+                    return
+
+
+class _Reader(ExcelReader):
+    """openpyxl's read-only, values-only reader with `_SizedFromTheHead` sheets (local: openpyxl is left as it is)."""
+
+    def __init__(self, source):
+        super().__init__(source, read_only=True, data_only=True)
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            ws = _SizedFromTheHead(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
+
+
+def load_workbook(source):
+    """A read-only, values-only workbook (openpyxl's `load_workbook(read_only=True, data_only=True)`)."""
+    reader = _Reader(source)
+    reader.read()
+    return reader.wb
 
 
 def data_rows(sheet, *, limit: int | None = None):

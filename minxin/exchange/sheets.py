@@ -10,7 +10,6 @@ Errors are collected, never raised one by one: an importer validates every row, 
 raises `ImportFailed` with all of them, and writes nothing.
 """
 
-import contextlib
 import datetime as dt
 import io
 import re
@@ -258,8 +257,7 @@ def read(fileobj, sheets: Iterable[Sheet], *, name: str, max_rows: int | None = 
     misnamed sheet or a wrong header is an error of row 1; that sheet is then not read.
     The iterators stream (openpyxl read-only), each refusing more than `max_rows` rows.
     """
-    with _dimensions_from_the_head():
-        book = spreadsheets.open_workbook(fileobj, name=name)
+    book = spreadsheets.open_workbook(fileobj, name=name)
     errors = Errors()
     streams: dict[str, Iterator] = {}
     sheets = list(sheets)
@@ -347,37 +345,6 @@ def stream_values(ws, *, limit: int | None = None):
             while row.getprevious() is not None:
                 del row.getparent()[0]
             yield number, tuple(values)
-
-
-@contextlib.contextmanager
-def _dimensions_from_the_head():
-    """openpyxl's read-only workbook reads each sheet's <dimension> when it opens; a file without
-    one (openpyxl's own write-only files) makes it scan the whole sheet for nothing, five sheets
-    of a 100,000-case file before the first row is read. While the workbook opens here, the
-    look stops where the data starts (the same answer: the element may only come before it)."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    original = ReadOnlyWorksheet._get_size
-    ReadOnlyWorksheet._get_size = _size_from_the_head
-    try:
-        yield
-    finally:
-        ReadOnlyWorksheet._get_size = original
-
-
-def _size_from_the_head(ws) -> None:
-    from lxml import etree
-    from openpyxl.utils.cell import range_boundaries
-
-    with ws._get_source() as src:
-        for _event, el in etree.iterparse(src, events=("start",), resolve_entities=False, no_network=True):
-            if el.tag == _NS + "dimension":
-                ref = el.get("ref") or ""
-                if ":" in ref:
-                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = range_boundaries(ref)
-                break
-            if el.tag == _NS + "sheetData":
-                break
 
 
 def _find_sheet(book, sheet: Sheet, *, first: bool):
