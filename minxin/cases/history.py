@@ -14,6 +14,7 @@ personal data, fills blind indexes and masks, chains the events and writes.
 
 import collections
 import datetime as dt
+import functools
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,9 +81,46 @@ class HistoricalCase:
     events: list[EventRecord]
 
 
+@functools.cache
+def _layout(model) -> tuple[list, frozenset]:
+    rows = []
+    for f in model._meta.concrete_fields:
+        factory = f.get_default if f.has_default() and callable(f.default) else None
+        rows.append((f.attname, f if f.is_relation else None, None if factory else f.get_default(), factory))
+    names = frozenset(n for f in model._meta.concrete_fields for n in (f.name, f.attname))
+    return rows, names
+
+
+def unsaved(model, **values):
+    """`model(**values)` built through Django's positional fast path (the one rows read from the
+    database take): a keyword build walks every field through its descriptor, which in the bulk
+    paths costs more than the work the object is for. Related objects (`area=…`) set the id and
+    are cached as the descriptor would cache them; `<fk>_id=…` sets the id alone."""
+    rows, names = _layout(model)
+    unknown = values.keys() - names
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field(s) {', '.join(sorted(unknown))}")
+    args, related = [], []
+    for attname, relation, default, factory in rows:
+        if relation is not None and relation.name in values:
+            obj = values[relation.name]
+            args.append(None if obj is None else obj.pk)
+            if obj is not None:
+                related.append((relation, obj))
+        elif attname in values:
+            args.append(values[attname])
+        else:
+            args.append(factory() if factory is not None else default)
+    instance = model(*args)
+    for relation, obj in related:
+        relation.set_cached_value(instance, obj)
+    return instance
+
+
 def petitioner_row(rec: PetitionerRecord) -> Petitioner:
     """An unsaved Petitioner with personal data encrypted, indexed and masked."""
-    return Petitioner(
+    return unsaved(
+        Petitioner,
         name_enc=crypto.encrypt(rec.name),
         id_number_enc=crypto.encrypt(rec.id_number),
         phone_enc=crypto.encrypt(rec.phone),
@@ -359,12 +397,6 @@ class _ClockBook:
         for rule in DeadlineRule.objects.filter(is_active=True).select_related("area"):
             self.rules.setdefault(rule.code, []).append(rule)
         self.resolved: dict[tuple, DeadlineRule] = {}
-        # Field defaults in column order: a clock is built from positional values, Django's fast
-        # path (a keyword build walks every field and costs more than the clock's arithmetic).
-        self.defaults = [(f.attname, f.get_default()) for f in CaseDeadline._meta.concrete_fields]
-
-    def new_clock(self, **values) -> CaseDeadline:
-        return CaseDeadline(*[values.get(name, default) for name, default in self.defaults])
 
     def rule(self, code: str, area, on: dt.date) -> DeadlineRule:
         # Same choice as minxin.rules.selectors.resolve_rule, without a query per clock.
@@ -400,8 +432,8 @@ class _CaseClocks:
                 fields={"amount": _("必填")},
             )
         self.cancel(code, at=at)
-        dl = self.book.new_clock(case_id=self.case.pk, rule_id=rule.pk, code=code, started_on=on, amount=amount,
-                                 unit=rule.unit, created_at=at)
+        dl = unsaved(CaseDeadline, case_id=self.case.pk, rule_id=rule.pk, code=code, started_on=on, amount=amount,
+                     unit=rule.unit, created_at=at)
         dl.due_on = _compute_due(self.book.cal, dl)
         self.rows.append(dl)
         self.running[code] = dl

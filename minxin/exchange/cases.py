@@ -38,6 +38,7 @@ from minxin.cases import statemachine
 from minxin.cases.events import EVENTS
 from minxin.cases.history import (
     MAX_REPRESENTATIVES, EventRecord, HistoricalCase, PartyRecord, PetitionerRecord, RoutingRecord, load_historical_cases,
+    unsaved,
 )
 from minxin.cases.models import (
     Case, CaseEvent, CaseNumberSequence, CaseParty, CaseRouting, CaseState, Category, Channel, Domain, Petitioner,
@@ -304,8 +305,8 @@ def _case_row(r: RowReader, refs: _Refs, actor, now: dt.datetime) -> Case | None
         r.err("办结时间", _("不得晚于现在"))
     if None in (number, channel, category, subject, content, area, received, registered, reg_unit, state):
         return None
-    return Case(
-        number=number, query_code=(qc or "").upper(), channel=channel, category=category, domain_id=domain_id,
+    return unsaved(
+        Case, number=number, query_code=(qc or "").upper(), channel=channel, category=category, domain_id=domain_id,
         subject=subject, content=content, request=request, facts=facts, reasons=reasons, is_anonymous=anonymous,
         area=area, received_at=received, registered_at=registered, registering_unit=reg_unit,
         registered_by=registrar, state=state, current_unit=current, route=route or "", outcome=outcome,

@@ -11,6 +11,7 @@ raises `ImportFailed` with all of them, and writes nothing.
 """
 
 import datetime as dt
+import functools
 import io
 import itertools
 import re
@@ -50,6 +51,10 @@ class Sheet:
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    @functools.cached_property
+    def headers_tuple(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
 
 
 @dataclass(frozen=True)
@@ -109,8 +114,11 @@ class RowReader:
 
     def __init__(self, sheet: Sheet, number: int, values, errors: Errors):
         self.sheet, self.number, self.errors = sheet, number, errors
-        values = list(values or ())
-        self.cells = {c.header: (values[i] if i < len(values) else None) for i, c in enumerate(sheet.columns)}
+        headers = sheet.headers_tuple
+        values = tuple(values or ())
+        if len(values) < len(headers):
+            values += (None,) * (len(headers) - len(values))
+        self.cells = dict(zip(headers, values))
 
     def err(self, column: str, message) -> None:
         self.errors.add(self.sheet, self.number, column, message)
