@@ -336,26 +336,26 @@ def stream_values(ws, *, limit: int | None = None):
                     if i > len(values):
                         values.extend([None] * (i - len(values)))
                 t = c.get("t")
-                last = c[-1] if len(c) else None
-                if last is None or (last.tag != _V and t != "inlineStr") or (last.text is None and t != "inlineStr"):
-                    value = None  # an empty cell, or a formula without a cached value (data_only: None)
-                elif t == "s":
-                    value = shared[int(last.text)]
-                elif t is None or t == "n":
-                    v = last.text
-                    value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
-                    style = c.get("s")
-                    kind = kinds.get(style)
-                    if kind is None:
-                        kind = kinds[style] = (2 if int(style) in durations else 1) if int(style) in dates else 0
-                    if kind:
-                        value = from_excel(value, epoch, timedelta=kind == 2)
-                elif t == "inlineStr":
+                if t == "inlineStr":
                     value = "".join(x.text or "" for x in c.iter(_T))
-                elif t == "b":
-                    value = last.text == "1"
-                else:  # str (a formula's cached text), e (an error), d (ISO date)
-                    value = last.text
+                else:
+                    text = c.findtext(_V)  # None for an empty cell or a formula without a cached value (data_only: None)
+                    if not text:
+                        value = None
+                    elif t == "s":
+                        value = shared[int(text)]
+                    elif t is None or t == "n":
+                        value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+                        style = c.get("s")
+                        kind = kinds.get(style)
+                        if kind is None:
+                            kind = kinds[style] = (2 if int(style) in durations else 1) if int(style) in dates else 0
+                        if kind:
+                            value = from_excel(value, epoch, timedelta=kind == 2)
+                    elif t == "b":
+                        value = text == "1"
+                    else:  # str (a formula's cached text), e (an error), d (ISO date)
+                        value = text
                 values.append(value)
             number = int(row.get("r") or count)
             row.clear()
