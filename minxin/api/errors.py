@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from minxin.core.errors import DomainError
+from minxin.portal.throttle import Throttled
 
 logger = logging.getLogger("minxin.api")
 
@@ -119,7 +120,16 @@ def _http_error(request, exc: HttpError):
 
 
 def _domain_error(request, exc: DomainError):
-    return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+    retry_after(response, exc)
+    return response
+
+
+def retry_after(response: HttpResponse, exc: Exception) -> HttpResponse:
+    """A throttled answer says when to come back (RFC 9110 §10.2.3), in seconds, so clients need not guess."""
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = str(max(int(exc.wait), 1))
+    return response
 
 
 def _validation_error(request, exc: ValidationError):

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from minxin.api.errors import retry_after
 from minxin.api.models import Scope
 from minxin.api.scopes import count_request, require_scope
 from minxin.api.tokens import TokenRejected, authenticate_token
@@ -39,7 +40,7 @@ def _api_key(request, fmt, scope: str):
         require_scope(token, scope)
         count_request(token)
     except DomainError as exc:
-        return None, errors(fmt, exc.status, [exc.message])
+        return None, retry_after(errors(fmt, exc.status, [exc.message]), exc)
     return staff, None
 
 

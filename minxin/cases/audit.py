@@ -34,18 +34,32 @@ def _parts_of(ev: CaseEvent, *, prev_hash: str) -> list:
 
 
 def build_event(case: Case, *, seq: int, prev_hash: str, at: dt.datetime, actor, action: str, from_state: str = "", to_state: str = "", payload: dict | None = None) -> CaseEvent:
-    """An unsaved event chained after `prev_hash`; bulk loaders use it directly."""
-    payload = json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+    """An unsaved event chained after `prev_hash`."""
     actor_id = actor.pk if actor is not None else None
-    key_id, digest = sealing.seal(event_parts(
-        case_id=case.pk, seq=seq, at=at, actor_id=actor_id, action=action,
-        from_state=from_state, to_state=to_state, payload=payload, prev_hash=prev_hash,
-    ))
+    text, key_id, digest = sealed_event_values(
+        case_id=case.pk, seq=seq, prev_hash=prev_hash, at=at, actor_id=actor_id, action=action,
+        from_state=from_state, to_state=to_state, payload=payload,
+    )
     return CaseEvent(
         case=case, seq=seq, at=at, actor=actor, actor_label=str(actor.display_name) if actor is not None else "",
-        action=action, from_state=from_state, to_state=to_state, payload=payload, prev_hash=prev_hash, hash=digest,
+        action=action, from_state=from_state, to_state=to_state, payload=json.loads(text), prev_hash=prev_hash, hash=digest,
         key_id=key_id,
     )
+
+
+def sealed_event_values(*, case_id: int, seq: int, prev_hash: str, at: dt.datetime, actor_id, action: str,
+                        from_state: str = "", to_state: str = "", payload: dict | None = None) -> tuple[str, str, str]:
+    """(payload as the JSON text stored, key id, hash) of an event chained after `prev_hash`.
+
+    The payload is sealed as it reads back from the database (JSON: dates become text), so
+    verification recomputes the same hash. Bulk loaders write these values without a model object.
+    """
+    text = json.dumps(payload or {}, cls=DjangoJSONEncoder, ensure_ascii=False)
+    key_id, digest = sealing.seal(event_parts(
+        case_id=case_id, seq=seq, at=at, actor_id=actor_id, action=action,
+        from_state=from_state, to_state=to_state, payload=json.loads(text), prev_hash=prev_hash,
+    ))
+    return text, key_id, digest
 
 
 def append_event(case: Case, *, at: dt.datetime, actor, action: str, from_state: str = "", to_state: str = "", payload: dict | None = None) -> CaseEvent:

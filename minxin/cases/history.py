@@ -14,6 +14,8 @@ personal data, fills blind indexes and masks, chains the events and writes.
 
 import collections
 import datetime as dt
+import functools
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,7 +23,7 @@ from django.db import connection, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minxin.cases.audit import build_event
+from minxin.cases.audit import sealed_event_values
 from minxin.cases.events import EVENTS, SATISFIED_BY_DECISION, Ctx, apply_clocks
 from minxin.cases.models import Case, CaseEvent, CaseParty, CaseRouting, Petitioner
 from minxin.cases.searchdoc import documents_for
@@ -79,9 +81,46 @@ class HistoricalCase:
     events: list[EventRecord]
 
 
+@functools.cache
+def _layout(model) -> tuple[list, frozenset]:
+    rows = []
+    for f in model._meta.concrete_fields:
+        factory = f.get_default if f.has_default() and callable(f.default) else None
+        rows.append((f.attname, f if f.is_relation else None, None if factory else f.get_default(), factory))
+    names = frozenset(n for f in model._meta.concrete_fields for n in (f.name, f.attname))
+    return rows, names
+
+
+def unsaved(model, **values):
+    """`model(**values)` built through Django's positional fast path (the one rows read from the
+    database take): a keyword build walks every field through its descriptor, which in the bulk
+    paths costs more than the work the object is for. Related objects (`area=…`) set the id and
+    are cached as the descriptor would cache them; `<fk>_id=…` sets the id alone."""
+    rows, names = _layout(model)
+    unknown = values.keys() - names
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field(s) {', '.join(sorted(unknown))}")
+    args, related = [], []
+    for attname, relation, default, factory in rows:
+        if relation is not None and relation.name in values:
+            obj = values[relation.name]
+            args.append(None if obj is None else obj.pk)
+            if obj is not None:
+                related.append((relation, obj))
+        elif attname in values:
+            args.append(values[attname])
+        else:
+            args.append(factory() if factory is not None else default)
+    instance = model(*args)
+    for relation, obj in related:
+        relation.set_cached_value(instance, obj)
+    return instance
+
+
 def petitioner_row(rec: PetitionerRecord) -> Petitioner:
     """An unsaved Petitioner with personal data encrypted, indexed and masked."""
-    return Petitioner(
+    return unsaved(
+        Petitioner,
         name_enc=crypto.encrypt(rec.name),
         id_number_enc=crypto.encrypt(rec.id_number),
         phone_enc=crypto.encrypt(rec.phone),
@@ -116,13 +155,14 @@ def _check(item: HistoricalCase) -> None:
             raise ValidationFailed(_("历史信访件%(n)s中有无效的身份证号码") % {"n": number}, fields={"id_number": _("无效")})
 
 
-def _allocate_case_ids(n: int) -> list[int] | None:
-    """Primary keys for `n` new cases, so event hashes (which cover case_id) can be computed before INSERT.
+def _allocate_ids(model, n: int) -> list[int] | None:
+    """Primary keys for `n` new rows, so rows that refer to them (and event hashes, which cover
+    case_id) can be built before the INSERT.
 
     None where the database gives us no safe way; the loader then inserts first and
     updates `audit_head` afterwards.
     """
-    table, col = Case._meta.db_table, Case._meta.pk.column
+    table, col = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # nextval is safe under concurrency: other writers never get these ids.
@@ -182,15 +222,24 @@ def load_historical_cases(batch: Iterable[HistoricalCase]) -> list[Case]:
             if party.petitioner.pk is None:
                 new_people.setdefault(id(party.petitioner), party.petitioner)
     people = list(new_people.values())
-    for rec, row in zip(people, Petitioner.objects.bulk_create([petitioner_row(r) for r in people]), strict=True):
-        rec.pk = row.pk
+    if people:
+        rows = [petitioner_row(r) for r in people]
+        ids = _allocate_ids(Petitioner, len(rows))
+        if ids is not None:
+            for row, pk in zip(rows, ids, strict=True):
+                row.pk = pk
+            _insert_rows(Petitioner, rows, with_pk=True)
+        else:
+            rows = Petitioner.objects.bulk_create(rows)
+        for rec, row in zip(people, rows, strict=True):
+            rec.pk = row.pk
 
     # Clocks before the Case INSERT: next_due_on is part of the projection row.
     clocks = _derive_clocks(items)
 
     cases = [item.case for item in items]
     documents_for(cases)  # search documents for the whole batch with a few queries, not per case
-    ids = _allocate_case_ids(len(cases))
+    ids = _allocate_ids(Case, len(cases))
     if ids is not None:
         for case, pk in zip(cases, ids, strict=True):
             case.pk = case.id = pk
@@ -201,17 +250,61 @@ def load_historical_cases(batch: Iterable[HistoricalCase]) -> list[Case]:
         events = _chain_events(items)
         Case.objects.bulk_update(cases, ["audit_head"], batch_size=500)
 
-    _insert_rows(
-        CaseParty,
-        [CaseParty(case=item.case, petitioner_id=p.petitioner.pk, is_representative=p.is_representative) for item in items for p in item.parties],
-    )
-    _insert_rows(CaseRouting, [CaseRouting(case=item.case, unit_id=r.unit_id, kind=r.kind, at=r.at, from_unit_id=r.from_unit_id, due_days=r.due_days)
-                                  for item in items for r in item.routings])
-    _insert_rows(CaseEvent, events)
-    for dl in clocks:
-        dl.case_id = dl.case.pk
-    _insert_rows(CaseDeadline, clocks)
+    insert_tuples(CaseParty, ["case", "petitioner", "is_representative"],
+                  [(item.case.pk, p.petitioner.pk, p.is_representative) for item in items for p in item.parties])
+    insert_tuples(CaseRouting, ["case", "unit", "kind", "at", "from_unit", "due_days"],
+                  [(item.case.pk, r.unit_id, r.kind, r.at, r.from_unit_id, r.due_days) for item in items for r in item.routings])
+    insert_tuples(CaseEvent, _EVENT_COLUMNS, events)
+    for case, rows in clocks:
+        for dl in rows:
+            dl.case_id = case.pk
+    _insert_rows(CaseDeadline, [dl for _case, rows in clocks for dl in rows])
     return cases
+
+
+def _exactly(*types):
+    return lambda v: type(v) in types
+
+
+# Values PostgreSQL's COPY takes as they are, by field type: exactly the type the field's own
+# preparation would return. Anything else (a choices enum, a lazy string, a naive datetime, a
+# datetime in a DateField …) goes through the field, as bulk_create would send it.
+_PLAIN = {
+    **dict.fromkeys(("CharField", "TextField", "SlugField"), _exactly(str)),
+    **dict.fromkeys(("PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField", "SmallIntegerField",
+                     "BigIntegerField", "AutoField", "BigAutoField", "ForeignKey", "OneToOneField"), _exactly(int)),
+    "BooleanField": _exactly(bool), "BinaryField": _exactly(bytes), "DateField": _exactly(dt.date),
+    "DateTimeField": lambda v: type(v) is dt.datetime and v.tzinfo is not None,
+}
+
+
+def _prepare(fields: list, conn):
+    """A function from a model instance to its row of database values, as bulk_create would prepare them.
+
+    On PostgreSQL a value that `_PLAIN` accepts is passed as it is; the field runs only for the
+    rest, and always for fields that compute their value when saved (auto_now, the search document).
+    """
+    from django.db.models.fields import DateField, Field
+
+    names = [f.attname for f in fields]
+    getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, _g=operator.attrgetter(names[0]): (_g(obj),))
+    checks = []
+    for f in fields:
+        computed = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                        or type(f).pre_save not in (Field.pre_save, DateField.pre_save))
+        plain = None if computed or conn.vendor != "postgresql" else _PLAIN.get(f.get_internal_type())
+        checks.append((f, computed, plain))
+
+    def row(obj) -> list:
+        values = list(getter(obj))
+        for i, (f, computed, plain) in enumerate(checks):
+            if computed:
+                values[i] = f.get_db_prep_save(f.pre_save(obj, True), conn)
+            elif values[i] is not None and (plain is None or not plain(values[i])):
+                values[i] = f.get_db_prep_save(values[i], conn)
+        return values
+
+    return row
 
 
 def _insert_rows(model, objs: list, *, with_pk: bool = False) -> None:
@@ -225,31 +318,57 @@ def _insert_rows(model, objs: list, *, with_pk: bool = False) -> None:
         return
     conn = connections[router.db_for_write(model)]  # the wrapper itself: the `connection` proxy costs a lookup per value
     fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    row = _prepare(fields, conn)
+    _write(conn, model, [f.column for f in fields], (row(obj) for obj in objs))
+
+
+def insert_tuples(model, names: list[str], rows: Iterable[tuple]) -> None:
+    """Rows given as tuples of the named fields' values (no model objects: the bulk paths' cheapest form).
+
+    Values must already be what the field stores (ids for foreign keys, aware datetimes, JSON
+    as text); on SQLite each still goes through its field's preparation.
+    """
+    conn = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(n) for n in names]
+    if conn.vendor != "postgresql":
+        rows = ([f.get_db_prep_save(v, conn) if f.get_internal_type() != "JSONField" else v for f, v in zip(fields, r)]
+                for r in rows)
+    _write(conn, model, [f.column for f in fields], rows)
+
+
+def _write(conn, model, columns: list[str], rows: Iterable) -> None:
     qn = conn.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
+    table, names = qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
     if conn.vendor == "postgresql":
         # COPY skips SQL parsing on both sides: the fastest way into PostgreSQL.
-        with conn.cursor() as cur, cur.cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields])
+        with conn.cursor() as cur, cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for values in rows:
+                copy.write_row(values)
         return
     # SQLite (and others): one prepared statement, many rows; no giant SQL text to build or cache.
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with conn.cursor() as cur:
-        cur.executemany(sql, [[f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields] for obj in objs])
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", list(rows))
 
 
-def _chain_events(items: list[HistoricalCase]) -> list[CaseEvent]:
-    rows: list[CaseEvent] = []
+_EVENT_COLUMNS = ["case", "seq", "at", "actor", "actor_label", "action", "from_state", "to_state", "payload", "prev_hash",
+                  "hash", "key_id"]
+
+
+def _chain_events(items: list[HistoricalCase]) -> list[tuple]:
+    """The CaseEvent rows of the batch (as `_EVENT_COLUMNS` tuples), each sealed after the one before."""
+    rows: list[tuple] = []
+    seal = sealed_event_values
     for item in items:
         prev = ""
+        case_id = item.case.pk
         for seq, ev in enumerate(item.events, start=1):
-            row = build_event(
-                item.case, seq=seq, prev_hash=prev, at=ev.at, actor=ev.actor, action=ev.action,
-                from_state=ev.from_state, to_state=ev.to_state, payload=ev.payload,
-            )
-            rows.append(row)
-            prev = row.hash
+            actor = ev.actor
+            actor_id = actor.pk if actor is not None else None
+            text, key_id, digest = seal(case_id=case_id, seq=seq, prev_hash=prev, at=ev.at, actor_id=actor_id,
+                                        action=ev.action, from_state=ev.from_state, to_state=ev.to_state, payload=ev.payload)
+            rows.append((case_id, seq, ev.at, actor_id, str(actor.display_name) if actor is not None else "", ev.action,
+                         ev.from_state, ev.to_state, text, prev, digest, key_id))
+            prev = digest
         item.case.audit_head = prev
     return rows
 
@@ -313,7 +432,8 @@ class _CaseClocks:
                 fields={"amount": _("必填")},
             )
         self.cancel(code, at=at)
-        dl = CaseDeadline(case=self.case, rule=rule, code=code, started_on=on, amount=amount, unit=rule.unit, created_at=at)
+        dl = unsaved(CaseDeadline, case_id=self.case.pk, rule_id=rule.pk, code=code, started_on=on, amount=amount,
+                     unit=rule.unit, created_at=at)
         dl.due_on = _compute_due(self.book.cal, dl)
         self.rows.append(dl)
         self.running[code] = dl
@@ -375,19 +495,19 @@ class _CaseClocks:
         apply_clocks(ev.action, self, ctx)
 
 
-def _derive_clocks(items: list[HistoricalCase]) -> list[CaseDeadline]:
+def _derive_clocks(items: list[HistoricalCase]) -> list[tuple[Case, list[CaseDeadline]]]:
     """Every clock of every case in the batch, replayed from its events; sets Case.next_due_on.
 
     next_due_on is the earliest due day of the clocks still running (None if none), the
     same value rules.deadlines.refresh_next_due keeps for live cases, so whatever the
-    caller put there is replaced.
+    caller put there is replaced. The clocks' case_id is filled once the cases have ids.
     """
     book = _ClockBook()
-    rows: list[CaseDeadline] = []
+    out = []
     for item in items:
         clocks = _CaseClocks(book, item.case)
         for ev in item.events:
             clocks.apply(ev)
         item.case.next_due_on = min((dl.due_on for dl in clocks.running.values() if dl.paused_at is None), default=None)
-        rows.extend(clocks.rows)
-    return rows
+        out.append((item.case, clocks.rows))
+    return out

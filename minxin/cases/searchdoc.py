@@ -66,12 +66,23 @@ def document(sections: list[tuple[str, str]]) -> str:
     positions: dict[str, list[str]] = {}
     pos = 0
     for weight, text in sections:
+        if not text:
+            continue
         for tok in tokens(text):
-            pos = min(pos + 1, MAX_POSITION)
-            seen = positions.setdefault(tok, [])
-            if len(seen) < MAX_POSITIONS_PER_TOKEN:
+            if pos < MAX_POSITION:
+                pos += 1
+            seen = positions.get(tok)
+            if seen is None:
+                positions[tok] = [f"{pos}{weight}"]
+            elif len(seen) < MAX_POSITIONS_PER_TOKEN:
                 seen.append(f"{pos}{weight}")
-    return " ".join(f"{_quote(tok)}:{','.join(p)}" for tok, p in positions.items())
+    # Tokens are runs of CJK characters or [0-9a-z] (see _RUN), so they never need escaping
+    # inside the quotes; _quote stays for anything else.
+    return " ".join([f"'{tok}':{','.join(p)}" if _PLAIN_TOKEN.match(tok) else f"{_quote(tok)}:{','.join(p)}"
+                     for tok, p in positions.items()])
+
+
+_PLAIN_TOKEN = re.compile(r"[^'\\]*\Z")
 
 
 def case_sections(values: dict, places: str, units: str) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ queues the daily rollups of the days they touch. One transaction: any error, not
 """
 
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -37,6 +38,7 @@ from minxin.cases import statemachine
 from minxin.cases.events import EVENTS
 from minxin.cases.history import (
     MAX_REPRESENTATIVES, EventRecord, HistoricalCase, PartyRecord, PetitionerRecord, RoutingRecord, load_historical_cases,
+    unsaved,
 )
 from minxin.cases.models import (
     Case, CaseEvent, CaseNumberSequence, CaseParty, CaseRouting, CaseState, Category, Channel, Domain, Petitioner,
@@ -198,6 +200,8 @@ class _Refs:
             self.domains[d.name] = d.pk
             self.domains[d.code] = d.pk
         self.staff = {s.user.username: s for s in Staff.objects.select_related("user")}
+        # The time zone once per file, not once per cell (it sits behind a context-local lookup).
+        self.datetime = functools.partial(parse_datetime, tz=timezone.get_current_timezone())
 
     def area(self, r: RowReader, column: str):
         code = r.get(column, _text(15))
@@ -259,8 +263,8 @@ def _case_row(r: RowReader, refs: _Refs, actor, now: dt.datetime) -> Case | None
     area = refs.area(r, "问题属地(区划代码)")
     if area is not None and not policies.in_scope(actor, area):
         r.err("问题属地(区划代码)", _("%(area)s不在您的管辖范围内") % {"area": area.name})
-    received = r.get("收到时间", parse_datetime)
-    registered = r.get("登记时间", parse_datetime)
+    received = r.get("收到时间", refs.datetime)
+    registered = r.get("登记时间", refs.datetime)
     if received is not None and received > now:
         r.err("收到时间", _("不得晚于现在"))
     if received is not None and registered is not None and registered < received:
@@ -280,7 +284,7 @@ def _case_row(r: RowReader, refs: _Refs, actor, now: dt.datetime) -> Case | None
     dispatch_kind = r.get("流转方式", _mapped(DISPATCH_KINDS, _("流转方式")), default="")
     dispatching = refs.unit(r, "转送交办单位(编码)")
     assigned_days = r.get("指定办理期限(日)", lambda v: parse_int(v, minimum=1))
-    accepted = r.get("受理时间", parse_datetime)
+    accepted = r.get("受理时间", refs.datetime)
     if accepted is not None and received is not None and accepted < received:
         r.err("受理时间", _("不得早于收到时间"))
     decision_unit = refs.unit(r, "意见单位(编码)")
@@ -289,7 +293,7 @@ def _case_row(r: RowReader, refs: _Refs, actor, now: dt.datetime) -> Case | None
         r.err("意见送达日", _("不得早于收到时间"))
     extension = r.get("已延期天数", parse_int, default=0)
     hearing = r.get("听证开始日", parse_date)
-    closed = r.get("办结时间", parse_datetime)
+    closed = r.get("办结时间", refs.datetime)
     if state is not None:
         if state in TERMINAL and closed is None:
             r.err("办结时间", _("状态为“%(s)s”时必填") % {"s": _STATE_LABEL[state]})
@@ -301,8 +305,8 @@ def _case_row(r: RowReader, refs: _Refs, actor, now: dt.datetime) -> Case | None
         r.err("办结时间", _("不得晚于现在"))
     if None in (number, channel, category, subject, content, area, received, registered, reg_unit, state):
         return None
-    return Case(
-        number=number, query_code=(qc or "").upper(), channel=channel, category=category, domain_id=domain_id,
+    return unsaved(
+        Case, number=number, query_code=(qc or "").upper(), channel=channel, category=category, domain_id=domain_id,
         subject=subject, content=content, request=request, facts=facts, reasons=reasons, is_anonymous=anonymous,
         area=area, received_at=received, registered_at=registered, registering_unit=reg_unit,
         registered_by=registrar, state=state, current_unit=current, route=route or "", outcome=outcome,
@@ -472,7 +476,7 @@ def import_cases(fileobj, *, actor, dry_run: bool = False, progress: Callable[[s
             if sum(p.is_representative for p in item.parties) > MAX_REPRESENTATIVES:
                 errors.add(PEOPLE, people_rows[-1].number, "代表", _("每件代表不超过%(n)s人（信访工作条例第二十条）") % {"n": MAX_REPRESENTATIVES})
             for rr in route_rows:
-                at = rr.get("时间", parse_datetime)
+                at = rr.get("时间", refs.datetime)
                 kind = rr.get("方式", _mapped(ROUTING_KINDS, _("方式")))
                 unit = refs.unit(rr, "接收单位(编码)")
                 from_unit = refs.unit(rr, "来自单位(编码)")
@@ -484,7 +488,7 @@ def import_cases(fileobj, *, actor, dry_run: bool = False, progress: Callable[[s
             event_lines = []
             for er in event_rows:
                 seq = er.get("序号", lambda v: parse_int(v, minimum=1))
-                at = er.get("时间", parse_datetime)
+                at = er.get("时间", refs.datetime)
                 action = er.get("动作", _parse_action)
                 frm = er.get("原状态", _parse_state_or_blank, default="")
                 to = er.get("新状态", _parse_state_or_blank, default="")
@@ -623,6 +627,8 @@ def export_cases(queryset, *, actor, full: bool = False, out=None, limit: int | 
     domains = dict(Domain.objects.values_list("pk", "name"))
     users = dict(Staff.objects.values_list("pk", "user__username"))
     writer = Writer(SHEETS)
+    tz = timezone.get_current_timezone()
+    local = functools.partial(_local, tz=tz)
     L = _labels()  # noqa: N806
     yn = lambda v: L["yes"] if v else L["no"]  # noqa: E731
     ids = list(queryset.order_by("received_at", "pk").values_list("pk", flat=True))
@@ -633,7 +639,7 @@ def export_cases(queryset, *, actor, full: bool = False, out=None, limit: int | 
     tick.set_phase("export")
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
-        by_pk = Case.objects.in_bulk(chunk)
+        by_pk = Case.objects.defer("search_document").in_bulk(chunk)  # the tsvector is big and not exported
         people: dict[int, list] = {}
         for party in CaseParty.objects.filter(case_id__in=chunk).select_related("petitioner").order_by("pk"):
             people.setdefault(party.case_id, []).append(party)
@@ -646,7 +652,7 @@ def export_cases(queryset, *, actor, full: bool = False, out=None, limit: int | 
             events.setdefault(e.case_id, []).append(e)
         for pk in chunk:
             c = by_pk[pk]
-            writer.append(CASES.title, _case_values(c, areas, units, domains, users, L, yn))
+            writer.append(CASES.title, _case_values(c, areas, units, domains, users, L, yn, local))
             clear = policies.shows_identity(actor, c, full=full)
             for party in people.get(pk, ()):
                 p = party.petitioner
@@ -681,7 +687,12 @@ def _routing_label(kind: str) -> str:
     return _ROUTING_LABEL.get(kind, kind)
 
 
-def _case_values(c: Case, areas, units, domains, users, L, yn) -> list:  # noqa: N803
+def _local(value: dt.datetime | None, *, tz) -> dt.datetime | None:
+    """A stored time as the naive local time a spreadsheet shows (`sheets.local` with the zone looked up once)."""
+    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
+
+
+def _case_values(c: Case, areas, units, domains, users, L, yn, local=local) -> list:  # noqa: N803
     return [
         c.number, c.query_code, L["channel"].get(c.channel, c.channel), L["category"].get(c.category, c.category),
         domains.get(c.domain_id, ""),

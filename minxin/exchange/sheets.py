@@ -10,19 +10,17 @@ Errors are collected, never raised one by one: an importer validates every row, 
 raises `ImportFailed` with all of them, and writes nothing.
 """
 
-import contextlib
 import datetime as dt
+import functools
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from minxin.core import spreadsheets
 from minxin.core.errors import ValidationFailed
@@ -53,6 +51,10 @@ class Sheet:
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    @functools.cached_property
+    def headers_tuple(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,11 @@ class RowReader:
 
     def __init__(self, sheet: Sheet, number: int, values, errors: Errors):
         self.sheet, self.number, self.errors = sheet, number, errors
-        values = list(values or ())
-        self.cells = {c.header: (values[i] if i < len(values) else None) for i, c in enumerate(sheet.columns)}
+        headers = sheet.headers_tuple
+        values = tuple(values or ())
+        if len(values) < len(headers):
+            values += (None,) * (len(headers) - len(values))
+        self.cells = dict(zip(headers, values))
 
     def err(self, column: str, message) -> None:
         self.errors.add(self.sheet, self.number, column, message)
@@ -175,9 +180,10 @@ def parse_date(value) -> dt.date:
         raise CellError(_("日期%(v)s不存在") % {"v": value}) from None
 
 
-def parse_datetime(value) -> dt.datetime:
-    """A local time (Excel has no time zones): 2026-03-01 09:30[:00], or a date meaning 00:00."""
-    tz = timezone.get_current_timezone()
+def parse_datetime(value, *, tz=None) -> dt.datetime:
+    """A local time (Excel has no time zones): 2026-03-01 09:30[:00], or a date meaning 00:00; in `tz`
+    (default: the current time zone)."""
+    tz = tz or timezone.get_current_timezone()
     if isinstance(value, dt.datetime):
         naive = value.replace(tzinfo=None)
     elif isinstance(value, dt.date):
@@ -258,8 +264,7 @@ def read(fileobj, sheets: Iterable[Sheet], *, name: str, max_rows: int | None = 
     misnamed sheet or a wrong header is an error of row 1; that sheet is then not read.
     The iterators stream (openpyxl read-only), each refusing more than `max_rows` rows.
     """
-    with _dimensions_from_the_head():
-        book = spreadsheets.open_workbook(fileobj, name=name)
+    book = spreadsheets.open_workbook(fileobj, name=name)
     errors = Errors()
     streams: dict[str, Iterator] = {}
     sheets = list(sheets)
@@ -279,7 +284,8 @@ def read(fileobj, sheets: Iterable[Sheet], *, name: str, max_rows: int | None = 
 
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _T = _NS + "row", _NS + "t"
+_ROW, _T, _V = _NS + "row", _NS + "t", _NS + "v"
+_DIGITS = "0123456789"
 
 
 def _column_index(ref: str) -> int:
@@ -311,6 +317,8 @@ def stream_values(ws, *, limit: int | None = None):
     shared = book.shared_strings
     dates, durations, epoch = book._date_formats, book._timedelta_formats, book.epoch
     count = 0
+    columns: dict[str, int] = {}  # "AB" -> 27, learnt as met: one rstrip and a lookup a cell
+    kinds: dict[str | None, int] = {None: 0}  # style index -> 0 number, 1 date, 2 duration
     with book._archive.open(ws._worksheet_path) as src:
         parser = etree.iterparse(src, events=("end",), tag=_ROW, resolve_entities=False, no_network=True, huge_tree=False)
         for _event, row in parser:
@@ -321,63 +329,39 @@ def stream_values(ws, *, limit: int | None = None):
             for c in row:
                 ref = c.get("r")
                 if ref:
-                    i = _column_index(ref)
+                    letters = ref.rstrip(_DIGITS)
+                    i = columns.get(letters)
+                    if i is None:
+                        i = columns[letters] = _column_index(letters)
                     if i > len(values):
                         values.extend([None] * (i - len(values)))
                 t = c.get("t")
-                if len(c) == 0:
-                    value = None
-                elif t == "s":
-                    value = shared[int(c[-1].text)]
-                elif t is None or t == "n":
-                    v = c[-1].text
-                    value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
-                    style = c.get("s")
-                    if style is not None and int(style) in dates:
-                        value = from_excel(value, epoch, timedelta=int(style) in durations)
-                elif t == "inlineStr":
+                if t == "inlineStr":
                     value = "".join(x.text or "" for x in c.iter(_T))
-                elif t == "b":
-                    value = c[-1].text == "1"
-                else:  # str (a formula's cached text), e (an error), d (ISO date)
-                    value = c[-1].text
+                else:
+                    text = c.findtext(_V)  # None for an empty cell or a formula without a cached value (data_only: None)
+                    if not text:
+                        value = None
+                    elif t == "s":
+                        value = shared[int(text)]
+                    elif t is None or t == "n":
+                        value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+                        style = c.get("s")
+                        kind = kinds.get(style)
+                        if kind is None:
+                            kind = kinds[style] = (2 if int(style) in durations else 1) if int(style) in dates else 0
+                        if kind:
+                            value = from_excel(value, epoch, timedelta=kind == 2)
+                    elif t == "b":
+                        value = text == "1"
+                    else:  # str (a formula's cached text), e (an error), d (ISO date)
+                        value = text
                 values.append(value)
             number = int(row.get("r") or count)
             row.clear()
             while row.getprevious() is not None:
                 del row.getparent()[0]
             yield number, tuple(values)
-
-
-@contextlib.contextmanager
-def _dimensions_from_the_head():
-    """openpyxl's read-only workbook reads each sheet's <dimension> when it opens; a file without
-    one (openpyxl's own write-only files) makes it scan the whole sheet for nothing, five sheets
-    of a 100,000-case file before the first row is read. While the workbook opens here, the
-    look stops where the data starts (the same answer: the element may only come before it)."""
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    original = ReadOnlyWorksheet._get_size
-    ReadOnlyWorksheet._get_size = _size_from_the_head
-    try:
-        yield
-    finally:
-        ReadOnlyWorksheet._get_size = original
-
-
-def _size_from_the_head(ws) -> None:
-    from lxml import etree
-    from openpyxl.utils.cell import range_boundaries
-
-    with ws._get_source() as src:
-        for _event, el in etree.iterparse(src, events=("start",), resolve_entities=False, no_network=True):
-            if el.tag == _NS + "dimension":
-                ref = el.get("ref") or ""
-                if ":" in ref:
-                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = range_boundaries(ref)
-                break
-            if el.tag == _NS + "sheetData":
-                break
 
 
 def _find_sheet(book, sheet: Sheet, *, first: bool):
@@ -398,60 +382,37 @@ def _skip_blank(rows):
 
 
 class Writer:
-    """A write-only workbook in a kind's format: the template is a Writer with no rows."""
+    """A write-only workbook in a kind's format (`spreadsheets.StreamingBook`): the template is a Writer with no rows."""
 
     def __init__(self, sheets: Iterable[Sheet], *, notes: str = ""):
-        self.book = Workbook(write_only=True)
+        self.book = spreadsheets.StreamingBook()
         self.sheets = {}
         for sheet in sheets:
-            ws = self.book.create_sheet(sheet.title)
-            for i, col in enumerate(sheet.columns):
-                ws.column_dimensions[_letter(i)].width = col.width
-            ws.append(spreadsheets.row(ws, sheet.headers, bold=True))
-            self.sheets[sheet.title] = (sheet, ws)
-        self._notes_sheets = list(self.sheets.values())
-        self._formats: dict[str, list] = {}
+            ws = self.book.add_sheet(sheet.title, [c.width for c in sheet.columns])
+            self.book.append(ws, sheet.headers, itertools.repeat(spreadsheets.BOLD))
+            styles = [spreadsheets.DATE if c.kind == "date" else spreadsheets.DATETIME if c.kind == "datetime"
+                      else spreadsheets.PLAIN for c in sheet.columns]
+            self.sheets[sheet.title] = (sheet, ws, styles)
+        self._notes_sheets = [sheet for sheet, _ws, _styles in self.sheets.values()]
         self.notes = notes
 
     def append(self, title: str, values: list) -> None:
-        """One row. Plain values go in as they are (fast); only text a spreadsheet would run as a
-        formula becomes a quoted text cell, and dates get their display format."""
-        sheet, ws = self.sheets[title]
-        formats = self._formats.get(title)
-        if formats is None:
-            formats = self._formats[title] = [
-                "yyyy-mm-dd" if c.kind == "date" else "yyyy-mm-dd hh:mm:ss" if c.kind == "datetime" else None for c in sheet.columns]
-        row = []
-        for v, fmt in zip(values, formats):
-            if isinstance(v, Promise):
-                v = str(v)
-            if v is None or v == "":
-                row.append(None)
-            elif isinstance(v, str) and spreadsheets.is_formula_like(v):
-                row.append(spreadsheets.cell(ws, v))
-            elif fmt is not None and isinstance(v, (dt.date, dt.datetime)):
-                c = WriteOnlyCell(ws, value=v)
-                c.number_format = fmt
-                row.append(c)
-            else:
-                row.append(v)
-        ws.append(row)
+        """One row. Text a spreadsheet would run as a formula stays text (quote prefix); dates get
+        their column's display format."""
+        _sheet, ws, styles = self.sheets[title]
+        self.book.append(ws, values, styles)
 
     def add_notes(self) -> None:
         """A 说明 sheet: what each column takes. Importers read only the declared sheets."""
-        ws = self.book.create_sheet(_("说明"))
-        ws.column_dimensions["A"].width = 16
-        ws.column_dimensions["B"].width = 24
-        ws.column_dimensions["C"].width = 8
-        ws.column_dimensions["D"].width = 80
+        ws = self.book.add_sheet(_("说明"), [16, 24, 8, 80])
         if self.notes:
-            ws.append(spreadsheets.row(ws, [self.notes]))
-        ws.append(spreadsheets.row(ws, [_("工作表"), _("列"), _("必填"), _("填写说明")], bold=True))
-        for sheet, _ws in self._notes_sheets:
+            self.book.append(ws, [str(self.notes)])
+        self.book.append(ws, [_("工作表"), _("列"), _("必填"), _("填写说明")], itertools.repeat(spreadsheets.BOLD))
+        for sheet in self._notes_sheets:
             if sheet.help:
-                ws.append(spreadsheets.row(ws, [sheet.title, "", "", sheet.help]))
+                self.book.append(ws, [sheet.title, "", "", str(sheet.help)])
             for col in sheet.columns:
-                ws.append(spreadsheets.row(ws, [sheet.title, col.header, _("是") if col.required else "", col.help]))
+                self.book.append(ws, [sheet.title, col.header, _("是") if col.required else "", col.help])
 
     def save(self, out=None) -> bytes | None:
         if out is None:
@@ -460,12 +421,6 @@ class Writer:
             return buf.getvalue()
         self.book.save(out)
         return None
-
-
-def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(i + 1)
 
 
 def template(sheets: Iterable[Sheet], *, notes: str = "", example: dict | None = None) -> bytes:

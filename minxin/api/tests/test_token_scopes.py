@@ -130,6 +130,10 @@ def test_a_token_over_its_rate_limit_gets_429_until_the_next_minute(client, city
         response = client.get("/api/v1/me", **bearer(raw))
         assert response.status_code == 429
         assert "该访问令牌请求过于频繁" in response.json()["error"]["message"]
+    # 20 s into the minute: the window ends in 40 s, and the answer says so.
+    with time_machine.travel(START + dt.timedelta(seconds=20), tick=False):
+        response = client.get("/api/v1/me", **bearer(raw))
+        assert response.status_code == 429 and response["Retry-After"] == "40"
     with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
         assert client.get("/api/v1/me", **bearer(raw)).status_code == 200
 

@@ -105,3 +105,16 @@ def test_a_path_is_accepted_too(tmp_path):
     path.write_bytes(_xlsx(3))
     book = spreadsheets.open_workbook(path)
     assert [v for _n, v in spreadsheets.data_rows(book.worksheets[0])] == [(0, "x"), (1, "x"), (2, "x")]
+
+
+def test_opening_a_sheet_without_a_declared_size_does_not_parse_its_rows(monkeypatch):
+    from openpyxl.worksheet import _reader
+
+    def whole_sheet_scan(*args, **kwargs):
+        raise AssertionError("the sheet was parsed to find a <dimension> it does not have")
+
+    monkeypatch.setattr(_reader.WorkSheetParser, "parse_dimensions", whole_sheet_scan)
+    undeclared = spreadsheets.open_workbook(io.BytesIO(_xlsx(50, declared=False))).worksheets[0]
+    declared = spreadsheets.open_workbook(io.BytesIO(_xlsx(50))).worksheets[0]
+    assert undeclared._max_row is None and declared.max_row == 50
+    assert len(list(spreadsheets.data_rows(undeclared))) == 50

@@ -2,9 +2,11 @@
 submissions waiting for registration, and a status that follows the case. The live test drives our
 server with the `georeport` client from PyPI."""
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
+import time_machine
 
 from minxin.api.tokens import issue_token
 from minxin.cases import services as svc
@@ -188,3 +190,14 @@ def test_the_georeport_client_reads_our_server_in_json_and_xml(live_server, city
         many = client.get_service_requests(service_request_id=rid)
         many = many if isinstance(many, list) else [many]  # xmltodict gives a dict for a single element
         assert [r["service_request_id"] for r in many] == [rid]
+
+
+@pytest.mark.django_db
+def test_a_key_over_its_rate_limit_gets_429_with_retry_after(client, city):
+    key = issue_token(username="east_registrar", name="12345热线", scopes=["cases:read"], rate_per_minute=1)[1]
+    start = dt.datetime(2026, 3, 2, 9, 30, 15, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        assert client.get("/open311/v2/requests.json", {"api_key": key}).status_code == 200
+        response = client.get("/open311/v2/requests.json", {"api_key": key})
+    assert response.status_code == 429 and response["Retry-After"] == "45"
+    assert "请求过于频繁" in response.json()[0]["description"]

@@ -39,25 +39,54 @@ _B = _rng.integers(0, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
 _EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint64)
 
 
+_CHUNK = 8192  # shingles hashed at once: a (shingles x NUM_PERM) block of 8 MB stays near the cache
+
+
+def _permuted(shingles: np.ndarray) -> np.ndarray:
+    """(a_i * x + b_i) mod p for every shingle x and permutation i, as a (len, NUM_PERM) array.
+
+    p = 2^31 - 1 is a Mersenne prime, so the remainder is two folds (v & p) + (v >> 31) and one
+    subtraction instead of a 64-bit division: the same values, about twice as fast.
+    """
+    v = (shingles.astype(np.uint64) % _P)[:, None] * _A[None, :]
+    v += _B[None, :]  # < 2^62 + 2^31
+    s = v & _P
+    v >>= _SHIFT
+    s += v  # < 2^32 + 2^31
+    v = s >> _SHIFT
+    s &= _P
+    s += v  # <= 2^31 + 1
+    np.subtract(s, _P, out=s, where=s >= _P)
+    return s
+
+
+_SHIFT = np.uint64(31)
+
+
 def signature(shingles: np.ndarray) -> np.ndarray:
     """MinHash signature (NUM_PERM uint64 values) of a set of uint32 shingle hashes."""
     if not len(shingles):
         return _EMPTY.copy()
-    x = (shingles.astype(np.uint64) % _P)[:, None]
-    return ((x * _A[None, :] + _B[None, :]) % _P).min(axis=0)
+    return _permuted(shingles).min(axis=0)
 
 
 def signatures(shingle_sets: list[np.ndarray]) -> np.ndarray:
-    """Signatures of many sets at once (bulk reindex): one vectorised pass, then a min per set."""
+    """Signatures of many sets at once (bulk paths): vectorised over groups of sets of about
+    _CHUNK shingles, then a min per set."""
     out = np.tile(_EMPTY, (len(shingle_sets), 1))
     lens = np.array([len(s) for s in shingle_sets], dtype=np.int64)
-    nonempty = np.flatnonzero(lens)
-    if not len(nonempty):
-        return out
-    x = (np.concatenate([shingle_sets[i] for i in nonempty]).astype(np.uint64) % _P)[:, None]
-    values = (x * _A[None, :] + _B[None, :]) % _P
-    starts = np.concatenate([[0], np.cumsum(lens[nonempty])[:-1]])
-    out[nonempty] = np.minimum.reduceat(values, starts, axis=0)
+    nonempty = np.flatnonzero(lens).tolist()
+    start = 0
+    while start < len(nonempty):
+        end, total = start, 0
+        while end < len(nonempty) and (end == start or total + lens[nonempty[end]] <= _CHUNK):
+            total += lens[nonempty[end]]
+            end += 1
+        group = nonempty[start:end]
+        values = _permuted(np.concatenate([shingle_sets[i] for i in group]))
+        starts = np.concatenate([[0], np.cumsum(lens[group])[:-1]])
+        out[group] = np.minimum.reduceat(values, starts, axis=0)
+        start = end
     return out
 
 
