@@ -118,7 +118,9 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
         first n−1 characters occur in every text it does, so at least as often), so
         n-grams are looked up one length at a time, and an (n+1)-gram only where the
         n-gram at the same position was found: most n-grams of a new text that are not
-        in the vocabulary are never searched for. Unigrams are read from a table.
+        in the vocabulary are never searched for. Unigrams are read from a table. (With
+        ngram_range starting above 1, the shorter lengths are not in the vocabulary and
+        every position is searched at the first length that is.)
         """
         lo, hi = self.ngram_range
         unigram, starts, ends = self._layers()
@@ -128,15 +130,18 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
         nonsep = padded != 0
         found = np.full((length, hi), -1, dtype=np.int32)  # row = start position, column = n - 1
         pos = np.flatnonzero(nonsep[:length])
-        col = unigram[padded[pos].astype(np.int64)]
-        keep = col >= 0
-        pos, col = pos[keep], col[keep]
-        found[pos, 0] = col
         key = padded[pos]
+        if lo == 1:
+            col = unigram[key.astype(np.int64)]
+            keep = col >= 0
+            pos, key = pos[keep], key[keep]
+            found[pos, 0] = col[keep]
         for n in range(2, hi + 1):
             nxt = pos + (n - 1)
             ok = nonsep[nxt]
             pos, key = pos[ok], (key[ok] << np.uint64(16)) | padded[nxt[ok]]
+            if n < lo:  # shorter n-grams are not in the vocabulary, so they prune nothing
+                continue
             layer = vocab[starts[n - 1] : ends[n - 1]]
             if len(layer) == 0 or len(pos) == 0:
                 break
@@ -145,8 +150,6 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
             hit = layer[col] == key
             pos, key = pos[hit], key[hit]
             found[pos, n - 1] = col[hit] + starts[n - 1]
-        if lo > 1:
-            found[:, : lo - 1] = -1
         flat = found.ravel()
         keep = flat >= 0
         doc_of = np.cumsum(~nonsep[:length])  # at a character: how many texts precede it
