@@ -6,9 +6,9 @@ numbers, plus a request. From each matter the generator writes:
   similar-looking or similar-sounding characters, filler phrases, numbers written in
   Chinese or digits, a clause dropped or a personal detail added — and a different
   petitioner each time;
-- hard negatives: other matters of the same domain built from the same clause
-  templates, often at the same place or against the same party, but with different
-  facts, amounts and dates.
+- hard negatives, different matters by the issue's definition: the same kind of
+  problem at another place with another party (clause templates shared), or another
+  problem at the same place (see `hard_negative`).
 """
 
 from __future__ import annotations
@@ -128,20 +128,44 @@ def make_matter(mid: int, rng: random.Random, *, domain: str | None = None, plac
 
 
 def hard_negative(base: Matter, mid: int, rng: random.Random) -> Matter:
-    """Same domain and clause templates, other facts: either another place and party with half the
-    clause templates shared (numbers differ), or the same place with another party and other complaints."""
+    """A different matter that looks close, as the issue's definition has it (same matter = the same
+    concrete problem at the same concrete place or organisation):
+
+    - the same kind of problem at another place *and* with another party (half the time in the same
+      district and street, another estate): the base's clause templates, half of them shared;
+    - another problem at the same place: the same estate, another kind of matter (so no clause
+      restates the base's problem) and another party.
+
+    (The first version also made "another party, other complaints" at the same place whose opening
+    clause stated the base's own problem at that place, e.g. the same lifts stuck at the same estate:
+    the same matter by the definition, labelled different.)
+    """
     pool = CLAUSES[base.domain]
     used = base.numbers["templates"]
+    party = _other(rng, base.party, lambda: _party(rng, base.domain))
     if rng.random() < 0.5:
         keep = [t for t in used[1:] if rng.random() < 0.6]
         extra = [t for t in pool[1:] if t not in keep]
         templates = [pool[0]] + keep + rng.sample(extra, rng.randint(1, 2))
-        district_street = base.place[: len(base.place) - len(_estate_of(base.place))] if rng.random() < 0.5 else None
-        place = (district_street + rng.choice(ESTATES) + rng.choice(ESTATE_SUFFIX)) if district_street else None
-        return make_matter(mid, rng, domain=base.domain, place=place, templates=templates)
-    others = [t for t in pool[1:] if t not in used]
-    templates = [pool[0]] + rng.sample(others, min(len(others), rng.randint(2, 3)))
-    return make_matter(mid, rng, domain=base.domain, place=base.place, templates=templates)
+        district_street = base.place[: len(base.place) - len(_estate_of(base.place))] if rng.random() < 0.5 else ""
+        place = _other(rng, base.place, lambda: (district_street or rng.choice(DISTRICTS) + rng.choice(STREETS))
+                       + rng.choice(ESTATES) + rng.choice(ESTATE_SUFFIX))
+        return make_matter(mid, rng, domain=base.domain, place=place, party=party, templates=templates)
+    # another problem at the same place: another kind of matter, so that no clause restates the base's
+    # problem (within one kind, clauses are often symptoms of one another: dumping and a black river)
+    domain = rng.choice([d for d in CLAUSES if d != base.domain])
+    others = CLAUSES[domain]
+    templates = [others[0]] + rng.sample(others[1:], rng.randint(2, 3))
+    return make_matter(mid, rng, domain=domain, place=base.place, party=_party(rng, domain), templates=templates)
+
+
+def _other(rng: random.Random, old: str, make) -> str:
+    """A value from `make` that differs from `old`."""
+    for _ in range(100):
+        value = make()
+        if value != old:
+            return value
+    raise RuntimeError("no other value")
 
 
 def _estate_of(place: str) -> str:
