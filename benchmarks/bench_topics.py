@@ -78,16 +78,17 @@ def generated(n_matters: int = 120, seed: int = 7):
     rng = random.Random(seed)
     start = dt.date(2026, 1, 5)
     messages, groups = [], {}
+    taken: set = set()  # each matter its own place and party (see generator.labelled_set)
     mid = 0
     for _ in range(n_matters):
-        base = make_matter(mid, rng)
+        base = make_matter(mid, rng, taken=taken)
         mid += 1
         copies = [base.text()] + [paraphrase(base, rng, strength=rng.choice((1, 2, 3))) for _ in range(rng.randint(1, 11))]
         for text in copies:
             mid_id = f"m{len(messages)}"
             messages.append(Message(id=mid_id, title=text.split("，")[0], text=text, at=start + dt.timedelta(days=rng.randint(0, 89))))
             groups[mid_id] = f"g{base.mid}"
-        neg = hard_negative(base, mid, rng)
+        neg = hard_negative(base, mid, rng, taken)
         mid += 1
         messages.append(Message(id=f"m{len(messages)}", title=neg.text().split("，")[0], text=neg.text(),
                                 at=start + dt.timedelta(days=rng.randint(0, 89))))
