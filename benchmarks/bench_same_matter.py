@@ -17,8 +17,9 @@ counted over the 7,142 messages, as production counts it over the deployment's c
    7,142 messages shown to the registrar (MinHash-LSH candidates as production, the best 20 by the
    cheap part of the model verified by the model of the fold that did not see that group)? Also: queries that show nothing at all.
    Baseline: top 5 by TF-IDF cosine over all messages (brute force).
-3. Generated set (benchmarks/intel_dup/generator.py, seed 11, 1,000 matters): best stored match per
-   query, precision and recall as in bench_duplicates.
+3. Generated sets (benchmarks/intel_dup/generator.py, seeds 11, 12, 13, 1,000 matters each): best
+   stored match per query, precision and recall as in bench_duplicates, mean ± sd over the seeds
+   (`--generated-only` runs only this part, with the shipped model).
 
 Floors (exit 1 if missed): pair F1 >= 0.80, retrieval top-5 >= 0.90.
 """
@@ -89,8 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fit", action="store_true", help="refit the verifier on the whole development set and rewrite its JSON")
     ap.add_argument("--generated", type=int, default=1000, help="matters in the generated set")
     ap.add_argument("--pairs-only", action="store_true", help="only the pair figures of the development set (quick)")
+    ap.add_argument("--seeds", type=lambda v: [int(x) for x in v.split(",")], default=[11, 12, 13],
+                    help="seeds of the generated sets (comma-separated)")
+    ap.add_argument("--generated-only", action="store_true", help="only the generated sets, with the shipped model")
     args = ap.parse_args(argv)
     _setup_django()
+    if args.generated_only:
+        from minxin.intake.duplicates import verifier
+
+        generated_figures(verifier.current_model(), args.generated, args.seeds)
+        return 0
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.model_selection import GroupKFold
 
@@ -226,46 +235,63 @@ def main(argv: list[str] | None = None) -> int:
     results["top5"] = hit / n_q
 
     # -- 3. generated set --------------------------------------------------------------------------------------
-    from benchmarks.intel_dup.generator import labelled_set
-
     model = verifier.Model(tuple(float(c) for c in final.coef_[0]), float(final.intercept_[0]), threshold, RELATED)
-    ls = labelled_set(args.generated, seed=11)
-    st_prof = [verifier.profile(t) for _m, t in ls.stored]
-    st_w = verifier.corpus_weights(st_prof)
-    gen = MemoryIndex.__new__(MemoryIndex)
-    keys = minhash.band_hash_array(minhash.signatures([p.shingles for p in st_prof]))
-    order = np.argsort(keys, axis=0, kind="stable")
-    gen.band_keys = [keys[order[:, b], b] for b in range(minhash.BANDS)]
-    gen.band_ids = [order[:, b] for b in range(minhash.BANDS)]
-    stored_ids = {mid for mid, _t in ls.stored}
-    gvec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit([t for _m, t in ls.stored])
-    GS = gvec.transform([t for _m, t in ls.stored])
-    shown = correct = shown_b = correct_b = 0
-    positives = sum(1 for mid, _t in ls.queries if mid in stored_ids)
-    for mid, text in ls.queries:
-        qp = verifier.profile(text)
-        cands = lookup.gather(minhash.band_hashes(minhash.signature(qp.shingles)), gen.fetch)
-        pool = sorted((c for c, _n in cands), key=lambda c: -verifier.cheap_score(qp, st_prof[c], model))[: lookup.FULL_VERIFY]
-        best = max(((verifier.compare(qp, st_prof[c], st_w, model).probability, c) for c in pool), default=None)
-        if best and best[0] >= threshold:
-            shown += 1
-            correct += ls.stored[best[1]][0] == mid
-        sims = (GS @ gvec.transform([text]).T).toarray().ravel()
-        j = int(np.argmax(sims))
-        if sims[j] >= BASELINE_COS:
-            shown_b += 1
-            correct_b += ls.stored[j][0] == mid
-    gp, gr = correct / max(1, shown), correct / max(1, positives)
-    bp, br = correct_b / max(1, shown_b), correct_b / max(1, positives)
-    print(f"generated set (seed 11, {args.generated} matters, {len(ls.queries)} queries, {positives} with a stored match):")
-    print(f"  verifier over LSH candidates:  P {gp:.3f} R {gr:.3f} F1 {2 * gp * gr / max(1e-9, gp + gr):.3f}")
-    print(f"  baseline TF-IDF cosine >= {BASELINE_COS}: P {bp:.3f} R {br:.3f} F1 {2 * bp * br / max(1e-9, bp + br):.3f}")
+    generated_figures(model, args.generated, args.seeds)
 
     print(f"({time.perf_counter() - t0:.0f} s)")
     missed = results["verifier (this build)"] < FLOOR_F1 or results["top5"] < FLOOR_TOP5
     if missed:
         print(f"FLOOR MISSED: pair F1 >= {FLOOR_F1}, retrieval top-5 >= {FLOOR_TOP5}")
     return 1 if missed else 0
+
+
+def generated_figures(model, n_matters: int, seeds: list[int]) -> None:
+    """Best stored match per query on the generator's sets, one per seed: P/R/F1 and their spread."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from benchmarks.intel_dup.generator import labelled_set
+    from minxin.intake.duplicates import lookup, minhash, verifier
+
+    from .bench_duplicates import MemoryIndex
+
+    rows = {"verifier over LSH candidates": [], f"baseline TF-IDF cosine >= {BASELINE_COS}": []}
+    for seed in seeds:
+        ls = labelled_set(n_matters, seed=seed)
+        st_prof = [verifier.profile(t) for _m, t in ls.stored]
+        st_w = verifier.corpus_weights(st_prof)
+        gen = MemoryIndex.__new__(MemoryIndex)
+        keys = minhash.band_hash_array(minhash.signatures([p.shingles for p in st_prof]))
+        order = np.argsort(keys, axis=0, kind="stable")
+        gen.band_keys = [keys[order[:, b], b] for b in range(minhash.BANDS)]
+        gen.band_ids = [order[:, b] for b in range(minhash.BANDS)]
+        stored_ids = {mid for mid, _t in ls.stored}
+        gvec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit([t for _m, t in ls.stored])
+        GS = gvec.transform([t for _m, t in ls.stored])
+        shown = correct = shown_b = correct_b = 0
+        positives = sum(1 for mid, _t in ls.queries if mid in stored_ids)
+        for mid, text in ls.queries:
+            qp = verifier.profile(text)
+            cands = lookup.gather(minhash.band_hashes(minhash.signature(qp.shingles)), gen.fetch)
+            pool = sorted((c for c, _n in cands), key=lambda c: -verifier.cheap_score(qp, st_prof[c], model))[: lookup.FULL_VERIFY]
+            best = max(((verifier.compare(qp, st_prof[c], st_w, model).probability, c) for c in pool), default=None)
+            if best and best[0] >= model.threshold:
+                shown += 1
+                correct += ls.stored[best[1]][0] == mid
+            sims = (GS @ gvec.transform([text]).T).toarray().ravel()
+            j = int(np.argmax(sims))
+            if sims[j] >= BASELINE_COS:
+                shown_b += 1
+                correct_b += ls.stored[j][0] == mid
+        for name, ok, n_shown in (("verifier over LSH candidates", correct, shown), (f"baseline TF-IDF cosine >= {BASELINE_COS}", correct_b, shown_b)):
+            p, r = ok / max(1, n_shown), ok / max(1, positives)
+            rows[name].append((p, r, 2 * p * r / max(1e-9, p + r)))
+        print(f"  seed {seed}: {len(ls.queries)} queries, {positives} with a stored match; "
+              + "; ".join(f"{name.split(' ')[0]} P {v[-1][0]:.3f} R {v[-1][1]:.3f} F1 {v[-1][2]:.3f}" for name, v in rows.items()), flush=True)
+    print(f"generated set ({n_matters} matters a seed, seeds {', '.join(map(str, seeds))}; mean ± sd over seeds, min–max of F1):")
+    for name, values in rows.items():
+        v = np.array(values)
+        print(f"  {name:36s} P {v[:, 0].mean():.3f} ± {v[:, 0].std():.3f}  R {v[:, 1].mean():.3f} ± {v[:, 1].std():.3f}  "
+              f"F1 {v[:, 2].mean():.3f} ± {v[:, 2].std():.3f} ({v[:, 2].min():.3f}–{v[:, 2].max():.3f})")
 
 
 if __name__ == "__main__":

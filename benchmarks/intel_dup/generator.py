@@ -6,9 +6,9 @@ numbers, plus a request. From each matter the generator writes:
   similar-looking or similar-sounding characters, filler phrases, numbers written in
   Chinese or digits, a clause dropped or a personal detail added — and a different
   petitioner each time;
-- hard negatives: other matters of the same domain built from the same clause
-  templates, often at the same place or against the same party, but with different
-  facts, amounts and dates.
+- hard negatives, different matters by the issue's definition: the same kind of
+  problem at another place with another party (clause templates shared), or another
+  problem at the same place (see `hard_negative`).
 """
 
 from __future__ import annotations
@@ -106,6 +106,30 @@ def _party(rng, domain) -> str:
     return rng.choice(COMPANY_HEAD) + rng.choice(COMPANY_TAIL.get(domain, ["有限公司"]))
 
 
+# Labelled sets need a party per matter: with the 20 heads above, hundreds of matters of one
+# kind would share an employer or a developer, and two such letters (the same company, the
+# same kind of problem) are the same matter by the definition, yet were labelled different.
+_HEAD_CHARS = "宏达永盛恒信鑫源华泰东方瑞丰金鼎安捷联创中兴明远诚新天成佳禾汇通世嘉德润康富利隆昌"
+
+
+def _fresh(rng, make, taken: set | None, kind: str) -> str:
+    """A value from `make` not yet in `taken` (then recorded there); any value when taken is None."""
+    for _ in range(1000):
+        value = make()
+        if taken is None or (kind, value) not in taken:
+            if taken is not None:
+                taken.add((kind, value))
+            return value
+    raise RuntimeError(f"no unused {kind} left")
+
+
+def _new_party(rng, domain, taken: set | None) -> str:
+    if taken is None:
+        return _party(rng, domain)
+    tails = COMPANY_TAIL.get(domain, ["有限公司"])
+    return _fresh(rng, lambda: "".join(rng.sample(_HEAD_CHARS, 2)) + rng.choice(tails), taken, "party")
+
+
 def _numbers(rng) -> dict:
     return {"n": rng.randint(2, 400), "m": rng.randint(1, 12), "d": rng.randint(2, 60), "y": rng.randint(2018, 2025)}
 
@@ -115,10 +139,11 @@ def _fill(template: str, place: str, party: str, nums: dict) -> str:
 
 
 def make_matter(mid: int, rng: random.Random, *, domain: str | None = None, place: str | None = None, party: str | None = None,
-                templates: list[str] | None = None) -> Matter:
+                templates: list[str] | None = None, taken: set | None = None) -> Matter:
+    """A matter; with `taken`, its place (unless given) and party are ones no other matter of the set has."""
     domain = domain or rng.choice(list(CLAUSES))
-    place = place or _place(rng)
-    party = party or _party(rng, domain)
+    place = place or _fresh(rng, lambda: _place(rng), taken, "place")
+    party = party or _new_party(rng, domain, taken)
     pool = CLAUSES[domain]
     chosen = templates or [pool[0]] + rng.sample(pool[1:], rng.randint(2, 4))
     nums = _numbers(rng)
@@ -127,21 +152,45 @@ def make_matter(mid: int, rng: random.Random, *, domain: str | None = None, plac
     return Matter(mid, domain, place, party, clauses, rng.choice(REQUESTS), {"templates": chosen})
 
 
-def hard_negative(base: Matter, mid: int, rng: random.Random) -> Matter:
-    """Same domain and clause templates, other facts: either another place and party with half the
-    clause templates shared (numbers differ), or the same place with another party and other complaints."""
+def hard_negative(base: Matter, mid: int, rng: random.Random, taken: set | None = None) -> Matter:
+    """A different matter that looks close, as the issue's definition has it (same matter = the same
+    concrete problem at the same concrete place or organisation):
+
+    - the same kind of problem at another place *and* with another party (half the time in the same
+      district and street, another estate): the base's clause templates, half of them shared;
+    - another problem at the same place: the same estate, another kind of matter (so no clause
+      restates the base's problem) and another party.
+
+    (The first version also made "another party, other complaints" at the same place whose opening
+    clause stated the base's own problem at that place, e.g. the same lifts stuck at the same estate:
+    the same matter by the definition, labelled different.)
+    """
     pool = CLAUSES[base.domain]
     used = base.numbers["templates"]
+    party = _new_party(rng, base.domain, taken) if taken is not None else _other(rng, base.party, lambda: _party(rng, base.domain))
     if rng.random() < 0.5:
         keep = [t for t in used[1:] if rng.random() < 0.6]
         extra = [t for t in pool[1:] if t not in keep]
         templates = [pool[0]] + keep + rng.sample(extra, rng.randint(1, 2))
-        district_street = base.place[: len(base.place) - len(_estate_of(base.place))] if rng.random() < 0.5 else None
-        place = (district_street + rng.choice(ESTATES) + rng.choice(ESTATE_SUFFIX)) if district_street else None
-        return make_matter(mid, rng, domain=base.domain, place=place, templates=templates)
-    others = [t for t in pool[1:] if t not in used]
-    templates = [pool[0]] + rng.sample(others, min(len(others), rng.randint(2, 3)))
-    return make_matter(mid, rng, domain=base.domain, place=base.place, templates=templates)
+        district_street = base.place[: len(base.place) - len(_estate_of(base.place))] if rng.random() < 0.5 else ""
+        make = lambda: (district_street or rng.choice(DISTRICTS) + rng.choice(STREETS)) + rng.choice(ESTATES) + rng.choice(ESTATE_SUFFIX)  # noqa: E731
+        place = _fresh(rng, make, taken, "place") if taken is not None else _other(rng, base.place, make)
+        return make_matter(mid, rng, domain=base.domain, place=place, party=party, templates=templates)
+    # another problem at the same place: another kind of matter, so that no clause restates the base's
+    # problem (within one kind, clauses are often symptoms of one another: dumping and a black river)
+    domain = rng.choice([d for d in CLAUSES if d != base.domain])
+    others = CLAUSES[domain]
+    templates = [others[0]] + rng.sample(others[1:], rng.randint(2, 3))
+    return make_matter(mid, rng, domain=domain, place=base.place, party=_new_party(rng, domain, taken), templates=templates)
+
+
+def _other(rng: random.Random, old: str, make) -> str:
+    """A value from `make` that differs from `old`."""
+    for _ in range(100):
+        value = make()
+        if value != old:
+            return value
+    raise RuntimeError("no other value")
 
 
 def _estate_of(place: str) -> str:
@@ -221,18 +270,19 @@ def labelled_set(n_matters: int, *, seed: int = 0, paraphrases: int = 1, negativ
     """Stored: each matter once plus its hard negatives. Queries: paraphrases of stored matters and fresh hard negatives."""
     rng = random.Random(seed)
     stored, queries = [], []
+    taken: set = set()  # every matter its own place and party, except a negative's shared place
     mid = 0
     for _ in range(n_matters):
-        base = make_matter(mid, rng)
+        base = make_matter(mid, rng, taken=taken)
         mid += 1
         stored.append((base.mid, base.text()))
         for _ in range(negatives):
-            neg = hard_negative(base, mid, rng)
+            neg = hard_negative(base, mid, rng, taken)
             mid += 1
             stored.append((neg.mid, neg.text()))
         for _ in range(paraphrases):
             queries.append((base.mid, paraphrase(base, rng, strength=rng.choice((1, 2, 2, 3)))))
-        neg_q = hard_negative(base, mid, rng)
+        neg_q = hard_negative(base, mid, rng, taken)
         mid += 1
         queries.append((neg_q.mid, neg_q.text()))
     return LabelledSet(stored, queries)

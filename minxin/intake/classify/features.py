@@ -105,8 +105,69 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
 
     def transform(self, texts):
         texts = list(texts)
-        docs, keys = self._ngrams(self._ids(texts))
-        return self._weigh(docs, keys, len(texts))
+        n_docs = len(texts)
+        if len(self.vocabulary_keys_) == 0:
+            return sp.csr_matrix((n_docs, 0), dtype=np.float64)
+        docs, cols = self._lookup(self._ids(texts))
+        return self._matrix(docs, cols, n_docs)
+
+    def _lookup(self, ids):
+        """(text index, column) of every n-gram of the vocabulary in the texts, in text order.
+
+        A vocabulary kept by document frequency is closed under prefixes (an n-gram's
+        first n−1 characters occur in every text it does, so at least as often), so
+        n-grams are looked up one length at a time, and an (n+1)-gram only where the
+        n-gram at the same position was found: most n-grams of a new text that are not
+        in the vocabulary are never searched for. Unigrams are read from a table. (With
+        ngram_range starting above 1, the shorter lengths are not in the vocabulary and
+        every position is searched at the first length that is.)
+        """
+        lo, hi = self.ngram_range
+        unigram, starts, ends = self._layers()
+        vocab = self.vocabulary_keys_
+        length = len(ids)
+        padded = np.concatenate([ids, np.zeros(hi, dtype=ids.dtype)]).astype(np.uint64)
+        nonsep = padded != 0
+        found = np.full((length, hi), -1, dtype=np.int32)  # row = start position, column = n - 1
+        pos = np.flatnonzero(nonsep[:length])
+        key = padded[pos]
+        if lo == 1:
+            col = unigram[key.astype(np.int64)]
+            keep = col >= 0
+            pos, key = pos[keep], key[keep]
+            found[pos, 0] = col[keep]
+        for n in range(2, hi + 1):
+            nxt = pos + (n - 1)
+            ok = nonsep[nxt]
+            pos, key = pos[ok], (key[ok] << np.uint64(16)) | padded[nxt[ok]]
+            if n < lo:  # shorter n-grams are not in the vocabulary, so they prune nothing
+                continue
+            layer = vocab[starts[n - 1] : ends[n - 1]]
+            if len(layer) == 0 or len(pos) == 0:
+                break
+            col = np.searchsorted(layer, key)
+            col[col >= len(layer)] = 0
+            hit = layer[col] == key
+            pos, key = pos[hit], key[hit]
+            found[pos, n - 1] = col[hit] + starts[n - 1]
+        flat = found.ravel()
+        keep = flat >= 0
+        doc_of = np.cumsum(~nonsep[:length])  # at a character: how many texts precede it
+        return np.repeat(doc_of, hi)[keep], flat[keep]
+
+    def _layers(self):
+        """(unigram id → column table, start and end of each n-gram length in the sorted vocabulary)."""
+        layers = getattr(self, "layers_", None)
+        if layers is None:
+            vocab = self.vocabulary_keys_
+            # an n-gram's key is below 2^(16n), so the lengths lie in consecutive ranges of the sorted keys
+            bounds = np.searchsorted(vocab, np.array([1 << (16 * n) for n in range(1, _MAX_N)], dtype=np.uint64))
+            starts = np.concatenate([[0], bounds])
+            ends = np.concatenate([bounds, [len(vocab)]])
+            unigram = np.full(1 << 16, -1, dtype=np.int64)
+            unigram[vocab[: bounds[0]].astype(np.int64)] = np.arange(bounds[0])
+            layers = self.layers_ = (unigram, starts, ends)
+        return layers
 
     def _weigh(self, docs, keys, n_docs):
         vocab = self.vocabulary_keys_
@@ -116,7 +177,10 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
         cols = np.searchsorted(vocab, keys)
         cols[cols >= n_features] = 0
         hit = vocab[cols] == keys
-        docs, cols = docs[hit], cols[hit]
+        return self._matrix(docs[hit], cols[hit], n_docs)
+
+    def _matrix(self, docs, cols, n_docs):
+        n_features = len(self.vocabulary_keys_)
         # docs arrive sorted, so the row pointer is a running count
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(np.bincount(docs, minlength=n_docs), out=indptr[1:])
@@ -167,6 +231,7 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("char_table_", None)
+        state.pop("layers_", None)
         return state
 
     def __setstate__(self, state):

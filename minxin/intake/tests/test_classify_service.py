@@ -104,3 +104,31 @@ def test_a_model_stored_before_the_key_keeps_its_whitespace_representation():
     del clf.representation  # as unpickled from an artifact written before the attribute existed
 
     assert clf._reduce(["小区 的 电梯，坏了"]) == [normalize("小区 的 电梯，坏了")]
+
+
+def test_ngram_features_of_new_texts_match_a_plain_count_of_their_ngrams():
+    """The lookup by length (an n-gram only where its prefix was found) misses nothing the vocabulary holds."""
+    import math
+    from collections import Counter
+
+    import numpy as np
+
+    from minxin.intake.classify.features import CharNgramTfidf
+
+    train = ["阳光小区电梯故障", "电梯经常困人", "小区物业不作为", "物业收费不合理", "阳光小区物业", "电梯维修资金"]
+    new = ["阳光小区电梯又坏了物业不管", "电梯困人", "完全无关的句子", "", "小区小区小区"]
+    for ngram_range, max_chars in (((1, 4), None), ((2, 3), None), ((1, 3), 5)):
+        vec = CharNgramTfidf(ngram_range, min_df=2, max_chars=max_chars)
+        vec.fit(train)
+        got = vec.transform(new).toarray()
+        columns = {vec.ngram_text(j): j for j in range(len(vec.vocabulary_keys_))}
+        lo, hi = ngram_range
+        for row, text in zip(got, new, strict=True):
+            text = text[:max_chars] if max_chars else text
+            counts = Counter(text[i:i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1))
+            expected = np.zeros(len(columns))
+            for gram, c in counts.items():
+                if gram in columns:
+                    expected[columns[gram]] = (1 + math.log(c)) * vec.idf_[columns[gram]]
+            norm = np.linalg.norm(expected)
+            assert np.allclose(row, expected / norm if norm else expected)

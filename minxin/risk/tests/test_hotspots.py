@@ -129,3 +129,66 @@ def test_places_are_named_at_the_level_where_the_messages_differ():
     assert places_of(two_districts) == [("岳麓区", 2), ("雨花区", 1)]
     assert places_of([(city, district, "望岳街道", "阳光社区")] * 2) == [("阳光社区", 2)]
     assert places_of([(), ()]) == []
+
+
+def _demo_messages(rng, per_kind):
+    """Messages written by the demo city's own templates (minxin.demo.texts) for every kind of matter, one county."""
+    from minxin.demo.texts import TOPICS, Place, render
+
+    places = [Place("东城区", f"{t}街道", f"{v}社区") for t in ("望岳", "金桥", "湘江", "桂花") for v in ("阳光", "幸福", "和平")]
+    out = []
+    for topic in TOPICS:
+        for i in range(per_kind):
+            subject, content, _request, _facts = render(rng, topic, rng.choice(places), END, rng.randint(3, 60))
+            out.append(Message(id=f"{topic.key}-{i}", title=subject, text=content, at=END - dt.timedelta(days=rng.randint(0, 29))))
+    return out
+
+
+def test_one_issue_described_with_different_facts_is_one_topic():
+    # The demo's heating complaints: some writers give the room temperature, others say the
+    # radiators stay cold although the fee is paid; their subject lines say the same thing.
+    messages = _demo_messages(random.Random(11), 40)
+
+    _topics, labels = find_hotspots(messages, end=END, return_labels=True)
+    _topics, split = find_hotspots(messages, end=END, return_labels=True, subject_similarity=None)
+
+    def topics_of(labels, kind):
+        return {int(lb) for m, lb in zip(messages, labels, strict=True) if m.id.split("-")[0] == kind}
+
+    assert len(topics_of(split, "heating")) >= 2  # the bodies alone split the issue
+    assert len(topics_of(labels, "heating")) == 1
+    for m, lb in zip(messages, labels, strict=True):  # and no topic mixes two kinds
+        assert {x.id.split("-")[0] for x, other in zip(messages, labels, strict=True) if other == lb} == {m.id.split("-")[0]}
+
+
+def test_groups_whose_subjects_say_the_same_are_joined_only_when_their_texts_are_related():
+    import numpy as np
+
+    from minxin.risk.hotspots import merge_same_subject
+
+    z = np.array([[1, 0.2, 0], [1, 0.2, 0], [0.6, 1, 0], [0.6, 1, 0], [0, 0, 1], [0, 0, 1]], dtype=float)
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    labels = np.array([0, 0, 1, 1, 2, 2])
+    titles = ["锦绣花园供暖不达标", "冬季供暖不达标", "供暖不达标", "锦绣花园供暖不达标", "供暖不达标问题", "冬季供暖不达标"]
+    merged = merge_same_subject(z, labels, titles)
+    assert merged[0] == merged[2]  # same subjects, related texts
+    assert merged[4] != merged[0]  # same subjects, unrelated texts
+    other = merge_same_subject(z, labels, ["阳光小区油烟扰民", "阳光小区油烟扰民", "翡翠华庭停车难", "翡翠华庭停车难", "x", "y"])
+    assert len(set(other.tolist())) == 3
+
+
+def test_the_same_kind_of_problem_at_two_places_stays_two_topics():
+    rng = random.Random(6)
+    messages = []
+    for place, shop in (("阳光花园", "川味火锅店"), ("翡翠华庭", "老王烧烤店")):
+        for i in range(8):
+            body = rng.choice([f"{place}楼下{shop}油烟直排，住户常年不能开窗", f"{shop}没有装油烟净化器，{place}居民深受其扰",
+                               f"{place}底商{shop}营业到深夜，油烟和噪音严重"])
+            messages.append(Message(id=f"{place}-{i}", title=rng.choice([f"{place}{shop}油烟扰民", f"反映{place}{shop}油烟直排"]),
+                                    text=body, at=END - dt.timedelta(days=i)))
+
+    _topics, labels = find_hotspots(messages, end=END, return_labels=True)
+
+    first = {int(lb) for m, lb in zip(messages, labels, strict=True) if m.id.startswith("阳光")}
+    second = {int(lb) for m, lb in zip(messages, labels, strict=True) if m.id.startswith("翡翠")}
+    assert len(first) == 1 and len(second) == 1 and first != second
