@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "minxin.intake",
     "minxin.oversight",
     "minxin.risk",
+    "minxin.upward",
     "minxin.exchange",
     "minxin.portal",
     "minxin.notify",

@@ -66,6 +66,11 @@ class A:
     SUPERVISION_INTERVIEW = "supervision_interview"
     SUPERVISION_CIRCULAR = "supervision_circular"
     SUPERVISION_DISMISS = "supervision_dismiss"
+    # Written by minxin.upward beside the lifecycle (重大紧急信息报告, 第二十五条).
+    UPWARD_MARK = "upward_mark"
+    UPWARD_REPORT = "upward_report"
+    UPWARD_INSTRUCTION = "upward_instruction"
+    UPWARD_FEEDBACK = "upward_feedback"
     # Not a transition: the system recounts 暂定 clocks once a year's official holidays are entered
     # (minxin.cases.services.recompute changes the clocks itself, so no clock effects here).
     RECOMPUTE_DEADLINES = "recompute_deadlines"
@@ -568,12 +573,26 @@ _KINDS = (
         lambda p: _("就督办事项通报 %(unit)s，通报范围：%(scope)s") % {"unit": p.get("target_unit", ""), "scope": p.get("scope", "")}),
     _ev(A.SUPERVISION_DISMISS, gettext_lazy("不予督办"),
         lambda p: _("超期提示不予督办：%(reason)s") % {"reason": p.get("reason", "")}),
+    # -- urgent upward reports (minxin.upward); the payload carries its own labels --
+    _ev(A.UPWARD_MARK, gettext_lazy("认定重大紧急"),
+        lambda p: _("认定为%(gravity)s信访事项：%(reason)s") % {"gravity": p.get("gravity_label", ""), "reason": p.get("reason", "")}),
+    _ev(A.UPWARD_REPORT, gettext_lazy("报送信息报告"),
+        lambda p: _("向%(units)s报送%(kind)s（第%(n)s报）") % {
+            "units": "、".join(p.get("recipients", [])), "kind": p.get("kind_label", ""), "n": p.get("sequence", "")}
+        + (_("（超过报送时限）") if p.get("late") else "")),
+    _ev(A.UPWARD_INSTRUCTION, gettext_lazy("收到批示"),
+        lambda p: _("收到%(leader)s批示：%(text)s，须于%(due)s前反馈落实情况") % {
+            "leader": p.get("leader", ""), "text": p.get("text", ""), "due": p.get("due_label", "")}),
+    _ev(A.UPWARD_FEEDBACK, gettext_lazy("反馈批示落实情况"),
+        lambda p: _("反馈%(leader)s批示落实情况") % {"leader": p.get("leader", "")}
+        + (_("（逾期反馈）") if p.get("late") else "")),
 )
 
 EVENTS: dict[str, EventKind] = {k.action: k for k in _KINDS}
 LIFECYCLE_ACTIONS = frozenset(v for k, v in vars(A).items() if k.isupper()) - {
     A.RATE, A.SUPERVISE, A.SUPERVISION_REPLY, A.SUPERVISION_REVIEW, A.SUPERVISION_ESCALATE, A.SUPERVISION_INTERVIEW,
     A.SUPERVISION_CIRCULAR, A.SUPERVISION_DISMISS,
+    A.UPWARD_MARK, A.UPWARD_REPORT, A.UPWARD_INSTRUCTION, A.UPWARD_FEEDBACK,
 }
 
 
