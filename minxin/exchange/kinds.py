@@ -100,10 +100,29 @@ def _org(kind):
     return tpl, imp, exp
 
 
+def _upward_import(fileobj, **kw) -> int:
+    from minxin.core.errors import ValidationFailed
+
+    raise ValidationFailed(_("重大紧急信息报告交换格式只用于导出，不能导入"))
+
+
+def _upward_export(*, actor, full=False, out=None):
+    from minxin.exchange.upward import export_excel
+
+    return export_excel(actor=actor, full=full, out=out)
+
+
+def _upward_template():
+    from minxin.exchange.upward import template
+
+    return template()
+
+
 KINDS: dict[str, Kind] = {
     "cases": Kind("cases", _("历史信访事项"), _cases_template, _cases_import, _cases_export),
     "ledger": Kind("ledger", _("矛盾纠纷排查台账"), _ledger_template, _ledger_import, _ledger_export),
     "areas": Kind("areas", _("行政区域"), *_org("areas")),
     "units": Kind("units", _("单位"), *_org("units")),
     "staff": Kind("staff", _("工作人员"), *_org("staff")),
+    "upward": Kind("upward", _("重大紧急信息报告（信访信息系统交换格式）"), _upward_template, _upward_import, _upward_export),
 }

@@ -23,6 +23,7 @@ NAV_ITEMS = [
     (_("风险预警"), "web:risk_overview", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
     (_("预警收件箱"), "web:risk_alerts", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
     (_("应急预案"), "web:risk_plans", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)),
+    (_("重大紧急报告"), "web:upward_list", (Role.HANDLER, Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST)),
     (_("数据导入导出"), "web:exchange_index", (Role.REGISTRAR, Role.REVIEWER, Role.ADMIN)),
 ]
 
