@@ -15,6 +15,7 @@ from minxin.cases.history import load_historical_cases
 from minxin.core import clock
 from minxin.demo.city import FULL_CITY, CitySize, build_city
 from minxin.demo.generate import CaseStream, CityIndex
+from minxin.upward.demo import build_demo_urgent_report
 
 if TYPE_CHECKING:
     from minxin.demo.year import YearResult
@@ -82,4 +83,5 @@ def build_demo(
         from minxin.demo.year import work_the_year
 
         result.year = work_the_year(seed=seed, end_date=end_date, say=say)
+        result.year.counts["urgent_matters"] = build_demo_urgent_report(end_date=end_date, say=say)
     return result
