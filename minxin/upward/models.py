@@ -181,6 +181,15 @@ class Instruction(models.Model):
         ordering = ["report_id", "received_at", "pk"]
 
 
+# What the matter page's 操作记录 says for each audited action.
+ACTION_LABELS = {
+    "marked": _("认定为重大紧急"), "report_drafted": _("起草报告"), "report_updated": _("修改报告"),
+    "report_submitted": _("提交审批"), "report_approved": _("审批签发"), "report_returned": _("退回修改"),
+    "report_sent": _("报出"), "acknowledged": _("签收"), "instruction_recorded": _("登记批示"),
+    "feedback_recorded": _("反馈批示落实情况"),
+}
+
+
 class UpwardEvent(models.Model):
     """Audit of every change in this app (who, when, what, on which matter/report)."""
 
@@ -195,6 +204,10 @@ class UpwardEvent(models.Model):
         verbose_name = _("报告操作记录")
         verbose_name_plural = _("报告操作记录")
         ordering = ["at", "pk"]
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class ReceivingOffice(models.Model):

@@ -95,7 +95,7 @@ def matter_detail(request, pk):
         "matter": matter, "reports": reports, "flags": svc.matter_flags(matter),
         "may_work": policies.may_work(staff, matter), "may_approve": policies.may_approve(staff, matter),
         "required": REQUIRED_CONTENTS, "kinds": [(ReportKind.FOLLOW_UP, ReportKind.FOLLOW_UP.label), (ReportKind.FINAL, ReportKind.FINAL.label)],
-        "events": matter.events.select_related("actor__user").order_by("at", "pk")})
+        "events": matter.events.select_related("actor__user", "report").order_by("at", "pk")})
 
 
 def _numbers(text: str) -> list[str]:

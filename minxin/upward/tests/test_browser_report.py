@@ -1,0 +1,61 @@
+"""In the browser: a county bureau leader marks a case 重大紧急, fills in and signs off the first
+report, sends it up, records the 区委书记's 批示, and sees it with its feedback deadline.
+
+With MINXIN_SCREENSHOTS_DIR set (`make screenshots`) it saves docs/screenshots/upward-report.png.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from minxin.testing import PASSWORD, make_case
+from minxin.upward.models import Instruction, ReportState, UrgentMatter
+from minxin.upward.tests.factories import CONTENTS, reporting_lines
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = os.environ.get("MINXIN_SCREENSHOTS_DIR")
+
+
+def test_a_leader_marks_reports_sends_and_records_an_instruction(city, page):
+    reporting_lines(city)
+    case = make_case(city, area="east1v", registering_unit="east_bureau", current_unit="east1_office", number="东信〔2026〕0815号")
+    page.goto(page.base_url + "/login/")
+    page.fill("input[name=username]", "east_leader")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.get_by_role("link", name="重大紧急报告").click()
+    page.get_by_label("信访件编号").fill(case.number)
+    page.get_by_label("性质").select_option("both")
+    page.get_by_label("认定理由").fill("60余名业主在小区门口聚集，情绪激动，可能造成较大社会影响")
+    page.get_by_role("button", name="认定并起草首报").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("重大紧急")
+
+    for field in ("location", "demands", "development", "measures", "suggestions", "contact_phone"):
+        page.locator(f"[name={field}]").first.fill(str(CONTENTS[field]))
+    page.locator("[name=people_count]").first.fill("60")
+    page.locator("[name=occurred_at]").first.fill("2026-04-08T08:30")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存")).to_be_visible()
+    page.get_by_role("button", name="提交审批").click()
+    page.get_by_role("button", name="审批同意（签发）").click()
+    page.get_by_role("button", name="报出").click()
+    expect(page.get_by_role("cell", name="东城区委区政府总值班室")).to_be_visible()
+    expect(page.get_by_role("cell", name="示范市信访局")).to_be_visible()
+
+    row = page.get_by_role("row", name="东城区委区政府总值班室")
+    row.get_by_placeholder("签收人").fill("值班员李明")
+    row.get_by_role("button", name="登记签收").click()
+    row = page.get_by_role("row", name="东城区委区政府总值班室")
+    row.get_by_placeholder("批示人").fill("区委书记")
+    row.get_by_placeholder("批示内容").fill("请区信访局牵头，妥善处置，防止事态扩大")
+    row.get_by_role("button", name="登记批示").click()
+    expect(page.get_by_text("请区信访局牵头，妥善处置，防止事态扩大")).to_be_visible()
+    expect(page.get_by_role("button", name="反馈落实情况")).to_be_visible()
+
+    matter = UrgentMatter.objects.get()
+    assert matter.reports.get().state == ReportState.SENT
+    assert Instruction.objects.get().leader == "区委书记"
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / "upward-report.png"), full_page=True)
