@@ -582,7 +582,7 @@ _KINDS = (
         + (_("（超过报送时限）") if p.get("late") else "")),
     _ev(A.UPWARD_INSTRUCTION, gettext_lazy("收到批示"),
         lambda p: _("收到%(leader)s批示：%(text)s，须于%(due)s前反馈落实情况") % {
-            "leader": p.get("leader", ""), "text": p.get("text", ""), "due": p.get("due_label", "")}),
+            "leader": p.get("leader", ""), "text": str(p.get("text", "")).rstrip("。；，"), "due": p.get("due_label", "")}),
     _ev(A.UPWARD_FEEDBACK, gettext_lazy("反馈批示落实情况"),
         lambda p: _("反馈%(leader)s批示落实情况") % {"leader": p.get("leader", "")}
         + (_("（逾期反馈）") if p.get("late") else "")),

@@ -51,18 +51,19 @@ def build_demo_urgent_report(*, end_date: dt.date, say=lambda m: None) -> int:
         return 0
     day = end_date - dt.timedelta(days=6)  # the case was received at least 8 days before the end
     t0 = dt.datetime.combine(day, dt.time(8, 40), tzinfo=tz)
+    people = max(case.people_count or 0, 60)
     made = 0
     with transaction.atomic():
         _offices(city)
         with clock.moved_to(t0):
             matter = svc.mark_case(case, actor=handler, gravity="both", title=f"{county.name}{case.subject}群体聚集",
-                                   reason="60余名群众在区政府门口聚集，情绪激动，有扩大趋势，可能造成较大社会影响")
+                                   reason=f"{people}名群众在区政府门口聚集，情绪激动，有扩大趋势，可能造成较大社会影响")
         first = matter.reports.get()
         with clock.moved_to(t0 + dt.timedelta(minutes=50)):
             svc.update_report(first, actor=handler, occurred_at=t0 - dt.timedelta(minutes=40),
-                              location=f"{county.name}人民政府门口", people_count=max(case.people_count or 0, 60),
+                              location=f"{county.name}人民政府门口", people_count=people,
                               demands=case.request or "要求尽快解决拖欠问题", contact_phone="0999-8601234",
-                              development="8时许群众陆续到达，现约60人，打出横幅，暂未堵塞交通，现场秩序基本可控",
+                              development=f"8时许群众陆续到达，现约{people}人，打出横幅，暂未堵塞交通，现场秩序基本可控",
                               measures="区信访局、属地街道和责任单位负责人已到场接谈，公安机关派员维持秩序，已登记代表5人",
                               suggestions="建议区政府召集相关部门当日研究解决方案，由责任单位向群众代表公开答复时间表")
             svc.submit_report(first, actor=handler)
