@@ -4,12 +4,17 @@ report, sends it up, records the 区委书记's 批示, and sees it with its fee
 With MINXIN_SCREENSHOTS_DIR set (`make screenshots`) it saves docs/screenshots/upward-report.png.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from django.utils import timezone
+
+from minxin.cases.models import Case
+from minxin.core import clock
 from minxin.testing import PASSWORD, make_case
 from minxin.upward.models import Instruction, ReportState, UrgentMatter
 from minxin.upward.tests.factories import CONTENTS, reporting_lines
@@ -21,6 +26,9 @@ SHOTS = os.environ.get("MINXIN_SCREENSHOTS_DIR")
 def test_a_leader_marks_reports_sends_and_records_an_instruction(city, page):
     reporting_lines(city)
     case = make_case(city, area="east1v", registering_unit="east_bureau", current_unit="east1_office", number="东信〔2026〕0815号")
+    Case.objects.filter(pk=case.pk).update(subject="锦绣花园业主要求按期交房", people_count=60, is_collective=True)
+    case.refresh_from_db()
+    occurred = timezone.localtime(clock.now() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     page.goto(page.base_url + "/login/")
     page.fill("input[name=username]", "east_leader")
     page.fill("input[name=password]", PASSWORD)
@@ -35,7 +43,7 @@ def test_a_leader_marks_reports_sends_and_records_an_instruction(city, page):
     for field in ("location", "demands", "development", "measures", "suggestions", "contact_phone"):
         page.locator(f"[name={field}]").first.fill(str(CONTENTS[field]))
     page.locator("[name=people_count]").first.fill("60")
-    page.locator("[name=occurred_at]").first.fill("2026-04-08T08:30")
+    page.locator("[name=occurred_at]").first.fill(occurred)
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("已保存")).to_be_visible()
     page.get_by_role("button", name="提交审批").click()
