@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from minxin.cases.models import Case
@@ -98,6 +99,13 @@ def matter_detail(request, pk):
         "events": matter.events.select_related("actor__user", "report").order_by("at", "pk")})
 
 
+_DONE = {
+    "draft": _lazy("已起草报告"), "save": _lazy("报告已保存"), "submit": _lazy("已提交审批"),
+    "approve": _lazy("已审批签发"), "return": _lazy("已退回修改"), "send": _lazy("报告已报出"),
+    "ack": _lazy("已登记签收"), "instruction": _lazy("已登记批示"), "feedback": _lazy("已反馈落实情况"),
+}
+
+
 def _numbers(text: str) -> list[str]:
     return [n for n in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if n.strip()]
 
@@ -142,5 +150,7 @@ def matter_action(request, pk, action):
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", _("输入有误")))
     else:
-        messages.success(request, _("已保存"))
+        # Each step names itself, so two steps sent in quick succession show two different lines
+        # rather than the same "已保存" twice.
+        messages.success(request, _DONE.get(action, _("已保存")))
     return redirect("web:upward_matter", pk=pk)
