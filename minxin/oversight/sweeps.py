@@ -308,6 +308,15 @@ SWEEPS: dict[str, SweepSpec] = {
 }
 
 
+def register_sweep(spec: SweepSpec) -> None:
+    """Add a sweep of an app above oversight (called from its AppConfig.ready): oversight may not import it,
+    yet its periodic job runs, is claimed and recorded like the others."""
+    existing = SWEEPS.get(spec.name)
+    if existing is not None and existing != spec:
+        raise ValueError(f"sweep {spec.name!r} is already registered")
+    SWEEPS[spec.name] = spec
+
+
 def period_key(spec: SweepSpec, at: dt.datetime | None = None) -> str:
     at = at or clock.now()
     slot = int(at.timestamp()) // spec.interval

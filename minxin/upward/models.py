@@ -186,7 +186,7 @@ ACTION_LABELS = {
     "marked": _("认定为重大紧急"), "report_drafted": _("起草报告"), "report_updated": _("修改报告"),
     "report_submitted": _("提交审批"), "report_approved": _("审批签发"), "report_returned": _("退回修改"),
     "report_sent": _("报出"), "acknowledged": _("签收"), "instruction_recorded": _("登记批示"),
-    "feedback_recorded": _("反馈批示落实情况"),
+    "feedback_recorded": _("反馈批示落实情况"), "overdue_notified": _("超时提醒"),
 }
 
 

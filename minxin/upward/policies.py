@@ -119,3 +119,10 @@ def check_record_instruction(staff, delivery) -> None:
         raise PermissionDenied(
             _("只有接收单位%(unit)s或报告单位可以登记该单位的批示") % {"unit": delivery.unit.name})
 
+
+
+def check_sweep(actor) -> None:
+    """The overdue sweep is a job: it runs as SYSTEM and no person triggers it in someone's name."""
+    require_actor(actor)
+    if actor is not SYSTEM:
+        raise PermissionDenied(_("超时提醒由系统定时任务发出"))

@@ -596,3 +596,68 @@ def record_feedback(instruction: Instruction, *, actor: Staff, text: str) -> Ins
         _case_event(case_id, actor=actor, action=A.UPWARD_FEEDBACK, at=now,
                     payload={"matter": matter.pk, "instruction": ins.pk, "leader": ins.leader, "late": late})
     return ins
+
+
+# ---------------------------------------------------------------- overdue sweep
+
+OVERDUE_PURPOSE = "upward_overdue"
+
+
+def _overdue_items(now):
+    """(matter, report or None, key, what, due) for every limit past due and not met, read from current state.
+
+    The key names the limit (not the run), so each one is told once however often the sweep runs:
+    首报 once per matter, 续报 once per report it follows, 批示反馈 once per 批示.
+    """
+    open_matters = UrgentMatter.objects.filter(state=MatterState.OPEN).select_related("unit", "area")
+    for matter in open_matters.filter(first_report_due_at__lt=now).exclude(reports__state=ReportState.SENT):
+        yield matter, None, f"first:{matter.pk}", _("首报"), matter.first_report_due_at
+    for matter in open_matters.filter(reports__state=ReportState.SENT).distinct().order_by("pk"):
+        last = matter.reports.filter(state=ReportState.SENT).order_by("-sent_at", "-pk").first()
+        pending = matter.reports.exclude(state=ReportState.SENT).order_by("sequence").first()
+        due = pending.due_at if pending is not None and pending.due_at else _due_for(matter, ReportKind.FOLLOW_UP)[0]
+        if due < now:
+            yield matter, pending, f"follow_up:{last.pk}", _("续报"), due
+    late = (Instruction.objects.filter(fed_back_at__isnull=True, feedback_due_at__lt=now)
+            .select_related("report__matter__unit", "report__matter__area").order_by("pk"))
+    for ins in late:
+        yield ins.report.matter, ins.report, f"feedback:{ins.pk}", _("批示反馈"), ins.feedback_due_at
+
+
+def _tell_staff(matter, *, key: str, subject: str, text: str) -> int:
+    """E-mail each active working member of the reporting unit; the outbox's dedupe key keeps it to once."""
+    from minxin.notify.services import queue_email
+
+    told = 0
+    staff = (Staff.objects.filter(unit_id=matter.unit_id, is_active=True, user__is_active=True,
+                                  roles__role__in=policies.WORK_ROLES).exclude(user__email="")
+             .select_related("user").distinct().order_by("pk"))
+    for person in staff:
+        if queue_email(person.user.email, subject, text, purpose=OVERDUE_PURPOSE,
+                       dedupe_key=f"upward-overdue:{key}:{person.pk}") is not None:
+            told += 1
+    return told
+
+
+def notify_overdue(*, actor, now=None, after_each=None) -> int:
+    """超时提醒 (periodic sweep): an overdue 首报, 续报 or 批示反馈 is told once to the reporting unit's staff
+    and recorded on the matter. Returns how many limits were told about in this run."""
+    policies.check_sweep(actor)
+    now = now or clock.now()
+    made = 0
+    for matter, report, key, what, due in list(_overdue_items(now)):
+        with transaction.atomic():
+            # The matter row lock serialises concurrent sweeps: the second finds the audit row and stops.
+            _lock_matter(matter)
+            if UpwardEvent.objects.filter(matter=matter, action="overdue_notified", payload__key=key).exists():
+                continue
+            facts = {"what": what, "title": matter.title, "due": _fmt(due)}
+            subject = _("重大紧急信息%(what)s超时：%(title)s") % facts
+            text = _("重大紧急事项“%(title)s”的%(what)s已于%(due)s超过时限，请立即处理（《信访工作条例》第二十五条）") % facts
+            told = _tell_staff(matter, key=key, subject=subject, text=text)
+            _audit("overdue_notified", actor=None, matter=matter, report=report, at=now,
+                   key=key, what=str(what), due=due.isoformat(), told=told)
+            made += 1
+        if after_each:
+            after_each()
+    return made
