@@ -124,3 +124,32 @@ def test_the_excel_kind_carries_the_same_fields(city, case, api):
     assert values["涉及人数"] == 60 and values["报告单位编码"] == "B-EAST" and values["关联信访件编号"] == case.number
     people = book["信访人"]
     assert [c.value for c in next(people.iter_rows(min_row=2, max_row=2))][:3] == [case.number, "张*", "3209**********1234"]
+
+
+def test_the_export_command_writes_the_json_exchange_format_with_the_same_field_tables(city, case, api, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    from minxin.exchange.upward import TABLES
+
+    _through_to_sent(api, case)
+    out = tmp_path / "upward.json"
+    call_command("export", "upward", str(out), "--as", "city_leader")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["format"] == "minxin.upward/1" and data["masked"] is True
+    for key, _title, fields in TABLES:
+        assert all(list(row) == [f.key for f in fields] for row in data[key]), key
+    assert data["reports"][0]["case_numbers"] == [case.number] and data["reports"][0]["unit_code"] == "B-EAST"
+    assert data["petitioners"][0]["id_number"] == "3209**********1234"
+    # On record like every export, with the file it went to.
+    assert SpreadsheetJob.objects.filter(kind="upward", full=False, file_name=str(out)).count() == 1
+
+
+def test_the_export_command_refuses_json_for_a_kind_without_a_json_format(city, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "cases.json"
+    with pytest.raises(CommandError, match="没有 JSON 交换格式"):
+        call_command("export", "cases", str(out))
+    assert not out.exists()
