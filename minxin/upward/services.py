@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from minxin.cases.audit import append_event
 from minxin.cases.events import A
 from minxin.cases.models import Case
+from minxin.cases.services import mark_urgent
 from minxin.cases.services.common import case_event_recorded
 from minxin.core import clock
 from minxin.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -223,9 +224,10 @@ def _create_matter(*, actor, title, gravity, reason, source, area, case=None, al
     _audit("marked", actor=actor, matter=matter, at=now, gravity=gravity, reason=reason, source=source,
            first_report_due_at=first_due.isoformat())
     if case is not None:
-        _case_event(case.pk, actor=actor, action=A.UPWARD_MARK, at=now,
-                    payload={"matter": matter.pk, "gravity": gravity, "gravity_label": str(Gravity(gravity).label), "reason": reason,
-                             "first_report_due_at": first_due.isoformat()})
+        # Through the cases service: the case becomes 重大紧急 for its lists and page, with the marking on its timeline.
+        mark_urgent(case.pk, actor=actor, payload={
+            "matter": matter.pk, "gravity": gravity, "gravity_label": str(Gravity(gravity).label), "reason": reason,
+            "first_report_due_at": first_due.isoformat()})
     return matter
 
 

@@ -52,3 +52,13 @@ def test_the_nav_shows_the_page_to_working_roles_only(city, client, case):
     assert "重大紧急报告" in login(client, "east_leader").get("/").content.decode()
     client.logout()
     assert "重大紧急报告" not in login(client, "east_registrar").get("/").content.decode()
+
+
+def test_a_case_marked_urgent_here_is_flagged_in_the_case_lists_and_on_its_page(city, client, case):
+    c = login(client, "east_leader")
+    assert "重大紧急" not in c.get("/cases/?scope=all").content.decode().split("<tbody", 1)[-1]
+    c.post("/upward/mark/", {"case_number": case.number, "gravity": "urgent", "reason": "聚集"})
+    case.refresh_from_db()
+    assert case.is_urgent
+    rows = c.get("/cases/?scope=all").content.decode().split("<tbody", 1)[-1]
+    assert case.subject in rows and "重大紧急" in rows
