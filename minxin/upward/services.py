@@ -603,6 +603,8 @@ def record_feedback(instruction: Instruction, *, actor: Staff, text: str) -> Ins
 # ---------------------------------------------------------------- overdue sweep
 
 OVERDUE_PURPOSE = "upward_overdue"
+# The matter's audit action (UpwardEvent), not a case event.
+OVERDUE_ACTION = "overdue_notified"
 
 
 def _overdue_items(now):
@@ -651,13 +653,13 @@ def notify_overdue(*, actor, now=None, after_each=None) -> int:
         with transaction.atomic():
             # The matter row lock serialises concurrent sweeps: the second finds the audit row and stops.
             _lock_matter(matter)
-            if UpwardEvent.objects.filter(matter=matter, action="overdue_notified", payload__key=key).exists():
+            if UpwardEvent.objects.filter(matter=matter, action=OVERDUE_ACTION, payload__key=key).exists():
                 continue
             facts = {"what": what, "title": matter.title, "due": _fmt(due)}
             subject = _("重大紧急信息%(what)s超时：%(title)s") % facts
             text = _("重大紧急事项“%(title)s”的%(what)s已于%(due)s超过时限，请立即处理（《信访工作条例》第二十五条）") % facts
             told = _tell_staff(matter, key=key, subject=subject, text=text)
-            _audit("overdue_notified", actor=None, matter=matter, report=report, at=now,
+            _audit(OVERDUE_ACTION, actor=None, matter=matter, report=report, at=now,
                    key=key, what=str(what), due=due.isoformat(), told=told)
             made += 1
         if after_each:
