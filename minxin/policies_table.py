@@ -183,6 +183,11 @@ OBJECT_VISIBLE = {
     "supervision": CASE_VISIBLE,
     "meeting": MEETING_VISIBLE, "task": TASK_VISIBLE,
     "decision": DECISION_VISIBLE,
+    # One urgent matter (重大紧急, upward.policies): reported by 东城区信访局 on a 东一社区 case and sent
+    # up to the city bureau. The reporting unit and the bureaus covering the place see it; not the
+    # sibling county, not the functional units, not the township.
+    "upward": {**{p: set() for p in PERSONAS}, ANONYMOUS: set(),
+               **{p: {"east"} for p in CITY_BUREAU}, "east_registrar": {"east"}, "east_leader": {"east"}},
 }
 
 # ---------------------------------------------------------------- what
@@ -287,6 +292,13 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:meetings_action": (WRITE, "meetings", "meeting"),
     "web:meetings_task_action": (WRITE, "staff", "task"),
     # Webhook subscriptions and their delivery log: 系统管理员 only (others get 404).
+    # 重大紧急信息报告 (upward.policies): the list and the matter page for every staff member (scoped);
+    # marking and every step are refused by the service outside the reporting unit's working roles.
+    "web:upward_list": (READ, "staff", None),
+    "web:upward_mark": (WRITE, "upward_work", None),
+    "web:upward_mark_alert": (WRITE, "upward_work", "alert"),
+    "web:upward_matter": (READ, "staff", "upward"),
+    "web:upward_action": (WRITE, "upward_work", "upward"),
     "exchange:webhooks": (READ, "administer", None),
     "exchange:webhook": (READ, "nobody", None),
     "exchange:webhook_replay": (WRITE, "administer", None),
@@ -389,6 +401,19 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
        for action in ("start", "findings", "conclude", "follow-ups")},
     ("POST", "/api/v1/stability/decisions/{decision_id}/approve"): (WRITE, "stability_approve", "decision"),
     ("POST", "/api/v1/stability/decisions/{decision_id}/return"): (WRITE, "stability_approve", "decision"),
+    ("GET", "/api/v1/upward/matters"): (READ, "staff", None),
+    ("POST", "/api/v1/upward/matters"): (WRITE, "upward_work", None),
+    ("POST", "/api/v1/upward/matters/from-alert"): (WRITE, "upward_work", None),
+    ("GET", "/api/v1/upward/matters/{matter_id}"): (READ, "staff", "upward"),
+    ("POST", "/api/v1/upward/matters/{matter_id}/reports"): (WRITE, "upward_work", "upward"),
+    ("PATCH", "/api/v1/upward/reports/{report_id}"): (WRITE, "upward_work", "upward"),
+    **{("POST", f"/api/v1/upward/reports/{{report_id}}/{action}"): (WRITE, "upward_work", "upward")
+       for action in ("submit", "approve", "return", "send")},
+    ("POST", "/api/v1/upward/deliveries/{delivery_id}/acknowledge"): (WRITE, "staff", "upward"),
+    ("POST", "/api/v1/upward/deliveries/{delivery_id}/instructions"): (WRITE, "staff", "upward"),
+    ("POST", "/api/v1/upward/instructions/{instruction_id}/feedback"): (WRITE, "upward_work", "upward"),
+    # The exchange format: what the caller may see, personal data masked unless full and allowed.
+    ("GET", "/api/v1/upward/exchange"): (READ, "staff", None),
     ("POST", "/api/v1/intake/suggest"): (WRITE, "register", None),
     ("POST", "/api/v1/intake/cases/{case_id}/feedback"): (WRITE, "register", "case"),
     # 舆情: the monitoring service sends with an opinion:create token of a bureau account; analysts read.
@@ -430,6 +455,10 @@ GROUPS.update({
     # 联席会议: convened by a city or county bureau's leaders and 督办员; recorded also by its registrars.
     "convene": {"city_leader", "city_supervisor", "east_leader"},
     "meetings": {"city_registrar", "city_leader", "city_supervisor", "east_registrar", "east_leader", "west_registrar"},
+    # Marking 重大紧急 and drafting reports: handlers, leaders, supervisors, analysts (upward.policies.WORK_ROLES).
+    "upward_work": {"city_leader", "city_supervisor", "city_analyst", "east_leader", "east_housing_handler",
+                    "east_housing_leader", "city_housing_handler", "east_hr_handler", "east_discipline_handler",
+                    "east_legal_handler", "east1_handler", "west1_handler"},
 })
 # 稳评: every case-working role (not 系统管理员); 审定 by leaders (审核/领导).
 GROUPS["stability_work"] = set(PERSONAS) - {"city_admin"}

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "minxin.oversight",
     "minxin.risk",
     "minxin.stability",
+    "minxin.upward",
     "minxin.exchange",
     "minxin.meetings",
     "minxin.portal",

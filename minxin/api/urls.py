@@ -38,6 +38,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/oversight", "minxin.api.oversight:router"),
     ("/risk", "minxin.api.risk:router"),
     ("/stability", "minxin.api.stability:router"),
+    ("/upward", "minxin.api.upward:router"),
     ("/intake", "minxin.api.intake:router"),
     ("/reception", "minxin.api.reception:router"),
     ("/meetings", "minxin.api.meetings:router"),

@@ -72,6 +72,11 @@ class A:
     MEETING_TASK = "meeting_task"
     MEETING_TASK_REPORTED = "meeting_task_reported"
     MEETING_TASK_ACCEPTED = "meeting_task_accepted"
+    # Written by minxin.upward beside the lifecycle (重大紧急信息报告, 第二十五条).
+    UPWARD_MARK = "upward_mark"
+    UPWARD_REPORT = "upward_report"
+    UPWARD_INSTRUCTION = "upward_instruction"
+    UPWARD_FEEDBACK = "upward_feedback"
     # Not a transition: the system recounts 暂定 clocks once a year's official holidays are entered
     # (minxin.cases.services.recompute changes the clocks itself, so no clock effects here).
     RECOMPUTE_DEADLINES = "recompute_deadlines"
@@ -603,6 +608,19 @@ _KINDS = (
     _ev(A.MEETING_TASK_ACCEPTED, gettext_lazy("联席会议任务验收"),
         lambda p: _("验收 %(unit)s 的联席会议任务%(late)s：%(result)s") % {
             "unit": p.get("task_unit", ""), "result": p.get("result", ""), "late": _("（逾期办结）") if p.get("late") else ""}),
+    # -- urgent upward reports (minxin.upward); the payload carries its own labels --
+    _ev(A.UPWARD_MARK, gettext_lazy("认定重大紧急"),
+        lambda p: _("认定为%(gravity)s信访事项：%(reason)s") % {"gravity": p.get("gravity_label", ""), "reason": p.get("reason", "")}),
+    _ev(A.UPWARD_REPORT, gettext_lazy("报送信息报告"),
+        lambda p: _("向%(units)s报送%(kind)s（第%(n)s报）") % {
+            "units": "、".join(p.get("recipients", [])), "kind": p.get("kind_label", ""), "n": p.get("sequence", "")}
+        + (_("（超过报送时限）") if p.get("late") else "")),
+    _ev(A.UPWARD_INSTRUCTION, gettext_lazy("收到批示"),
+        lambda p: _("收到%(leader)s批示：%(text)s，须于%(due)s前反馈落实情况") % {
+            "leader": p.get("leader", ""), "text": str(p.get("text", "")).rstrip("。；，"), "due": p.get("due_label", "")}),
+    _ev(A.UPWARD_FEEDBACK, gettext_lazy("反馈批示落实情况"),
+        lambda p: _("反馈%(leader)s批示落实情况") % {"leader": p.get("leader", "")}
+        + (_("（逾期反馈）") if p.get("late") else "")),
 )
 
 EVENTS: dict[str, EventKind] = {k.action: k for k in _KINDS}
@@ -610,6 +628,7 @@ LIFECYCLE_ACTIONS = frozenset(v for k, v in vars(A).items() if k.isupper()) - {
     A.RATE, A.SUPERVISE, A.SUPERVISION_REPLY, A.SUPERVISION_REVIEW, A.SUPERVISION_ESCALATE, A.SUPERVISION_INTERVIEW,
     A.SUPERVISION_CIRCULAR, A.SUPERVISION_DISMISS,
     A.MEETING_AGENDA, A.MEETING_DECISION, A.MEETING_TASK, A.MEETING_TASK_REPORTED, A.MEETING_TASK_ACCEPTED,
+    A.UPWARD_MARK, A.UPWARD_REPORT, A.UPWARD_INSTRUCTION, A.UPWARD_FEEDBACK,
 }
 
 

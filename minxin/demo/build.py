@@ -16,6 +16,7 @@ from minxin.core import clock
 from minxin.demo.city import CITY_CODE, FULL_CITY, CitySize, build_city
 from minxin.demo.generate import CaseStream, CityIndex
 from minxin.stability.demo import build_demo_assessments
+from minxin.upward.demo import build_demo_urgent_report
 
 if TYPE_CHECKING:
     from minxin.demo.year import YearResult
@@ -86,4 +87,5 @@ def build_demo(
         result.year = work_the_year(seed=seed, end_date=end_date, say=say)
         result.year.counts.update(build_joint_meeting(end_date=end_date))
         result.year.counts["stability_assessments"] = build_demo_assessments(end_date=end_date, city_code=CITY_CODE)
+        result.year.counts["urgent_matters"] = build_demo_urgent_report(end_date=end_date, say=say)
     return result

@@ -13,6 +13,8 @@ class Kind:
     template: Callable[[], bytes]
     import_: Callable  # (fileobj, *, actor, dry_run, progress, max_rows, name) -> int (rows written or checked)
     export: Callable  # (*, actor, full, out) -> (bytes | None, rows)
+    # Kinds with a JSON exchange format too: (*, actor, full, out) -> rows; `manage.py export KIND OUT.json`.
+    export_json: Callable | None = None
 
 
 def _cases_import(fileobj, **kw) -> int:
@@ -117,6 +119,36 @@ def _opinion():
         return template()
 
     return tpl, imp, exp
+def _upward_import(fileobj, **kw) -> int:
+    from minxin.core.errors import ValidationFailed
+
+    raise ValidationFailed(_("重大紧急信息报告交换格式只用于导出，不能导入"))
+
+
+def _upward_export(*, actor, full=False, out=None):
+    from minxin.exchange.upward import export_excel
+
+    return export_excel(actor=actor, full=full, out=out)
+
+
+def _upward_export_json(*, actor, full=False, out):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from minxin.exchange.upward import export_json
+
+    data = export_json(actor, full=full)
+    with open(out, "w", encoding="utf-8") as fh:
+        # The encoder the API uses too: labels are lazy translations.
+        json.dump(data, fh, ensure_ascii=False, indent=1, cls=DjangoJSONEncoder)
+    return len(data["reports"])
+
+
+def _upward_template():
+    from minxin.exchange.upward import template
+
+    return template()
 
 
 KINDS: dict[str, Kind] = {
@@ -126,4 +158,6 @@ KINDS: dict[str, Kind] = {
     "units": Kind("units", _("单位"), *_org("units")),
     "staff": Kind("staff", _("工作人员"), *_org("staff")),
     "opinion": Kind("opinion", _("舆情信息"), *_opinion()),
+    "upward": Kind("upward", _("重大紧急信息报告（信访信息系统交换格式）"), _upward_template, _upward_import, _upward_export,
+                   _upward_export_json),
 }

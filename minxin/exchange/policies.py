@@ -50,7 +50,7 @@ def may_export(actor, kind: str) -> bool:
     require_actor(actor)
     if actor is SYSTEM:
         return True
-    if kind in ("cases", "ledger"):
+    if kind in ("cases", "ledger", "upward"):
         return is_active(actor)
     if kind == "opinion":
         return opinion_policies.may_read(actor)

@@ -343,6 +343,8 @@ SWEEPS: dict[str, SweepSpec] = {
         SweepSpec("risk_case_scores", "信访事项风险评分", 86400, _risk_sweep("signals")),
         SweepSpec("meeting_tasks", "联席会议任务超期", 3600, _sweep_of("minxin.meetings.services")),
         SweepSpec("opinion_warnings", "舆情预警（舆情信息周量异常）", 3600, _sweep_of("minxin.opinion.warning")),
+        # Every 10 minutes: the first report's limit is counted in hours.
+        SweepSpec("upward_overdue", "重大紧急信息超时提醒", 600, _sweep_of("minxin.upward.sweeps")),
     )
 }
 

@@ -38,6 +38,9 @@ from minxin.core.errors import ConfigurationMissing
 class PeriodUnit(models.TextChoices):
     CALENDAR_DAY = "day", gettext_lazy("自然日")
     WORKING_DAY = "workday", gettext_lazy("工作日")
+    # Urgent reports (重大紧急信息, minxin.upward) count in hours from the moment, not days.
+    # Case clocks never use it: `WorkingCalendar.add` refuses it; minxin.rules.timelimits counts it.
+    HOUR = "hour", gettext_lazy("小时")
 
 
 class CalendarMissing(ConfigurationMissing):

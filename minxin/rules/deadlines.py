@@ -79,6 +79,12 @@ def start_deadline(case, rule_code: str, *, trigger_date, amount: int | None = N
     """
     trigger_date = _as_date(trigger_date)
     rule = resolve_rule(rule_code, area=case.area, on=trigger_date)
+    if rule.unit == PeriodUnit.HOUR:
+        # DeadlineRule.clean refuses this; a row written around it must still not start a clock that cannot count.
+        raise ValidationFailed(
+            _("期限规则“%(rule)s”的单位是小时，信访事项办理期限只能按自然日或工作日计算，请在期限规则中改正“单位”")
+            % {"rule": rule.name}, fields={"unit": _("不能为小时")}
+        )
     amount = rule.amount if amount is None else amount
     if amount is None:
         raise ValidationFailed(

@@ -17,6 +17,11 @@ from minxin.rules.calendar import PeriodUnit
 
 _PROVINCE_CODE = re.compile(r"^\d{2}$")
 
+# Limits counted from a moment by minxin.rules.timelimits (urgent upward reports, minxin.upward).
+# Only these may count in 小时: every other rule drives a case clock (minxin.rules.deadlines), which
+# counts whole days on the working-day calendar and cannot run in hours.
+MOMENT_LIMIT_CODES = frozenset({"upward_first_report", "upward_follow_up", "upward_instruction_feedback"})
+
 
 class DeadlineRuleQuerySet(models.QuerySet):
     def in_force(self, on):
@@ -105,6 +110,9 @@ class DeadlineRule(models.Model):
             errors["province_code"] = _("应为两位数字")
         if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
             errors["effective_to"] = _("失效日期不能早于生效日期")
+        if self.unit == PeriodUnit.HOUR and self.code and self.code not in MOMENT_LIMIT_CODES:
+            errors["unit"] = _("“单位”不能选小时：规则%(code)s用于信访事项办理期限，只能按自然日或工作日计算；"
+                               "小时仅用于重大紧急信息报告的时限") % {"code": self.code}
         same = DeadlineRule.objects.filter(
             code=self.code, effective_from=self.effective_from, province_code=self.province_code, area_id=self.area_id
         ).exclude(pk=self.pk)

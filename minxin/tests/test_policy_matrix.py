@@ -153,17 +153,45 @@ def world(city):
                                "area_code": city.areas[spec["area"]].code}], actor=SYSTEM, match=False)[0].item
         for key, spec in T.OPINIONS.items()
     }
-    return {"opinion": opinions, "decision": decisions, "meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    upward = {"east": _urgent_matter(city, cases["east1"])}
+    return {"upward": upward, "opinion": opinions, "decision": decisions, "meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
+
+
+def _urgent_matter(city, case):
+    """A sent first report on `case` by 东城区信访局, with a 批示 from the city bureau."""
+    from minxin.upward import services as upward
+    from minxin.upward.tests.factories import CONTENTS, reporting_lines
+
+    reporting_lines(city)
+    leader = city.staff["east_leader"]
+    matter = upward.mark_case(case, actor=leader, gravity="urgent", reason="聚集")
+    report = matter.reports.get()
+    upward.update_report(report, actor=leader, **{**CONTENTS, "occurred_at": clock.now() - dt.timedelta(hours=1)})
+    upward.submit_report(report, actor=leader)
+    upward.approve_report(report, actor=leader)
+    upward.send_report(report, actor=leader)
+    delivery = report.deliveries.get(unit=city.units["city_bureau"])
+    upward.record_instruction(delivery, actor=city.staff["city_leader"], leader="市信访局局长", text="请妥善处置")
+    return matter
+
+
+def _upward_params(m) -> dict:
+    report = m.reports.get()
+    delivery = report.deliveries.get(role="upper_bureau")
+    return {"pk": m.pk, "matter_id": m.pk, "report_id": report.pk, "delivery_id": delivery.pk,
+            "instruction_id": report.instructions.get().pk, "action": "save"}
 
 
 # How an object fills the parameters of a path, per object kind.
 WEB_PARAMS = {
+    "upward": _upward_params,
     "document": lambda o: {"pk": o.case_id, "doc_pk": o.pk},
     "upload": lambda o: {"pk": o.submission.case_id, "att_pk": o.pk},
 }
 API_PARAMS = {
     "opinion": lambda o: {"item_id": o.pk},
+    "upward": _upward_params,
     "case": lambda o: {"case_id": o.pk, "number": o.number},
     "supervision": lambda o: {"sid": o.pk},
     "document": lambda o: {"case_id": o.case_id, "doc_id": o.pk},
@@ -179,7 +207,9 @@ API_PARAMS = {
 
 def _state():
     """Counts that a refused write must leave unchanged."""
-    return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, MeetingEvent, StabilityEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
+    from minxin.upward.models import UpwardEvent
+
+    return tuple(m.objects.count() for m in (UpwardEvent, CaseEvent, RiskEvent, MeetingEvent, StabilityEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
                                             Document, SuggestionFeedback, Submission, OpinionItem, OpinionEvent))
 
 

@@ -30,6 +30,7 @@ NAV_ITEMS = [
     (_("应急预案"), "web:risk_plans", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)),
     # 联席会议: every unit may sit on one and receive its tasks (the page lists the unit's own).
     (_("联席会议"), "web:meetings_list", ()),
+    (_("重大紧急报告"), "web:upward_list", (Role.HANDLER, Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST)),
     (_("数据导入导出"), "web:exchange_index", (Role.REGISTRAR, Role.REVIEWER, Role.ADMIN)),
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("risk/ledger/import/", exchange_views.ledger_import, name="risk_ledger_import"),
     path("risk/", include("minxin.risk.web.urls")),
     path("stability/", include("minxin.stability.web.urls")),
+    path("upward/", include("minxin.upward.web.urls")),
     path("exchange/", include("minxin.web.exchange.urls")),
     path("reception/", include("minxin.reception.urls")),
     path("meetings/", include("minxin.meetings.web.urls")),

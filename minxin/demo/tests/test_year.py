@@ -66,6 +66,16 @@ def test_demo_year_leaves_rollups_alerts_supervision_ledger_plan_and_classifiers
         assert service.get_version(name).is_active
     assert service.predict("domain", ["工地包工头拖欠我们十几个农民工的工资，多次讨要无果"], explain=False)[0].label == "劳动关系"
 
+    # An urgent upward report with 批示 (minxin.upward.demo): first report and 续报 sent, one 批示
+    # answered, the city bureau's past its date and flagged.
+    from minxin.upward.models import Instruction, UrgentMatter
+    from minxin.upward.services import matter_flags
+
+    matter = UrgentMatter.objects.get(source="staff")
+    assert matter.reports.filter(state="sent").count() == 2 and matter.case_id is not None
+    assert Instruction.objects.filter(report__matter=matter, fed_back_at__isnull=False).exists()
+    assert matter_flags(matter)["feedback_overdue"] and not matter_flags(matter)["first_report_overdue"]
+
 
 def test_no_template_or_empty_state_names_a_command():
     root = Path(minxin.__file__).parent

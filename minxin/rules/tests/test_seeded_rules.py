@@ -44,7 +44,28 @@ def test_each_seeded_rule_gives_its_statutory_due_day(east_case, code):
 
 def test_every_national_rule_is_covered_by_a_test():
     seeded = set(DeadlineRule.objects.filter(area=None, province_code="").values_list("code", flat=True))
-    assert seeded == set(EXPECTED) | {"assigned_report", "extension_max_30d"}
+    assert seeded == set(EXPECTED) | {"assigned_report", "extension_max_30d"} | set(MOMENT_RULES)
+
+
+# Limits of urgent reports (minxin.upward), counted from a moment: Mon 3 March 2025 09:00 (UTC+8).
+MOMENT_RULES = {
+    "upward_first_report": (2, "hour", dt.datetime(2025, 3, 3, 11, 0)),
+    "upward_follow_up": (24, "hour", dt.datetime(2025, 3, 4, 9, 0)),
+    # 5 working days → Mon 10 March, ending at 24:00.
+    "upward_instruction_feedback": (5, "workday", dt.datetime(2025, 3, 11, 0, 0)),
+}
+
+
+@pytest.mark.parametrize("code", sorted(MOMENT_RULES))
+def test_each_seeded_urgent_report_limit_gives_its_due_moment(east_case, code):
+    from django.utils import timezone
+
+    from minxin.rules.timelimits import due_at
+
+    amount, unit, due = MOMENT_RULES[code]
+    start = timezone.make_aware(dt.datetime(2025, 3, 3, 9, 0))
+    rule, moment = due_at(code, area=east_case.area, start=start)
+    assert (rule.amount, rule.unit, timezone.localtime(moment).replace(tzinfo=None)) == (amount, unit, due)
 
 
 def test_extension_cap_is_30_calendar_days():

@@ -7,7 +7,8 @@ from minxin.exchange.management.actors import actor_for
 
 
 class Command(BaseCommand):
-    help = ("导出为导入模板格式的 Excel：manage.py export KIND OUT.xlsx [--full] [--as 账号]。"
+    help = ("导出为导入模板格式的 Excel：manage.py export KIND OUT.xlsx [--full] [--as 账号]；"
+            "有 JSON 交换格式的种类（upward）以 .json 结尾的文件名导出为 JSON。"
             "信访人身份默认脱敏；--full 导出完整身份（仅限有权查看的事项），每次导出均有记录。")
 
     def add_arguments(self, parser):
@@ -18,8 +19,14 @@ class Command(BaseCommand):
 
     def handle(self, kind, out, full=False, username=None, **opts):
         actor = actor_for(username)
+        as_json = out.lower().endswith(".json")
+        if as_json and KINDS[kind].export_json is None:
+            raise CommandError(f"{KINDS[kind].label}没有 JSON 交换格式，请导出为 .xlsx 文件")
         try:
-            _data, rows = KINDS[kind].export(actor=actor, full=full, out=out)
+            if as_json:
+                rows = KINDS[kind].export_json(actor=actor, full=full, out=out)
+            else:
+                _data, rows = KINDS[kind].export(actor=actor, full=full, out=out)
         except DomainError as exc:
             raise CommandError(exc.message) from None
         log_export(kind, actor=actor, full=full, rows=rows, file_name=out)
