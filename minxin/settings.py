@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "minxin.portal",
     "minxin.notify",
     "minxin.reception",
+    "minxin.grid",
     "minxin.api",
     "minxin.web",
     "minxin.demo",

@@ -37,6 +37,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/cases", "minxin.api.cases:router"),
     ("/oversight", "minxin.api.oversight:router"),
     ("/risk", "minxin.api.risk:router"),
+    ("/grid", "minxin.api.grid:router"),
     ("/intake", "minxin.api.intake:router"),
     ("/reception", "minxin.api.reception:router"),
 ]

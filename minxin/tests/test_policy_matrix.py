@@ -18,6 +18,8 @@ from minxin.documents.kinds import DocumentKind
 from minxin.documents.models import Document
 from minxin.documents.services import issue_document
 from minxin.documents.tests.samples import FULL_CONTEXT
+from minxin.grid import services as grid_services
+from minxin.grid.models import GridReport, GridVisit
 from minxin.intake.models import SuggestionFeedback
 from minxin.org.policies import SYSTEM
 from minxin.oversight.models import SupervisionGround
@@ -127,7 +129,12 @@ def world(city):
         key: screening.open_round(actor=city.staff["city_supervisor"], area=city.areas[spec["area"]], cadence="monthly")
         for key, spec in T.ALERTS.items()
     }
-    return {"case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    grid_reports = {
+        key: grid_services.report(actor=city.staff[spec["actor"]], kind="dispute", domain=housing, area=city.areas[spec["area"]],
+                                  description="两户村民因宅基地边界争执", people_count=2, wants_case=True)
+        for key, spec in T.GRID_REPORTS.items()
+    }
+    return {"grid_report": grid_reports, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
 
 
@@ -144,13 +151,14 @@ API_PARAMS = {
     "alert": lambda o: {"alert_id": o.pk},
     "day": lambda o: {"day_id": o.pk},
     "booking": lambda o: {"booking_id": o.pk},
+    "grid_report": lambda o: {"report_id": o.pk},
 }
 
 
 def _state():
     """Counts that a refused write must leave unchanged."""
     return tuple(m.objects.count() for m in (CaseEvent, RiskEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
-                                            Document, SuggestionFeedback, Submission))
+                                            Document, SuggestionFeedback, Submission, GridReport, GridVisit))
 
 
 def _fill_web(pattern: str, kind: str | None, obj) -> str:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("risk/ledger/export/", exchange_views.ledger_export, name="risk_ledger_export"),
     path("risk/ledger/import/", exchange_views.ledger_import, name="risk_ledger_import"),
     path("risk/", include("minxin.risk.web.urls")),
+    path("grid/", include("minxin.grid.web.urls")),
     path("exchange/", include("minxin.web.exchange.urls")),
     path("reception/", include("minxin.reception.urls")),
 ]
