@@ -80,6 +80,8 @@ def build_demo(
     result = DemoResult(loaded, city_done - started, time.perf_counter() - city_done)
     if work_year:
         from minxin.demo.year import work_the_year
+        from minxin.grid.demo import build_grid_demo
 
         result.year = work_the_year(seed=seed, end_date=end_date, say=say)
+        result.year.counts.update(build_grid_demo(seed=seed, end_date=end_date))
     return result

@@ -6,7 +6,8 @@ A grid report counts as 就地化解 (solved at the grid) when
   as one, and no case about the same matter was received afterwards — a case in the
   same 领域 about the report's place (the report's area, a place below it, or its
   村社区) received after the report and no later than `repeat_window_days` (the
-  scorecard's window for repeats) after the resolution.
+  scorecard's window for repeats) after the resolution. Cases registered from other grid
+  reports are left out: they are those reports' own matters.
 
 So marking an item "resolved" and sending the people away does not pay: if they come
 back as petitioners, the item does not count. The denominator is every grid report
@@ -53,7 +54,9 @@ def solved_at_grid(reports) -> set[int]:
         return set()
     domains = {r.entry.domain_id for r in candidates}
     earliest = min(r.reported_at for r in candidates)
+    # A case registered from another grid report is that report's matter, accounted for there.
     later = list(Case.objects.filter(domain_id__in=domains, received_at__gte=earliest)
+                 .exclude(pk__in=GridReport.objects.filter(case__isnull=False).values("case_id"))
                  .values_list("domain_id", "area__path", "received_at"))
     out = set()
     for r in candidates:
