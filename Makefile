@@ -64,11 +64,14 @@ test-pg: venv
 	MINXIN_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The README's screenshots, taken by the newcomer's walk (minxin/demo/tests/test_browser_walk.py) on a
-# freshly built demo of SCREENSHOT_CASES cases; the folder is emptied first, so none is left over.
+# freshly built demo of SCREENSHOT_CASES cases, and by the grid worker's phone test
+# (minxin/grid/tests/test_browser_grid.py); the folder is emptied first, so none is left over.
 screenshots: venv
 	rm -f docs/screenshots/*.png
 	MINXIN_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots MINXIN_WALK_CASES=$(SCREENSHOT_CASES) MINXIN_REQUIRE_BROWSER=1 \
 		$(BIN)/python -m pytest minxin/demo/tests/test_browser_walk.py -q -p no:cacheprovider
+	MINXIN_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots MINXIN_REQUIRE_BROWSER=1 \
+		$(BIN)/python -m pytest minxin/grid/tests/test_browser_grid.py -q -p no:cacheprovider
 	@ls docs/screenshots
 
 bench: venv
