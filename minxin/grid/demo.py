@@ -1,6 +1,7 @@
 """Demo data for the grids: grid units and their 网格员 in 禾城区 (county1), a 社区居委会 above
 them, and two months of grid reports worked through the live services — most solved at the
-grid, some asked to become cases and registered by the 区信访局, a few still open, and one
+grid, some asked to become cases and registered by the 区信访局 (one still waiting for it), a few
+still open, and one
 "solved" item whose people came back as petitioners (so it is not counted as 就地化解).
 
 Called once from minxin.demo.build after the year is worked; deterministic for a seed. The
@@ -23,7 +24,8 @@ from minxin.org import services as org
 from minxin.org.models import Area, AreaLevel, Role, Staff, Unit, UnitKind
 
 GRIDS = 3  # grid units (and 网格员 accounts) in the demo
-# (kind, 领域, people, parties, description, place, outcome) — outcome: solved / case / open / back
+# (kind, 领域, people, parties, description, place, outcome) — outcome: solved / case (asked and
+# registered) / asked (waiting for the 区信访局 to register it) / open / back (solved, then petitioned)
 REPORTS = [
     ("dispute", "房地产", 2, "两户居民", "楼上住户装修改管道，楼下住户卫生间渗水，双方在楼道争吵", "2栋3单元", "solved"),
     ("dispute", "劳动关系", 7, "7名装修工人与包工头", "小区内装修工程完工两个月，工人工资仍未结清，工人聚在物业门口", "物业服务中心门口", "case"),
@@ -33,6 +35,7 @@ REPORTS = [
     ("dispute", "房地产", 3, "三户邻居", "公共楼道堆放杂物和电动车充电，邻里争执", "7栋2单元楼道", "open"),
     ("dispute", "金融", 5, "5户居民", "参与社区附近一家“养老理财”，到期无法兑付", "社区活动中心", "back"),
     ("risk", "环境保护", 15, "周边住户", "小区旁工地夜间施工，渣土车撒漏，住户拦车", "东门外工地", "open"),
+    ("risk", "劳动关系", 20, "20名保洁员与物业公司", "更换物业公司后保洁员社保断缴，商量集体去区里反映", "物业服务中心", "asked"),
 ]
 
 
@@ -88,7 +91,7 @@ def build_grid_demo(*, seed: int, end_date: dt.date) -> dict[str, int]:
         with clock.moved_to(at):
             photo = SimpleUploadedFile("photo.png", _png(seed * 100 + n), content_type="image/png") if n % 2 == 0 else None
             rep = services.report(actor=worker, kind=kind, domain=domains[domain], area=worker.unit.area, description=text,
-                                  people_count=people, parties=parties, place=place, photo=photo, wants_case=outcome == "case")
+                                  people_count=people, parties=parties, place=place, photo=photo, wants_case=outcome in ("case", "asked"))
         counts["grid_reports"] += 1
         with clock.moved_to(at + dt.timedelta(days=1, hours=2)):
             if outcome in ("solved", "open", "back"):

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from minxin.cases.models import Case
 from minxin.grid.models import CaseRequest, GridReport
-from minxin.org.models import AreaLevel, Unit, UnitKind
+from minxin.org.models import Area, AreaLevel, Unit, UnitKind
 
 # Units credited for their grids' work: the grids themselves and the 属地 units above them.
 CREDITED_KINDS = (UnitKind.GRID, UnitKind.VILLAGE, UnitKind.TOWNSHIP)
@@ -40,27 +40,31 @@ def _window_days() -> int:
     return active_config().repeat_window_days
 
 
-def _matter_areas(area) -> list[str]:
-    """Paths a later case may carry and still be about the report's place: the place itself
-    (and below) or an ancestor down to its 村社区."""
-    return [a.path for a in area.ancestors() if a.level >= AreaLevel.VILLAGE]
+def _matter_areas(candidates) -> dict[int, list[str]]:
+    """area id → paths a later case may carry and still be about the report's place: an
+    ancestor down to its 村社区 (the place itself and below are matched by prefix)."""
+    ids = {int(p) for r in candidates for p in r.entry.area.path.strip("/").split("/") if p}
+    ancestors = dict(Area.objects.filter(pk__in=ids, level__gte=AreaLevel.VILLAGE).values_list("pk", "path"))
+    return {r.entry.area_id: [ancestors[int(p)] for p in r.entry.area.path.strip("/").split("/") if p and int(p) in ancestors]
+            for r in candidates}
 
 
 def solved_at_grid(reports) -> set[int]:
     """The ids of `reports` that count as 就地化解 (see the module docstring)."""
-    window = dt.timedelta(days=_window_days())
     candidates = [r for r in reports if r.resolved_at is not None and r.case_request == CaseRequest.NONE and r.case_id is None]
     if not candidates:
         return set()
+    window = dt.timedelta(days=_window_days())
     domains = {r.entry.domain_id for r in candidates}
     earliest = min(r.reported_at for r in candidates)
     # A case registered from another grid report is that report's matter, accounted for there.
     later = list(Case.objects.filter(domain_id__in=domains, received_at__gte=earliest)
                  .exclude(pk__in=GridReport.objects.filter(case__isnull=False).values("case_id"))
                  .values_list("domain_id", "area__path", "received_at"))
+    matter = _matter_areas(candidates)
     out = set()
     for r in candidates:
-        paths, own = _matter_areas(r.entry.area), r.entry.area.path
+        paths, own = matter[r.entry.area_id], r.entry.area.path
         hi = r.resolved_at + window
         if not any(d == r.entry.domain_id and r.reported_at <= at <= hi and (path in paths or path.startswith(own))
                    for d, path, at in later):
@@ -77,8 +81,7 @@ def _reports_in(start: dt.date, end: dt.date, area_paths):
 def local_resolution(units, start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
     """unit id → (solved at the grid, grid reports) for the 属地 units among `units` (scorecard hook)."""
     credited = [u for u in units if u.kind in CREDITED_KINDS]
-    if not credited:
-        return {}
+    # One query whatever the units (the scorecard's cost must not depend on which units it scores).
     reports = _reports_in(start, end, [u.area.path for u in credited])
     solved = solved_at_grid(reports)
     out = {}
@@ -95,7 +98,14 @@ def grid_reports_signal(area, start: dt.date, end: dt.date) -> int:
     return GridReport.objects.filter(reported_at__gte=lo, reported_at__lt=hi, entry__area__path__startswith=area.path).count()
 
 
+def _report_paths(start: dt.date, end: dt.date) -> list[str]:
+    lo, hi = _bounds(start, end)
+    return list(GridReport.objects.filter(reported_at__gte=lo, reported_at__lt=hi).values_list("entry__area__path", flat=True))
+
+
 grid_reports_signal.signal_name = "grid_reports"
+# The scorecard asks for the paths once per period instead of counting once per unit.
+grid_reports_signal.paths = _report_paths
 
 
 def board(area, start: dt.date, end: dt.date) -> list[dict]:

@@ -25,7 +25,10 @@ A unit with no 有结果件数 in the period (nothing concluded) is not scored a
 化解 and 一次性化解 are undefined (无数据), so it is listed after the ranked units with
 no score and no rank. Shrinking an empty record to the average would otherwise put a
 unit that resolved nothing above every unit with real but below-average results —
-rewarding low volume, the very 政绩观 this scorecard is meant to correct.
+rewarding low volume, the very 政绩观 this scorecard is meant to correct. The one
+exception is a 村社区/乡镇街道 whose grids reported in the period: it is scored on the
+components that have data (就地化解, and any ratings or clocks) and gets no credit for
+the empty ones.
 
 就地化解 (小事不出村) is a fifth component fed by LOCAL_RESOLUTION hooks (the grid app):
 of the grid reports made in the unit's area in the period, the share solved at the
@@ -53,7 +56,8 @@ from minxin.oversight import metrics
 from minxin.oversight.models import Rating, ScorecardConfig
 
 # Extra signals about an area for the suppression flag: callables
-# (area, start, end) -> int, appended by other modules (risk ledger, grid, hotline).
+# (area, start, end) -> int, appended by other modules (risk ledger, grid, hotline). A hook
+# with a `paths(start, end)` attribute (the area paths of its items) is asked once per period.
 SUPPRESSION_SIGNALS: list = []
 
 # 就地化解 sources: callables (units, start, end) -> {unit id: (solved at grid, reports)},
@@ -112,7 +116,7 @@ class UnitScore:
 
     @property
     def unranked_reason(self) -> str:
-        return "" if self.ranked else str(_("本期无有结果事项，无数据，不参加排名"))
+        return "" if self.ranked else str(_("本期无有结果事项（也无网格上报），无数据，不参加排名"))
 
     def as_dict(self) -> dict:
         return {
@@ -168,6 +172,13 @@ class _SignalIndex:
     def __init__(self):
         self._bureaus = None
         self._periods: dict = {}
+        self._hooks: dict = {}
+
+    def hook_paths(self, hook, start: dt.date, end: dt.date) -> list[str]:
+        key = (hook, start, end)
+        if key not in self._hooks:
+            self._hooks[key] = list(hook.paths(start, end))
+        return self._hooks[key]
 
     def over_head(self, start: dt.date, end: dt.date) -> list[tuple[str, int, set[int]]]:
         key = (start, end)
@@ -195,7 +206,13 @@ def _signals(unit: Unit, start: dt.date, end: dt.date, index: _SignalIndex | Non
                   if path.startswith(unit.area.path) and reg != unit.pk and unit.pk not in routed)
     out = {"skipped_over": skipped}
     for hook in SUPPRESSION_SIGNALS:
-        out[getattr(hook, "signal_name", hook.__name__)] = int(hook(unit.area, start, end))
+        name = getattr(hook, "signal_name", hook.__name__)
+        paths = getattr(hook, "paths", None)
+        if paths is not None:
+            # A hook that can list its items' area paths is asked once per period, not once per unit.
+            out[name] = sum(1 for p in index.hook_paths(hook, start, end) if p.startswith(unit.area.path))
+        else:
+            out[name] = int(hook(unit.area, start, end))
     return out
 
 
@@ -320,14 +337,16 @@ def scorecards(*, start: dt.date, end: dt.date, area: Area | None = None, units=
         total_w, base = 0.0, 0.0
         for key, comp in r["components"].items():
             comp.shrunk = ((comp.rate or 0) * comp.n + pooled[key] * k) / (comp.n + k) if (comp.n + k) else pooled[key]
-            if key in OPTIONAL_COMPONENTS and not comp.n:
+            # No data, no credit: optional components always, the others for a unit ranked on its
+            # grids' work alone (nothing concluded), which must not get the pool's average for free.
+            if not comp.n and (key in OPTIONAL_COMPONENTS or not r["concluded"]):
                 continue
             base += weights[key] * comp.shrunk
             total_w += weights[key]
         base = 100 * base / (total_w or 1.0)
         penalty = float(cfg.penalty_repeat) * 100 * r["repeat_rate"] + float(cfg.penalty_overturned) * 100 * r["overturned_rate"]
-        # Nothing concluded: no score rather than the pool's average (see the module docstring).
-        score = max(base - penalty, 0.0) if r["concluded"] else None
+        # Nothing concluded and no grid work: no score rather than the pool's average (module docstring).
+        score = max(base - penalty, 0.0) if (r["concluded"] or r["components"]["local"].n) else None
         card = UnitScore(
             unit=u, concluded=r["concluded"], components=r["components"], repeat_rate=r["repeat_rate"],
             overturned_rate=r["overturned_rate"], penalty=penalty, score=score,
@@ -347,7 +366,8 @@ def config_description(cfg: ScorecardConfig | None = None) -> dict:
                     "timeliness": str(cfg.weight_timeliness), "first_time": str(cfg.weight_first_time),
                     "local": str(cfg.weight_local)},
         "ranking": str(_("本期没有有结果事项（有结果件数为0）的单位不计分、不排名，各项显示“无数据”，列在已排名单位之后；"
-                         "不把空白记录收缩到平均水平，以免少收件、不办结的单位排在切实化解问题的单位之前。")),
+                         "不把空白记录收缩到平均水平，以免少收件、不办结的单位排在切实化解问题的单位之前。"
+                         "辖区内本期有网格上报的村社区、乡镇街道只按有数据的各项（就地化解等）计分，无数据的项不得分。")),
         "local": str(_("就地化解：单位辖区内本期网格上报事项中，在网格化解、且其后未就同一事项形成信访事项的比例；"
                        "辖区内没有网格上报的单位不计此项。")),
         "repeat_window_days": cfg.repeat_window_days, "penalty_repeat": str(cfg.penalty_repeat),

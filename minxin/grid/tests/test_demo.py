@@ -28,6 +28,7 @@ def test_demo_grids_have_workers_and_reports_in_every_outcome():
     reps = list(GridReport.objects.select_related("entry", "entry__area"))
     assert sum(1 for r in reps if r.case_request == CaseRequest.REGISTERED) == counts["grid_cases"] == 2
     assert Case.objects.filter(pk__in=[r.case_id for r in reps if r.case_id]).count() == 2
+    assert sum(1 for r in reps if r.case_request == CaseRequest.PENDING) == 1  # for the registrar to try
     solved = scoring.solved_at_grid(reps)
     # Four marked solved; the one whose people came back as petitioners does not count.
     assert sum(1 for r in reps if r.resolved_at) == 4 and len(solved) == 3

@@ -67,3 +67,17 @@ def test_the_scorecard_weighs_local_resolution_only_for_units_with_grid_reports(
     assert (east.components["local"].rate, east.components["local"].n, east.local_solved) == (1.0, 2, 2)
     assert west.components["local"].rate is None and west.components["local"].n == 0
     assert east.as_dict()["local_solved"] == 2
+
+
+def test_a_grid_with_no_cases_is_ranked_on_its_grid_work_alone_with_no_free_credit(city, report_as):
+    _solve(city, report_as())
+    report_as(wants_case=True)
+    u = city.units
+    cards = {c.unit.code: c for c in scorecards(units=[u["grid1_unit"], u["east_legal"]], **_period())}
+    grid, idle = cards["W-GRID1"], cards["L-EAST"]
+    assert grid.concluded == 0 and grid.ranked and grid.rank == 1 and not idle.ranked
+    local = grid.components["local"]
+    assert (local.rate, local.n) == (0.5, 2)
+    # Only 就地化解 has data: the empty 化解/满意/按期 rates add nothing (no pooled average for free).
+    assert grid.components["resolution"].rate is None
+    assert grid.score == pytest.approx(100 * local.shrunk)

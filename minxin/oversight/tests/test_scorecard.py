@@ -124,3 +124,100 @@ def test_dashboard_and_export_show_no_data_for_a_unit_with_nothing_resolved(cont
     legal = next(r for r in board["table"] if r["unit_code"] == "L-EAST")
     assert "group_rank" not in legal and board["unranked"] == 1
     assert "L-EAST" not in {r["unit_code"] for r in board["rows"]}
+
+
+def test_weights_come_from_the_configuration_row(contest):
+    u = contest.units
+    ScorecardConfig.objects.create(name="只看按期", weight_resolution=0, weight_satisfaction=0, weight_timeliness=1,
+                                   weight_first_time=0, penalty_repeat=0, penalty_overturned=0)
+    cards = _by_code(scorecards(units=[u["east_housing"], u["east_hr"]], **MARCH))
+    # With only speed counted and no penalties, the fast unit is no longer behind: gaming would pay,
+    # which is why the default weights and penalties are what they are.
+    assert cards["G-EAST-HOUSING"].score >= cards["G-EAST-HR"].score
+
+
+@pytest.fixture
+def quiet_and_suppressing(flow, city):
+    """First half of March: 4 cases each to 东一街道 and 西一街道. Second half: 1 each — but three people
+    from 东一社区 take their problem straight to 市信访局."""
+    for _ in range(4):
+        flow.transfer(flow.register(area="east1v"), unit="east1_office")
+        flow.transfer(flow.register(area="west1v", registrar="west_registrar"), unit="west1_office", actor="west_registrar")
+    at(flow, dt.date(2026, 3, 20))
+    flow.transfer(flow.register(area="east1v"), unit="east1_office")
+    flow.transfer(flow.register(area="west1v", registrar="west_registrar"), unit="west1_office", actor="west_registrar")
+    for _ in range(3):
+        flow.register(area="east1v", registrar="city_registrar")
+    return city
+
+
+def test_unit_whose_intake_falls_while_petitions_skip_it_is_flagged(quiet_and_suppressing):
+    u = quiet_and_suppressing.units
+    second_half = dict(start=dt.date(2026, 3, 17), end=dt.date(2026, 3, 31))
+    s = suppression_check(u["east1_office"], **second_half)
+    assert s.flagged and str(s.label) == "疑似压案"
+    assert (s.own_previous, s.own_current, s.signals_previous, s.signals_current) == (4, 1, 0, 3)
+    quiet = suppression_check(u["west1_office"], **second_half)
+    assert not quiet.flagged and (quiet.own_previous, quiet.own_current, quiet.signals_current) == (4, 1, 0)
+
+
+def test_suppression_hooks_add_signals(quiet_and_suppressing):
+    u = quiet_and_suppressing.units
+
+    def grid_reports(area, start, end):
+        return 5 if area.code.startswith("320903") else 0
+
+    SUPPRESSION_SIGNALS.append(grid_reports)
+    try:
+        s = suppression_check(u["west1_office"], start=dt.date(2026, 3, 17), end=dt.date(2026, 3, 31))
+    finally:
+        SUPPRESSION_SIGNALS.remove(grid_reports)
+    assert s.flagged and s.detail["signals_by_kind_current"] == {"skipped_over": 0, "grid_reports": 5}
+
+
+def test_scorecard_components_are_the_per_unit_metric_definitions(contest):
+    """The scorecard computes every unit at once; each figure must still be metrics.py's figure for that unit."""
+    from minxin.oversight import metrics
+    from minxin.oversight.scorecard import overturned_decisions
+
+    u = contest.units
+    units = [u["east_housing"], u["east_hr"], u["east1_office"]]
+    cards = _by_code(scorecards(units=units, **MARCH))
+    for unit in units:
+        card, scope = cards[unit.code], metrics.Scope(unit=unit, **MARCH)
+        ftr, t1, t2 = metrics.first_time_resolution(scope), metrics.timely_acceptance(scope), metrics.on_time_completion(scope)
+        assert (card.components["first_time"].rate, card.components["first_time"].n) == (ftr.value, ftr.denominator)
+        assert card.components["timeliness"].n == t1.denominator + t2.denominator
+        assert card.components["timeliness"].rate == ((t1.numerator + t2.numerator) / (t1.denominator + t2.denominator)
+                                                      if t1.denominator + t2.denominator else None)
+        assert card.suppression == suppression_check(unit, cfg=None, **MARCH)
+        assert len(overturned_decisions(unit, **MARCH)) == round(card.overturned_rate * card.concluded)
+    assert cards["G-EAST-HOUSING"].components["first_time"].n == 4  # the fixture really has cases to compare
+
+
+def test_scorecards_take_as_many_queries_for_all_units_as_for_one(contest):
+    """No per-unit queries (N+1): the cost of a scorecard does not grow with the number of units."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minxin.org.models import Unit
+
+    u = contest.units
+    with CaptureQueriesContext(connection) as one:
+        scorecards(units=[u["east_housing"]], **MARCH)
+    every = Unit.objects.exclude(kind__in=("petition", "grid"))
+    assert every.count() >= 5
+    with CaptureQueriesContext(connection) as many:
+        scorecards(units=every, **MARCH)
+    assert len(many) <= len(one) + 1 <= 40  # + 1: a 信访部门 among `units` has its registered cases looked up
+
+
+def test_units_outside_the_deployment_are_not_scored(contest):
+    from minxin.org import services as org
+    from minxin.org.models import UnitKind
+
+    city_area = contest.units["city_housing"].area
+    province = org.create_unit(code="P-HOUSING", name="某省住房和城乡建设厅", kind=UnitKind.GOVERNMENT, area=city_area,
+                               is_external=True)
+    codes = {c.unit.code for c in scorecards(area=city_area, **MARCH)}
+    assert "G-CITY-HOUSING" in codes and province.code not in codes
