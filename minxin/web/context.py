@@ -2,7 +2,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cases.policies import may_register
-from minxin.grid.policies import may_use as may_use_grid
 from minxin.org.models import Role, Staff
 from minxin.org.policies import may_administer
 from minxin.oversight.policies import may_analyse
@@ -21,7 +20,6 @@ NAV_ITEMS = [
     (_("领导接访"), "web:reception_days", (Role.REGISTRAR, Role.REVIEWER)),
     (_("指标口径"), "web:oversight_metrics", may_analyse),
     (_("统计分析"), "web:oversight_dashboards", may_analyse),
-    (_("网格"), "web:grid_home", may_use_grid),
     (_("风险预警"), "web:risk_overview", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
     (_("预警收件箱"), "web:risk_alerts", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER)),
     (_("应急预案"), "web:risk_plans", (Role.ANALYST, Role.SUPERVISOR, Role.REVIEWER, Role.ADMIN)),
