@@ -166,7 +166,7 @@ class BoardRow(Schema):
     cases: int
 
 
-@router.get("/board", response=list[BoardRow], summary="就地化解（按网格、村社区）")
+@router.get("/board", response=list[BoardRow], summary="就地化解（按网格、村社区；默认最近90天）")
 def board(request, area: str | None = None, start: dt.date | None = Query(None, alias="from"),
           end: dt.date | None = Query(None, alias="to")):
     staff = request.auth
@@ -178,6 +178,6 @@ def board(request, area: str | None = None, start: dt.date | None = Query(None, 
         if root is None:
             raise NotFound(_("区划代码%(code)s不存在或不在您的管辖范围内") % {"code": area})
     end = end or clock.today()
-    start = start or end.replace(day=1)
+    start = start or end - dt.timedelta(days=scoring.BOARD_DAYS - 1)
     return [{"unit_code": r["unit"].code, "unit": r["unit"].name, "kind": r["kind"], "reports": r["reports"],
              "solved": r["solved"], "rate": r["rate"], "cases": r["cases"]} for r in scoring.board(root, start, end)]

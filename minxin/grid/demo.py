@@ -1,5 +1,5 @@
 """Demo data for the grids: grid units and their 网格员 in 禾城区 (county1), a 社区居委会 above
-them, and two months of grid reports worked through the live services — most solved at the
+them, and three months of grid reports worked through the live services — most solved at the
 grid, some asked to become cases and registered by the 区信访局 (one still waiting for it), a few
 still open, and one
 "solved" item whose people came back as petitioners (so it is not counted as 就地化解).
@@ -86,7 +86,9 @@ def build_grid_demo(*, seed: int, end_date: dt.date) -> dict[str, int]:
     domains = {d.name: d for d in Domain.objects.all()}
     for n, (kind, domain, people, parties, text, place, outcome) in enumerate(REPORTS):
         worker = workers[n % len(workers)]
-        day = end_date - dt.timedelta(days=55 - 6 * n)
+        # From about three months back to three weeks back: inside the 就地化解 table's 90 days, and
+        # older than the ledger's newest lines, which the demo's year already worked in full.
+        day = end_date - dt.timedelta(days=85 - 8 * n)
         at = dt.datetime.combine(day, dt.time(9 + n % 6, 10 * (n % 5)), tzinfo=tz)
         with clock.moved_to(at):
             photo = SimpleUploadedFile("photo.png", _png(seed * 100 + n), content_type="image/png") if n % 2 == 0 else None

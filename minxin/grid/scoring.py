@@ -24,6 +24,9 @@ from minxin.cases.models import Case
 from minxin.grid.models import CaseRequest, GridReport
 from minxin.org.models import Area, AreaLevel, Unit, UnitKind
 
+# The 就地化解 table's default period (days up to today), on the page and in the API.
+BOARD_DAYS = 90
+
 # Units credited for their grids' work: the grids themselves and the 属地 units above them.
 CREDITED_KINDS = (UnitKind.GRID, UnitKind.VILLAGE, UnitKind.TOWNSHIP)
 

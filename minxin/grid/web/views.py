@@ -7,6 +7,8 @@ Each POST calls one service; a refusal re-renders the page with the input kept a
 service's message next to the field. Reports outside the caller's reach are 404.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -56,7 +58,7 @@ def home(request):
            "pending_cases": [r for r in reports if r.case_request == CaseRequest.PENDING]}
     if not ctx["worker"]:
         today = clock.today()
-        start = today.replace(day=1)
+        start = today - dt.timedelta(days=scoring.BOARD_DAYS - 1)
         ctx.update(board=scoring.board(staff.unit.area, start, today), board_start=start, board_end=today)
     return render(request, "grid/home.html", ctx)
 
