@@ -20,6 +20,7 @@ PERSONAS = (
     "east_registrar", "east_leader", "west_registrar",
     "east_housing_handler", "east_housing_leader", "east_hr_handler", "east_discipline_handler", "east_legal_handler",
     "east1_handler", "west1_handler",
+    "grid1_worker",
 )
 ANONYMOUS = "anonymous"
 
@@ -46,6 +47,10 @@ GROUPS: dict[str, set[str]] = {
     "case_import": {"city_leader", "east_leader"},
     # Nobody: the route needs an object the matrix does not build, so every persona gets 404.
     "nobody": set(),
+    # Grid pages (grid.policies.may_use): grid workers, 村社区/乡镇街道 staff and 信访部门 staff.
+    "grid": {*CITY_BUREAU, "east_registrar", "east_leader", "west_registrar", "east1_handler", "west1_handler", "grid1_worker"},
+    # Reporting from a grid and working its items: 网格员 only.
+    "grid_workers": {"grid1_worker"},
 }
 
 # ---------------------------------------------------------------- which objects
@@ -74,6 +79,7 @@ CASE_VISIBLE: dict[str, set[str]] = {
     "east_discipline_handler": {"accused"},
     "east1_handler": {"east1"},                       # township: routed to it
     "west1_handler": {"west1"},
+    "grid1_worker": set(),                            # a grid worker sees grid reports, not cases
     ANONYMOUS: set(),
 }
 
@@ -89,7 +95,7 @@ ENTRY_VISIBLE: dict[str, set[str]] = {
     "west1_handler": {"west"},
     # Not assigned: a city-level functional unit, other county departments, the township.
     "city_housing_handler": set(), "east_hr_handler": set(), "east_discipline_handler": set(),
-    "east_legal_handler": set(), "east1_handler": set(), ANONYMOUS: set(),
+    "east_legal_handler": set(), "east1_handler": set(), "grid1_worker": set(), ANONYMOUS: set(),
 }
 
 # Major decisions on the 稳评 register (stability.policies): area, 评估责任单位, registered by. Scoped
@@ -115,7 +121,16 @@ ALERT_VISIBLE: dict[str, set[str]] = {
     **{p: set(ALERTS) for p in (*CITY_BUREAU, "city_housing_handler")},
     **{p: {"east"} for p in _EAST_UNITS},
     "west_registrar": {"west"},
-    "east1_handler": set(), "west1_handler": set(), ANONYMOUS: set(),
+    "east1_handler": set(), "west1_handler": set(), "grid1_worker": set(), ANONYMOUS: set(),
+}
+
+# Grid reports (grid.policies), one made by the grid worker of 东一社区第1网格: seen by that grid's
+# workers and, read only, by the 村社区/乡镇街道 units and 信访部门 whose area contains the grid.
+GRID_REPORTS = {"grid1": dict(actor="grid1_worker", area="grid1")}
+GRID_REPORT_VISIBLE: dict[str, set[str]] = {
+    **{p: set() for p in PERSONAS}, ANONYMOUS: set(),
+    **{p: {"grid1"} for p in CITY_BUREAU},
+    "east_registrar": {"grid1"}, "east_leader": {"grid1"}, "east1_handler": {"grid1"}, "grid1_worker": {"grid1"},
 }
 
 # Documents (文书), desk attachments (a letter's scans) and online uploads follow their case
@@ -178,7 +193,7 @@ OBJECT_VISIBLE = {
     # Screening rounds, one per county like the alerts: seen by area. Contingency plans likewise, and
     # also by the units below the plan's area, to which the plan applies (risk.policies.plans_visible).
     "round": ALERT_VISIBLE,
-    "plan": {**ALERT_VISIBLE, "east1_handler": {"east"}, "west1_handler": {"west"}},
+    "plan": {**ALERT_VISIBLE, "east1_handler": {"east"}, "west1_handler": {"west"}, "grid1_worker": {"east"}},
     # One 督办单 per case, issued by the city's 督办员: visible exactly where its case is.
     "supervision": CASE_VISIBLE,
     "meeting": MEETING_VISIBLE, "task": TASK_VISIBLE,
@@ -188,6 +203,7 @@ OBJECT_VISIBLE = {
     # sibling county, not the functional units, not the township.
     "upward": {**{p: set() for p in PERSONAS}, ANONYMOUS: set(),
                **{p: {"east"} for p in CITY_BUREAU}, "east_registrar": {"east"}, "east_leader": {"east"}},
+    "grid_report": GRID_REPORT_VISIBLE,
 }
 
 # ---------------------------------------------------------------- what
@@ -275,6 +291,14 @@ WEB: dict[str, tuple[str, str, str | None]] = {
     "web:stability_action": (WRITE, "stability_work", "decision"),
     "web:opinion_list": (READ, "opinion", None),
     "web:opinion_detail": (READ, "opinion", "opinion"),
+    "web:grid_home": (READ, "grid", None),
+    "web:grid_report_new": (READ, "grid_workers", None),
+    "web:grid_item": (READ, "grid", "grid_report"),
+    "web:grid_item_visit": (WRITE, "grid_workers", "grid_report"),
+    "web:grid_item_resolve": (WRITE, "grid_workers", "grid_report"),
+    "web:grid_item_register": (WRITE, "register", "grid_report"),
+    # The matrix's report has no photo: 404 for everyone (photo serving is tested in minxin/grid/tests).
+    "web:grid_item_photo": (READ, "nobody", None),
     "web:reception_desk": (READ, "register", None),
     "web:reception_lookup": (WRITE, "register", None),
     "web:reception_letter": (READ, "register", None),
@@ -414,6 +438,13 @@ API: dict[tuple[str, str], tuple[str, str, str | None]] = {
     ("POST", "/api/v1/upward/instructions/{instruction_id}/feedback"): (WRITE, "upward_work", "upward"),
     # The exchange format: what the caller may see, personal data masked unless full and allowed.
     ("GET", "/api/v1/upward/exchange"): (READ, "staff", None),
+    ("GET", "/api/v1/grid/reports"): (READ, "staff", None),
+    ("POST", "/api/v1/grid/reports"): (WRITE, "grid_workers", None),
+    ("GET", "/api/v1/grid/reports/{report_id}"): (READ, "grid", "grid_report"),
+    ("POST", "/api/v1/grid/reports/{report_id}/visits"): (WRITE, "grid_workers", "grid_report"),
+    ("POST", "/api/v1/grid/reports/{report_id}/resolve"): (WRITE, "grid_workers", "grid_report"),
+    ("POST", "/api/v1/grid/reports/{report_id}/case"): (WRITE, "register", "grid_report"),
+    ("GET", "/api/v1/grid/board"): (READ, "grid", None),
     ("POST", "/api/v1/intake/suggest"): (WRITE, "register", None),
     ("POST", "/api/v1/intake/cases/{case_id}/feedback"): (WRITE, "register", "case"),
     # 舆情: the monitoring service sends with an opinion:create token of a bureau account; analysts read.

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "minxin.notify",
     "minxin.reception",
     "minxin.opinion",
+    "minxin.grid",
     "minxin.api",
     "minxin.web",
     "minxin.demo",

@@ -63,6 +63,7 @@ def build_test_city() -> TestCity:
     u["east_discipline"] = org.create_unit(code="D-EAST", name="东城区纪委监委", kind=UnitKind.DISCIPLINE, area=a["east"])
     u["east1_office"] = org.create_unit(code="T-EAST1", name="东一街道办事处", kind=UnitKind.TOWNSHIP, area=a["east1"], parent=u["east_bureau"])
     u["west1_office"] = org.create_unit(code="T-WEST1", name="西一街道办事处", kind=UnitKind.TOWNSHIP, area=a["west1"], parent=u["west_bureau"])
+    u["grid1_unit"] = org.create_unit(code="W-GRID1", name="东一社区第1网格", kind=UnitKind.GRID, area=a["grid1"], parent=u["east1_office"])
 
     s = c.staff
 
@@ -85,6 +86,7 @@ def build_test_city() -> TestCity:
     add("east_discipline_handler", "east_discipline", [Role.HANDLER], "东城纪委办理人")
     add("east1_handler", "east1_office", [Role.HANDLER], "东一街道办理人")
     add("west1_handler", "west1_office", [Role.HANDLER], "西一街道办理人")
+    add("grid1_worker", "grid1_unit", [Role.GRID_WORKER], "东一第1网格网格员")
     return c
 
 

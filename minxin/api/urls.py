@@ -39,6 +39,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("/risk", "minxin.api.risk:router"),
     ("/stability", "minxin.api.stability:router"),
     ("/upward", "minxin.api.upward:router"),
+    ("/grid", "minxin.api.grid:router"),
     ("/intake", "minxin.api.intake:router"),
     ("/reception", "minxin.api.reception:router"),
     ("/meetings", "minxin.api.meetings:router"),

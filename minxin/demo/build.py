@@ -83,9 +83,11 @@ def build_demo(
     if work_year:
         from minxin.demo.meetings import build_joint_meeting
         from minxin.demo.year import work_the_year
+        from minxin.grid.demo import build_grid_demo
 
         result.year = work_the_year(seed=seed, end_date=end_date, say=say)
         result.year.counts.update(build_joint_meeting(end_date=end_date))
         result.year.counts["stability_assessments"] = build_demo_assessments(end_date=end_date, city_code=CITY_CODE)
         result.year.counts["urgent_matters"] = build_demo_urgent_report(end_date=end_date, say=say)
+        result.year.counts.update(build_grid_demo(seed=seed, end_date=end_date))
     return result

@@ -71,12 +71,15 @@ def scorecards_xlsx(rows: list[dict], *, label: str, start: dt.date, end: dt.dat
     ws.append(spreadsheets.row(ws, [_("统计范围：%(scope)s；期间：%(start)s 至 %(end)s") % {"scope": label, "start": start, "end": end}]))
     ws.append(_bold(ws, [_("名次"), _("单位代码"), _("单位"), _("得分"), _("有结果件数"), _("化解"), _("满意"), _("按期"),
                          _("一次性化解"), _("重复信访率"), _("被撤销/变更率"), _("扣分"), _("疑似压案"),
-                         _("上期登记"), _("本期登记"), _("上期其他信号"), _("本期其他信号")]))
+                         _("上期登记"), _("本期登记"), _("上期其他信号"), _("本期其他信号"), _("就地化解"), _("网格化解数")]))
     for r in rows:
         comp = r["components"]
         rate = lambda k: None if comp[k]["rate"] is None else round(100 * comp[k]["rate"], 1)  # noqa: E731
         s = r["suppression"]
-        ws.append(spreadsheets.row(ws, [r["rank"], r["unit_code"], r["unit"], r["score"], r["concluded"], rate("resolution"), rate("satisfaction"),
+        no_data = _("无数据")
+        ws.append(spreadsheets.row(ws, [r["rank"] if r["ranked"] else _("不排名"), r["unit_code"], r["unit"],
+                   r["score"] if r["ranked"] else no_data, r["concluded"], rate("resolution"), rate("satisfaction"),
                    rate("timeliness"), rate("first_time"), round(100 * r["repeat_rate"], 1), round(100 * r["overturned_rate"], 1),
-                   r["penalty"], s["label"], s["own_previous"], s["own_current"], s["signals_previous"], s["signals_current"]]))
+                   r["penalty"], s["label"], s["own_previous"], s["own_current"], s["signals_previous"], s["signals_current"],
+                   rate("local") if "local" in comp else None, r.get("local_solved", 0)]))
     return _save(wb)

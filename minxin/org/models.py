@@ -119,6 +119,8 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("督办员")
     ANALYST = "analyst", _("分析员")
     ADMIN = "admin", _("系统管理员")
+    # Staff of a 网格 unit: reports disputes and risks from the grid and works them there (minxin.grid).
+    GRID_WORKER = "grid_worker", _("网格员")
 
 
 class Staff(models.Model):

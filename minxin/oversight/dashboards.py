@@ -299,13 +299,15 @@ def scorecards(scope: DashScope, *, kind: str = "", level: int | None = None, pa
     groups = [{"kind": k, "level": lv, "label": _group_label(k, lv), "count": counts[(k, lv)]} for k, lv in keys]
     chosen = (kind, level) if (kind, level) in counts else (keys[0] if keys else None)
     members = [r for r in rows if (r["kind"], r["level"]) == chosen]
-    for i, r in enumerate(members, start=1):
+    # Units with nothing concluded are listed after the ranked ones, without rank or score.
+    ranked = [r for r in members if r["ranked"]]
+    for i, r in enumerate(ranked, start=1):
         r["group_rank"] = i
     n = SCORECARD_CHART_N
-    if len(members) > 2 * n:
-        chart = [r | {"band": "top"} for r in members[:n]] + [r | {"band": "bottom"} for r in members[-n:]]
+    if len(ranked) > 2 * n:
+        chart = [r | {"band": "top"} for r in ranked[:n]] + [r | {"band": "bottom"} for r in ranked[-n:]]
     else:
-        chart = [r | {"band": "all"} for r in members]
+        chart = [r | {"band": "all"} for r in ranked]
     pages = max(1, -(-len(members) // SCORECARD_PAGE_SIZE))
     page = min(max(1, page), pages)
     table = members[(page - 1) * SCORECARD_PAGE_SIZE: page * SCORECARD_PAGE_SIZE]
@@ -314,7 +316,8 @@ def scorecards(scope: DashScope, *, kind: str = "", level: int | None = None, pa
     return {
         "rows": chart, "table": table, "groups": groups, "total": len(rows), "group_total": len(members),
         "group": _group_label(*chosen) if chosen else "", "kind": chosen[0] if chosen else "", "level": chosen[1] if chosen else None,
-        "page": page, "pages": pages, "page_numbers": list(range(1, pages + 1)), "chart_n": n, "split": len(members) > 2 * n,
+        "page": page, "pages": pages, "page_numbers": list(range(1, pages + 1)), "chart_n": n, "split": len(ranked) > 2 * n,
+        "unranked": len(members) - len(ranked),
         "flagged": sum(1 for r in members if r["suppression"]["flagged"]),
     }
 
@@ -351,6 +354,6 @@ SOURCES = {
     "areas": gettext_lazy("数据来自每日汇总。"),
     "deadlines": gettext_lazy("当前期限状态按每件事项最近的计时期限统计；超期趋势来自每日汇总。"),
     "ratings": gettext_lazy("按评价时间统计信访人评价，信访部门与责任单位分列。"),
-    "scorecards": gettext_lazy("考评口径见“指标口径”页和考评配置；“疑似压案”只提示核查，不计入得分。"),
+    "scorecards": gettext_lazy("考评口径见“指标口径”页和考评配置；本期无有结果事项的单位无数据、不排名；“疑似压案”只提示核查，不计入得分。"),
     "supervision": gettext_lazy("按督办发出时间统计督办单。"),
 }

@@ -317,6 +317,10 @@ class ScorecardConfig(models.Model):
     weight_satisfaction = models.DecimalField(_("满意权重"), max_digits=5, decimal_places=2, default=Decimal("0.30"))
     weight_timeliness = models.DecimalField(_("按期权重"), max_digits=5, decimal_places=2, default=Decimal("0.15"))
     weight_first_time = models.DecimalField(_("一次性化解权重"), max_digits=5, decimal_places=2, default=Decimal("0.20"))
+    weight_local = models.DecimalField(
+        _("就地化解权重"), max_digits=5, decimal_places=2, default=Decimal("0.15"),
+        help_text=_("网格上报事项在网格化解（小事不出村）的比例的权重；只对辖区内有网格上报的单位计入"),
+    )
     repeat_window_days = models.PositiveSmallIntegerField(_("重复信访回溯天数"), default=90)
     penalty_repeat = models.DecimalField(
         _("重复信访扣分（每占办结1%）"), max_digits=5, decimal_places=2, default=Decimal("0.50"),

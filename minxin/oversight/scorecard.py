@@ -18,8 +18,22 @@ punished by chance), minus two penalties:
 - Penalty for overturned decisions: `penalty_overturned` points per percentage
   point of the unit's decisions changed or overturned on 复查/复核.
 
-Counts never enter the score, only rates; shrinkage means a unit with no or few
-cases sits at the average, not at the top.
+Counts never enter the score, only rates; shrinkage means a unit with few cases
+sits near the average, not at the top.
+
+A unit with no 有结果件数 in the period (nothing concluded) is not scored at all: its
+化解 and 一次性化解 are undefined (无数据), so it is listed after the ranked units with
+no score and no rank. Shrinking an empty record to the average would otherwise put a
+unit that resolved nothing above every unit with real but below-average results —
+rewarding low volume, the very 政绩观 this scorecard is meant to correct. The one
+exception is a 村社区/乡镇街道 whose grids reported in the period: it is scored on the
+components that have data (就地化解, and any ratings or clocks) and gets no credit for
+the empty ones.
+
+就地化解 (小事不出村) is a fifth component fed by LOCAL_RESOLUTION hooks (the grid app):
+of the grid reports made in the unit's area in the period, the share solved at the
+grid and not later raised as a case about the same matter. It is weighed only for
+units that have grid reports; the others are scored on the four rates alone.
 
 A separate flag, 疑似压案, marks a unit whose own intake fell by more than
 `suppression_drop` against the previous period of equal length while other
@@ -42,8 +56,17 @@ from minxin.oversight import metrics
 from minxin.oversight.models import Rating, ScorecardConfig
 
 # Extra signals about an area for the suppression flag: callables
-# (area, start, end) -> int, appended by other modules (risk ledger, grid, hotline).
+# (area, start, end) -> int, appended by other modules (risk ledger, grid, hotline). A hook
+# with a `paths(start, end)` attribute (the area paths of its items) is asked once per period.
 SUPPRESSION_SIGNALS: list = []
+
+# 就地化解 sources: callables (units, start, end) -> {unit id: (solved at grid, reports)},
+# appended by the grid app (which sits above oversight and may not be imported here).
+LOCAL_RESOLUTION: list = []
+
+# Components that are weighed only where they have data (n > 0); the four core rates are
+# always weighed (shrunk towards the pool) for every ranked unit.
+OPTIONAL_COMPONENTS = ("local",)
 
 
 def active_config() -> ScorecardConfig:
@@ -80,14 +103,27 @@ class UnitScore:
     repeat_rate: float
     overturned_rate: float
     penalty: float
-    score: float
+    score: float | None
     suppression: Suppression
-    rank: int = 0
+    rank: int | None = None
+    # Grid reports in the unit's area solved at the grid (就地化解数, see LOCAL_RESOLUTION).
+    local_solved: int = 0
+
+    @property
+    def ranked(self) -> bool:
+        """Only a unit with at least one 有结果 case in the period is scored and ranked."""
+        return self.score is not None
+
+    @property
+    def unranked_reason(self) -> str:
+        return "" if self.ranked else str(_("本期无有结果事项（也无网格上报），无数据，不参加排名"))
 
     def as_dict(self) -> dict:
         return {
-            "unit_code": self.unit.code, "unit": self.unit.name, "rank": self.rank, "score": round(self.score, 2),
-            "concluded": self.concluded,
+            "unit_code": self.unit.code, "unit": self.unit.name, "rank": self.rank,
+            "score": None if self.score is None else round(self.score, 2),
+            "ranked": self.ranked, "unranked_reason": self.unranked_reason,
+            "concluded": self.concluded, "local_solved": self.local_solved,
             "components": {k: {"rate": c.rate, "n": c.n, "shrunk": round(c.shrunk, 4)} for k, c in self.components.items()},
             "repeat_rate": self.repeat_rate, "overturned_rate": self.overturned_rate, "penalty": round(self.penalty, 2),
             "suppression": {"flagged": self.suppression.flagged, "label": str(self.suppression.label),
@@ -136,6 +172,13 @@ class _SignalIndex:
     def __init__(self):
         self._bureaus = None
         self._periods: dict = {}
+        self._hooks: dict = {}
+
+    def hook_paths(self, hook, start: dt.date, end: dt.date) -> list[str]:
+        key = (hook, start, end)
+        if key not in self._hooks:
+            self._hooks[key] = list(hook.paths(start, end))
+        return self._hooks[key]
 
     def over_head(self, start: dt.date, end: dt.date) -> list[tuple[str, int, set[int]]]:
         key = (start, end)
@@ -163,7 +206,13 @@ def _signals(unit: Unit, start: dt.date, end: dt.date, index: _SignalIndex | Non
                   if path.startswith(unit.area.path) and reg != unit.pk and unit.pk not in routed)
     out = {"skipped_over": skipped}
     for hook in SUPPRESSION_SIGNALS:
-        out[getattr(hook, "signal_name", hook.__name__)] = int(hook(unit.area, start, end))
+        name = getattr(hook, "signal_name", hook.__name__)
+        paths = getattr(hook, "paths", None)
+        if paths is not None:
+            # A hook that can list its items' area paths is asked once per period, not once per unit.
+            out[name] = sum(1 for p in index.hook_paths(hook, start, end) if p.startswith(unit.area.path))
+        else:
+            out[name] = int(hook(unit.area, start, end))
     return out
 
 
@@ -222,6 +271,7 @@ def _raw_all(units: list[Unit], start: dt.date, end: dt.date, cfg: ScorecardConf
     t2 = metrics._clock_rates_by_unit(("handle_60d", "assigned_report", "suggestion_reply"), start, end, unit_cases)
     concluded = {uid: {c: results[c] for c in ids if c in results and c not in refused} for uid, ids in unit_cases.items()}
     ftr = metrics.first_time_resolution_by_unit(concluded)
+    local = _local_resolution(units, start, end)
     out = {}
     for u in units:
         ids, done = unit_cases[u.pk], concluded[u.pk]
@@ -237,11 +287,23 @@ def _raw_all(units: list[Unit], start: dt.date, end: dt.date, cfg: ScorecardConf
                 "satisfaction": Component(good / rated if rated else None, rated),
                 "timeliness": Component((t1[u.pk].numerator + t2[u.pk].numerator) / clocks if clocks else None, int(clocks)),
                 "first_time": Component(ftr[u.pk].value, int(ftr[u.pk].denominator)),
+                "local": Component(local[u.pk][0] / local[u.pk][1] if local[u.pk][1] else None, local[u.pk][1]),
             },
+            "local_solved": local[u.pk][0],
             "repeat_rate": len([c for c in with_refusals if c in repeated]) / len(with_refusals) if with_refusals else 0.0,
             "overturned_rate": min(len(overturned[u.pk]) / n, 1.0) if n else (1.0 if overturned[u.pk] else 0.0),
             "intake": (sum(1 for c in ids if c in received and received[c] < lo), sum(1 for c in ids if c in received and received[c] >= lo)),
         }
+    return out
+
+
+def _local_resolution(units: list[Unit], start: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
+    """unit id → (grid reports solved at the grid, grid reports) over every LOCAL_RESOLUTION hook."""
+    out = {u.pk: (0, 0) for u in units}
+    for hook in LOCAL_RESOLUTION:
+        for unit_id, (solved, reports) in hook(units, start, end).items():
+            if unit_id in out:
+                out[unit_id] = (out[unit_id][0] + solved, out[unit_id][1] + reports)
     return out
 
 
@@ -259,7 +321,8 @@ def scorecards(*, start: dt.date, end: dt.date, area: Area | None = None, units=
     units = list(units.select_related("area") if hasattr(units, "select_related") else units)
     raw = _raw_all(units, start, end, cfg)
     weights = {"resolution": float(cfg.weight_resolution), "satisfaction": float(cfg.weight_satisfaction),
-               "timeliness": float(cfg.weight_timeliness), "first_time": float(cfg.weight_first_time)}
+               "timeliness": float(cfg.weight_timeliness), "first_time": float(cfg.weight_first_time),
+               "local": float(cfg.weight_local)}
     # Pooled rate of every component over all units: the prior each unit is shrunk to.
     pooled = {}
     for key in weights:
@@ -271,21 +334,28 @@ def scorecards(*, start: dt.date, end: dt.date, area: Area | None = None, units=
     out = []
     for u in units:
         r = raw[u.pk]
-        total_w = sum(weights.values()) or 1.0
-        base = 0.0
+        total_w, base = 0.0, 0.0
         for key, comp in r["components"].items():
             comp.shrunk = ((comp.rate or 0) * comp.n + pooled[key] * k) / (comp.n + k) if (comp.n + k) else pooled[key]
+            # No data, no credit: optional components always, the others for a unit ranked on its
+            # grids' work alone (nothing concluded), which must not get the pool's average for free.
+            if not comp.n and (key in OPTIONAL_COMPONENTS or not r["concluded"]):
+                continue
             base += weights[key] * comp.shrunk
-        base = 100 * base / total_w
+            total_w += weights[key]
+        base = 100 * base / (total_w or 1.0)
         penalty = float(cfg.penalty_repeat) * 100 * r["repeat_rate"] + float(cfg.penalty_overturned) * 100 * r["overturned_rate"]
-        out.append(UnitScore(
+        # Nothing concluded and no grid work: no score rather than the pool's average (module docstring).
+        score = max(base - penalty, 0.0) if (r["concluded"] or r["components"]["local"].n) else None
+        card = UnitScore(
             unit=u, concluded=r["concluded"], components=r["components"], repeat_rate=r["repeat_rate"],
-            overturned_rate=r["overturned_rate"], penalty=penalty, score=max(base - penalty, 0.0),
-            suppression=_suppression(u, *r["intake"], start, end, cfg, index),
-        ))
-    out.sort(key=lambda s: (-s.score, s.unit.code))
-    for i, s in enumerate(out, start=1):
-        s.rank = i
+            overturned_rate=r["overturned_rate"], penalty=penalty, score=score,
+            suppression=_suppression(u, *r["intake"], start, end, cfg, index), local_solved=r["local_solved"],
+        )
+        out.append(card)
+    out.sort(key=lambda s: (not s.ranked, -(s.score or 0), s.unit.code))
+    for i, s in enumerate(x for x in out if x.ranked):
+        s.rank = i + 1
     return out
 
 
@@ -293,7 +363,13 @@ def config_description(cfg: ScorecardConfig | None = None) -> dict:
     cfg = cfg or active_config()
     return {
         "weights": {"resolution": str(cfg.weight_resolution), "satisfaction": str(cfg.weight_satisfaction),
-                    "timeliness": str(cfg.weight_timeliness), "first_time": str(cfg.weight_first_time)},
+                    "timeliness": str(cfg.weight_timeliness), "first_time": str(cfg.weight_first_time),
+                    "local": str(cfg.weight_local)},
+        "ranking": str(_("本期没有有结果事项（有结果件数为0）的单位不计分、不排名，各项显示“无数据”，列在已排名单位之后；"
+                         "不把空白记录收缩到平均水平，以免少收件、不办结的单位排在切实化解问题的单位之前。"
+                         "辖区内本期有网格上报的村社区、乡镇街道只按有数据的各项（就地化解等）计分，无数据的项不得分。")),
+        "local": str(_("就地化解：单位辖区内本期网格上报事项中，在网格化解、且其后未就同一事项形成信访事项的比例；"
+                       "辖区内没有网格上报的单位不计此项。")),
         "repeat_window_days": cfg.repeat_window_days, "penalty_repeat": str(cfg.penalty_repeat),
         "penalty_overturned": str(cfg.penalty_overturned), "prior_cases": cfg.prior_cases,
         "suppression_drop": str(cfg.suppression_drop), "suppression_min_signals": cfg.suppression_min_signals,

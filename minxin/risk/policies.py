@@ -15,8 +15,8 @@ from minxin.core.errors import PermissionDenied
 from minxin.org.models import Area, Role, Staff
 from minxin.org.policies import SYSTEM, in_bureau, is_active, require_actor
 
-# Ledger lines come from grids, units and the bureau alike.
-LEDGER_WRITE_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST, Role.ADMIN)
+# Ledger lines come from grids (网格员, minxin.grid), units and the bureau alike.
+LEDGER_WRITE_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST, Role.ADMIN, Role.GRID_WORKER)
 # Opening rounds, reassessing, handling alerts and plans are the bureau's judgment calls.
 ASSESS_ROLES = (Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST)
 ALERT_ROLES = (Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST)

@@ -18,6 +18,8 @@ from minxin.documents.kinds import DocumentKind
 from minxin.documents.models import Document
 from minxin.documents.services import issue_document
 from minxin.documents.tests.samples import FULL_CONTEXT
+from minxin.grid import services as grid_services
+from minxin.grid.models import GridReport, GridVisit
 from minxin.intake.models import SuggestionFeedback
 from minxin.meetings import services as meetings
 from minxin.meetings.models import MeetingEvent
@@ -154,7 +156,12 @@ def world(city):
         for key, spec in T.OPINIONS.items()
     }
     upward = {"east": _urgent_matter(city, cases["east1"])}
-    return {"upward": upward, "opinion": opinions, "decision": decisions, "meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
+    grid_reports = {
+        key: grid_services.report(actor=city.staff[spec["actor"]], kind="dispute", domain=housing, area=city.areas[spec["area"]],
+                                  description="两户村民因宅基地边界争执", people_count=2, wants_case=True)
+        for key, spec in T.GRID_REPORTS.items()
+    }
+    return {"grid_report": grid_reports, "upward": upward, "opinion": opinions, "decision": decisions, "meeting": meeting_rows, "task": task_rows, "case": cases, "supervision": supervisions, "plan": plan_rows, "round": round_rows, "entry": entries, "alert": alert_rows, "document": documents, "attachment": scans,
             "submission": submissions, "upload": uploads, "submission_upload": uploads, "day": days, "booking": bookings}
 
 
@@ -202,6 +209,7 @@ API_PARAMS = {
     "booking": lambda o: {"booking_id": o.pk},
     "meeting": lambda o: {"meeting_id": o.pk},
     "task": lambda o: {"task_id": o.pk},
+    "grid_report": lambda o: {"report_id": o.pk},
 }
 
 
@@ -210,7 +218,7 @@ def _state():
     from minxin.upward.models import UpwardEvent
 
     return tuple(m.objects.count() for m in (UpwardEvent, CaseEvent, RiskEvent, MeetingEvent, StabilityEvent, ReceptionEvent, ReceptionBooking, ReceptionDay,
-                                            Document, SuggestionFeedback, Submission, OpinionItem, OpinionEvent))
+                                            Document, SuggestionFeedback, Submission, OpinionItem, OpinionEvent, GridReport, GridVisit))
 
 
 def _fill_web(pattern: str, kind: str | None, obj) -> str:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("risk/", include("minxin.risk.web.urls")),
     path("stability/", include("minxin.stability.web.urls")),
     path("upward/", include("minxin.upward.web.urls")),
+    path("grid/", include("minxin.grid.web.urls")),
     path("exchange/", include("minxin.web.exchange.urls")),
     path("reception/", include("minxin.reception.urls")),
     path("meetings/", include("minxin.meetings.web.urls")),

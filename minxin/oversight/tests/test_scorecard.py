@@ -78,9 +78,52 @@ def test_few_cases_earn_no_bonus(contest):
     c, b = cards["T-EAST1"], cards["G-EAST-HR"]
     assert c.components["resolution"].rate == 1.0
     assert c.score < b.score
-    # A unit with no cases at all sits at the pooled average, below the unit that resolved its cases.
+    # A unit with no cases at all is not scored, so it cannot sit above the unit that resolved its cases.
     idle = _by_code(scorecards(units=[u["east_hr"], u["east_legal"], u["east_housing"]], **MARCH))
-    assert idle["L-EAST"].concluded == 0 and idle["L-EAST"].score < idle["G-EAST-HR"].score
+    assert idle["L-EAST"].concluded == 0 and idle["L-EAST"].score is None and idle["G-EAST-HR"].rank == 1
+
+
+def test_unit_with_nothing_resolved_cannot_outrank_units_that_resolved_cases(contest):
+    """政绩观: a unit with 0 有结果件数 used to be shrunk to the pooled average (about 88 points) and
+    ranked above units with real but imperfect results. It now has no score and no rank."""
+    u = contest.units
+    cards = scorecards(units=[u["east_housing"], u["east_legal"], u["east_hr"]], **MARCH)
+    by = _by_code(cards)
+    idle, weak = by["L-EAST"], by["G-EAST-HOUSING"]
+    assert idle.concluded == 0 and weak.concluded > 0
+    assert idle.components["resolution"].rate is None and idle.components["first_time"].rate is None
+    assert (idle.score, idle.rank, idle.ranked) == (None, None, False)
+    assert weak.ranked and weak.rank == 2  # the weakest unit with results still ranks above the idle one
+    assert [c.unit.code for c in cards][-1] == "L-EAST"
+    d = idle.as_dict()
+    assert d["score"] is None and d["rank"] is None and "无数据" in d["unranked_reason"]
+
+
+def test_dashboard_and_export_show_no_data_for_a_unit_with_nothing_resolved(contest):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from minxin.exchange.reports import scorecards_xlsx
+    from minxin.oversight import dashboards
+
+    u = contest.units
+    rows = [c.as_dict() | {"kind": c.unit.kind, "level": c.unit.area.level, "url": ""}
+            for c in scorecards(units=[u["east_housing"], u["east_legal"], u["east_hr"]], **MARCH)]
+    ws = load_workbook(BytesIO(scorecards_xlsx(rows, label="东城区", **MARCH))).active
+    values = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert values["L-EAST"][0] == "不排名" and values["L-EAST"][3] == "无数据"
+    assert isinstance(values["G-EAST-HR"][3], float)
+
+    # The dashboard ranks only scored units within the group and keeps the idle one out of the chart.
+    import pytest as _pytest
+
+    with _pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dashboards, "scorecard_rows", lambda scope: rows)
+        board = dashboards.scorecards(None, kind=u["east_legal"].kind, level=u["east_legal"].area.level)
+    legal = next(r for r in board["table"] if r["unit_code"] == "L-EAST")
+    assert "group_rank" not in legal and board["unranked"] == 1
+    assert "L-EAST" not in {r["unit_code"] for r in board["rows"]}
 
 
 def test_weights_come_from_the_configuration_row(contest):

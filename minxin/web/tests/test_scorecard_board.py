@@ -14,12 +14,24 @@ PERIOD = {"from": "2026-03-02", "to": "2026-03-15"}
 
 
 @pytest.fixture
-def many_villages(city):
-    """30 村社区 units under 东一街道: more than the chart's top + bottom 10 and one table page."""
+def many_villages(city, monkeypatch):
+    """30 村社区 units under 东一街道: more than the chart's top + bottom 10 and one table page.
+
+    A unit with nothing to score is not ranked (oversight.scorecard), so each village has grid
+    work to be ranked on: i + 1 of 40 grid reports solved at the grid, through the scorecard's
+    就地化解 hook (building 1,200 grid reports through the services would only slow the test)."""
+    from minxin.oversight import scorecard
+
     parent = city.areas["east1"]
+    villages = {}
     for i in range(30):
         area = org.create_area(code=f"3209020011{i:02d}", name=f"测试{i}社区", level=AreaLevel.VILLAGE, parent=parent)
-        org.create_unit(code=f"V-T{i:02d}", name=f"测试{i}社区居委会", kind=UnitKind.VILLAGE, area=area)
+        villages[org.create_unit(code=f"V-T{i:02d}", name=f"测试{i}社区居委会", kind=UnitKind.VILLAGE, area=area).pk] = i
+
+    def grid_work(units, start, end):
+        return {u.pk: (villages[u.pk] + 1, 40) for u in units if u.pk in villages}
+
+    monkeypatch.setattr(scorecard, "LOCAL_RESOLUTION", [grid_work])
 
 
 def test_units_are_grouped_by_kind_and_level_and_ranked_within_the_group(client, city, many_villages):
