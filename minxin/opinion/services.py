@@ -4,7 +4,7 @@ One validation for the API and the Excel import (`clean`), so both say the same 
 same words; one write (`take_in`) that is all or nothing, skips items already received (same
 dedup key) and audits every item; then matching against cases, the ledger and hotspots
 (minxin.opinion.matching), which never undoes an intake: an item whose matching failed keeps
-matched_at empty and is matched again by `manage.py opinion rematch`.
+matched_at empty and is matched again by the hourly opinion sweep (or `manage.py opinion rematch`).
 """
 
 import datetime as dt

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from minxin.cases.models import Domain
 from minxin.core import clock
 from minxin.opinion.models import OpinionItem
-from minxin.opinion.services import record
+from minxin.opinion.services import record, rematch
 from minxin.org.models import Area, AreaLevel
 from minxin.org.policies import SYSTEM
 from minxin.risk.models import AlertKind, Frequency
@@ -34,6 +34,10 @@ class OpinionWarnSummary:
     judged: int = 0
     alarms: int = 0
     created: int = 0
+
+
+# Items matched again per hourly sweep: enough for any feed's failures, bounded so one run stays short.
+REMATCH_BATCH = 500
 
 
 def _county_of(path: str, counties: dict[str, Area]) -> Area | None:
@@ -118,7 +122,9 @@ def run_opinion_warnings(*, on: dt.date | None = None) -> OpinionWarnSummary:
 
 
 def sweep(today: dt.date | None = None, *, after_each=None) -> int:
-    """Signature of oversight's SweepSpec.func: run the opinion warning job, return the alerts created."""
+    """Signature of oversight's SweepSpec.func: match again the items whose matching failed at intake
+    (a bounded batch each hour), then run the opinion warning job; returns the alerts created."""
+    rematch(list(OpinionItem.objects.filter(matched_at__isnull=True).order_by("pk")[:REMATCH_BATCH]))
     summary = run_opinion_warnings(on=today)
     if after_each:
         after_each()

@@ -65,3 +65,13 @@ def test_the_spike_is_visible_in_the_alert_inbox_of_the_county(city, clock):
 
     assert alerts_visible_to(city.staff["east_leader"]).filter(kind=AlertKind.OPINION).count() == 1
     assert not alerts_visible_to(city.staff["west_registrar"]).filter(kind=AlertKind.OPINION).exists()
+
+
+def test_the_hourly_sweep_matches_items_whose_matching_has_not_run(city, clock):
+    from minxin.opinion.models import OpinionItem
+    from minxin.opinion.warning import sweep
+
+    _feed(city, [1])  # taken in with match=False, as if matching had failed at intake
+    assert OpinionItem.objects.filter(matched_at__isnull=True).count() == 1
+    sweep(dt.date(2026, 3, 2))
+    assert OpinionItem.objects.filter(matched_at__isnull=True).count() == 0
