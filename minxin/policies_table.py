@@ -110,7 +110,7 @@ DECISION_VISIBLE: dict[str, set[str]] = {
     "east_housing_handler": {"east"}, "east_housing_leader": {"east"},   # the responsible unit
     "west1_handler": {"west"},
     "city_housing_handler": set(), "east_hr_handler": set(), "east_discipline_handler": set(),
-    "east_legal_handler": set(), "east1_handler": set(), ANONYMOUS: set(),
+    "east_legal_handler": set(), "east1_handler": set(), "grid1_worker": set(), ANONYMOUS: set(),
 }
 
 # Alerts are area-wide notices: every unit at or above the alert's area sees it.
@@ -492,7 +492,7 @@ GROUPS.update({
                     "east_legal_handler", "east1_handler", "west1_handler"},
 })
 # 稳评: every case-working role (not 系统管理员); 审定 by leaders (审核/领导).
-GROUPS["stability_work"] = set(PERSONAS) - {"city_admin"}
+GROUPS["stability_work"] = set(PERSONAS) - {"city_admin", "grid1_worker"}
 GROUPS["stability_approve"] = {"city_leader", "east_leader", "east_housing_leader"}
 # 系统管理员: tokens of the units in their area, webhook subscriptions.
 GROUPS["administer"] = {"city_admin"}

@@ -234,7 +234,7 @@ def test_random_lifecycles_keep_every_invariant(city):
     Lifecycle.states_reached = set()
     run_state_machine_as_test(
         Lifecycle,
-        settings=settings(max_examples=30, stateful_step_count=25, deadline=None, derandomize=True,
+        settings=settings(max_examples=50, stateful_step_count=25, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]),
     )
     # The machine must actually drive cases forward, not only collect refusals.

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from minxin.cases.models import Case
-from minxin.demo.city import SMALL_CITY, build_city
+from minxin.demo.city import DEMO_PASSWORD, SMALL_CITY, build_city
 from minxin.grid import scoring
 from minxin.grid.demo import REPORTS, build_grid_demo
 from minxin.grid.models import CaseRequest, GridReport
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 END = dt.date(2026, 6, 30)
 
 
-def test_demo_grids_have_workers_and_reports_in_every_outcome():
+def test_demo_grids_have_workers_and_reports_in_every_outcome(client):
     city = build_city(random.Random("city:7"), SMALL_CITY)
     if not Area.objects.within(city).filter(level=AreaLevel.GRID).exists():
         pytest.skip("this seed's small city has no grids")
@@ -25,6 +25,7 @@ def test_demo_grids_have_workers_and_reports_in_every_outcome():
     assert counts["grid_reports"] == len(REPORTS) and counts["grid_workers"] >= 1
     workers = Staff.objects.filter(roles__role=Role.GRID_WORKER)
     assert workers.count() == counts["grid_workers"] and all(w.user.username.count("_") == 1 for w in workers)
+    assert client.login(username=workers.first().user.username, password=DEMO_PASSWORD)
     reps = list(GridReport.objects.select_related("entry", "entry__area"))
     assert sum(1 for r in reps if r.case_request == CaseRequest.REGISTERED) == counts["grid_cases"] == 2
     assert Case.objects.filter(pk__in=[r.case_id for r in reps if r.case_id]).count() == 2

@@ -129,7 +129,7 @@ def test_tokens_cannot_be_deleted_in_the_admin_only_revoked_with_an_audit_row(ad
 def test_group_permission_changes_in_the_admin_are_audited_as_role_changes(admin_client, city):
     from django.contrib.auth.models import Group, Permission
 
-    perm = Permission.objects.get(codename="view_delivery")
+    perm = Permission.objects.get(codename="view_delivery", content_type__app_label="notify")
     response = admin_client.post("/admin/auth/group/add/", {"name": "收发记录查看", "permissions": [perm.pk]})
     assert response.status_code == 302
     group = Group.objects.get(name="收发记录查看")

@@ -25,6 +25,9 @@ if __name__ == "__main__":
         if die_after is not None:
             from minxin.oversight import sweeps
 
+            # Sweeps commit a chunk of clocks at a time; one clock a chunk lets the kill land between
+            # two committed steps, as it would between two chunks of a large sweep.
+            sweeps.CHUNK = 1
             original = sweeps.run_sweep
             seen = [0]
 
