@@ -20,3 +20,23 @@ class RefuseOverlongText:
             field.widget.attrs.pop("maxlength", None)
             if getattr(field, "max_length", None):
                 field.error_messages["max_length"] = OVERLONG
+
+
+def attach_errors(exc, form) -> None:
+    """Service field errors next to their fields; the service's summary at the top of the form."""
+    for name, messages in exc.fields.items():
+        if name in form.fields and name not in form.errors:
+            for m in messages:
+                form.add_error(name, m)
+    form.add_error(None, exc.message)
+
+
+def refuse_on_form(exc, form) -> None:
+    """A service's refusal on a page: a permission refusal is a 403; anything else goes back onto the form."""
+    from django.core.exceptions import PermissionDenied
+
+    from minxin.core import errors
+
+    if isinstance(exc, errors.PermissionDenied):
+        raise PermissionDenied(exc.message)
+    attach_errors(exc, form)

@@ -45,6 +45,16 @@ def staff_of(user) -> Staff | None:
         return None
 
 
+def active_staff(request) -> Staff:
+    """The signed-in staff member on duty, for staff pages; anyone else gets 403."""
+    from django.core.exceptions import PermissionDenied
+
+    staff = staff_of(request.user)
+    if staff is None or not staff.is_active:
+        raise PermissionDenied
+    return staff
+
+
 def navigation(request):
     staff = staff_of(request.user)
     items = []

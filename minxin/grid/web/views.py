@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 
 from minxin.core import clock, errors
 from minxin.core.errors import DomainError
+from minxin.core.forms import refuse_on_form
 from minxin.grid import policies, scoring, services
 from minxin.grid.models import CaseRequest
 from minxin.grid.web.forms import RegisterCaseForm, ReportForm, ResolveForm, VisitForm
 from minxin.risk.models import ACTIVE_DISPUTE_STATUSES
-from minxin.risk.web.forms import attach_errors
 from minxin.web.context import staff_of
 from minxin.web.files import extension, stored_file_response
 
@@ -40,12 +40,6 @@ def _report_or_404(staff, pk):
         return services.get_report(staff, pk)
     except errors.NotFound:
         raise Http404 from None
-
-
-def _refused(exc: DomainError, form) -> None:
-    if isinstance(exc, errors.PermissionDenied):
-        raise PermissionDenied(exc.message)
-    attach_errors(exc, form)
 
 
 @login_required
@@ -74,7 +68,7 @@ def report_new(request):
             try:
                 rep = services.report(actor=staff, **form.service_kwargs())
             except DomainError as exc:
-                _refused(exc, form)
+                refuse_on_form(exc, form)
             else:
                 messages.success(request, _("已上报，已进入矛盾纠纷排查台账"))
                 return redirect("web:grid_item", pk=rep.pk)
@@ -113,7 +107,7 @@ def item_visit(request, pk):
         try:
             services.record_visit(rep, actor=staff, **form.cleaned_data)
         except DomainError as exc:
-            _refused(exc, form)
+            refuse_on_form(exc, form)
         else:
             messages.success(request, _("已记录"))
             return redirect("web:grid_item", pk=rep.pk)
@@ -130,7 +124,7 @@ def item_resolve(request, pk):
         try:
             services.resolve_at_grid(rep, actor=staff, note=form.cleaned_data["note"])
         except DomainError as exc:
-            _refused(exc, form)
+            refuse_on_form(exc, form)
         else:
             messages.success(request, _("已标记为网格化解"))
             return redirect("web:grid_item", pk=rep.pk)
@@ -147,7 +141,7 @@ def item_register(request, pk):
         try:
             rep = services.register_as_case(rep, actor=staff, **form.cleaned_data)
         except DomainError as exc:
-            _refused(exc, form)
+            refuse_on_form(exc, form)
         else:
             messages.success(request, _("已登记为信访事项%(n)s") % {"n": rep.case.number})
             return redirect("web:case_detail", pk=rep.case_id)

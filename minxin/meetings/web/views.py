@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,14 +22,7 @@ from minxin.meetings import policies, services
 from minxin.meetings.models import AgendaItem, Decision, TaskState
 from minxin.org.models import Unit
 from minxin.risk.ledger import get_entry
-from minxin.web.context import staff_of
-
-
-def _staff(request):
-    staff = staff_of(request.user)
-    if staff is None or not staff.is_active:
-        raise PermissionDenied
-    return staff
+from minxin.web.context import active_staff
 
 
 def _meeting_or_404(staff, pk):
@@ -72,7 +64,7 @@ def _units_from(post, key: str):
 
 @login_required
 def meeting_list(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     if request.method == "POST":
         try:
             m = services.convene_meeting(
@@ -129,7 +121,7 @@ def _row(staff, task, today):
 
 @login_required
 def meeting_detail(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     meeting = _meeting_or_404(staff, pk)
     return render(request, "meetings/detail.html", _detail_context(staff, meeting))
 
@@ -140,7 +132,7 @@ MEETING_ACTIONS = ("members", "agenda", "minutes", "decision", "task", "close")
 @login_required
 @require_POST
 def meeting_action(request, pk, action):
-    staff = _staff(request)
+    staff = active_staff(request)
     meeting = _meeting_or_404(staff, pk)
     if action not in MEETING_ACTIONS:
         raise Http404
@@ -203,7 +195,7 @@ TASK_ACTIONS = ("report", "accept", "return", "supervise")
 @login_required
 @require_POST
 def task_action(request, pk, action):
-    staff = _staff(request)
+    staff = active_staff(request)
     try:
         task = services.get_task(staff, pk)
     except errors.NotFound:

@@ -22,15 +22,6 @@ _BAR = re.compile(r"\s*[|｜]\s*")
 _PAGE_SOURCES = [(v, l) for v, l in DisputeSource.choices if v != DisputeSource.CASE]
 
 
-def attach_errors(exc, form: forms.Form) -> None:
-    """Service field errors next to their fields; the service's summary at the top of the form."""
-    for name, messages in exc.fields.items():
-        if name in form.fields and name not in form.errors:
-            for m in messages:
-                form.add_error(name, m)
-    form.add_error(None, exc.message)
-
-
 class EntryForm(RefuseOverlongText, forms.Form):
     source = forms.ChoiceField(label=_l("来源"), choices=_PAGE_SOURCES)
     screened_on = forms.DateField(label=_l("排查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text=_l("不填为今天"))

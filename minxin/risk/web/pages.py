@@ -16,23 +16,17 @@ from django.views.decorators.http import require_POST
 
 from minxin.core import errors
 from minxin.core.errors import DomainError
+from minxin.core.forms import refuse_on_form
 from minxin.risk import ledger, plans, policies
 from minxin.risk import alerts as alert_svc
 from minxin.risk.models import AlertKind, AlertState, PlanTask
-from minxin.risk.web.forms import ActivateForm, DrillForm, EntryForm, PlanForm, StatusForm, StepForm, attach_errors
-from minxin.risk.web.views import _staff
+from minxin.risk.web.forms import ActivateForm, DrillForm, EntryForm, PlanForm, StatusForm, StepForm
+from minxin.web.context import active_staff
 
 
 def _require(allowed: bool):
     if not allowed:
         raise PermissionDenied
-
-
-def _refused(exc: DomainError, form) -> None:
-    """A permission refusal is a 403; anything else goes back onto the form."""
-    if isinstance(exc, errors.PermissionDenied):
-        raise PermissionDenied(exc.message)
-    attach_errors(exc, form)
 
 
 def _entry_or_404(staff, pk):
@@ -54,7 +48,7 @@ def _plan_or_404(staff, pk):
 
 @login_required
 def entry_new(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     _require(policies.may_write_ledger(staff))
     form = EntryForm(request.POST or None, staff=staff)
     if request.method == "POST":
@@ -63,7 +57,7 @@ def entry_new(request):
             # An invalid form still goes through the service's checks: every problem in one round.
             entry = ledger.create_entry(actor=staff, validate_only=not valid, **form.service_kwargs())
         except DomainError as exc:
-            _refused(exc, form)
+            refuse_on_form(exc, form)
         else:
             if entry is not None:
                 messages.success(request, _("已登记矛盾纠纷"))
@@ -73,7 +67,7 @@ def entry_new(request):
 
 @login_required
 def entry_detail(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     entry = _entry_or_404(staff, pk)
     step_form, status_form = StepForm(), StatusForm(initial={"status": entry.status})
     if request.method == "POST":
@@ -95,7 +89,7 @@ def entry_detail(request, pk):
             else:
                 raise Http404
         except DomainError as exc:
-            _refused(exc, step_form if action == "step" else status_form)
+            refuse_on_form(exc, step_form if action == "step" else status_form)
     return render(request, "risk/entry.html", {
         "entry": entry,
         "steps": entry.steps.select_related("by__user"),
@@ -110,7 +104,7 @@ def entry_detail(request, pk):
 
 @login_required
 def plan_list(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     return render(request, "risk/plans.html", {
         "plans": plans.plans_visible_to(staff).select_related("area", "domain").order_by("-created_at", "-pk")[:200],
         "can_create": policies.may_create_plan(staff),
@@ -119,14 +113,14 @@ def plan_list(request):
 
 @login_required
 def plan_new(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     _require(policies.may_create_plan(staff))
     form = PlanForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             plan = plans.create_plan(actor=staff, **form.cleaned_data)
         except DomainError as exc:
-            _refused(exc, form)
+            refuse_on_form(exc, form)
         else:
             messages.success(request, _("已制定应急预案"))
             return redirect("web:risk_plan", pk=plan.pk)
@@ -153,14 +147,14 @@ def _plan_page(request, staff, plan, *, activate_form=None, drill_form=None, sta
 
 @login_required
 def plan_detail(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     return _plan_page(request, staff, _plan_or_404(staff, pk))
 
 
 @login_required
 @require_POST
 def plan_activate(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     plan = _plan_or_404(staff, pk)
     _require(policies.may_activate_plan(staff))
     alerts = _open_matching_alerts(staff, plan)
@@ -170,7 +164,7 @@ def plan_activate(request, pk):
         try:
             plans.activate_plan(plan, actor=staff, reason=form.cleaned_data["reason"], alert=alert)
         except DomainError as exc:
-            _refused(exc, form)
+            refuse_on_form(exc, form)
         else:
             messages.success(request, _("已启动应急预案，任务已生成"))
             return redirect("web:risk_plan", pk=pk)
@@ -180,7 +174,7 @@ def plan_activate(request, pk):
 @login_required
 @require_POST
 def plan_task_done(request, pk, task_pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     plan = _plan_or_404(staff, pk)
     task = PlanTask.objects.filter(pk=task_pk, activation__plan=plan).first()
     if task is None:
@@ -199,7 +193,7 @@ def plan_task_done(request, pk, task_pk):
 @login_required
 @require_POST
 def plan_drill(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     plan = _plan_or_404(staff, pk)
     _require(policies.may_activate_plan(staff))
     form = DrillForm(request.POST)
@@ -207,7 +201,7 @@ def plan_drill(request, pk):
         try:
             plans.record_drill(plan, actor=staff, **form.cleaned_data)
         except DomainError as exc:
-            _refused(exc, form)
+            refuse_on_form(exc, form)
         else:
             messages.success(request, _("已记录演练"))
             return redirect("web:risk_plan", pk=pk)

@@ -20,25 +20,18 @@ from minxin.risk import ledger, plans, screening, selectors
 from minxin.risk.hotspots import hotspots_for_cases
 from minxin.risk.models import AlertState, Cadence, DisputeStatus, RiskLevel
 from minxin.risk.screening import overdue_for_reassessment
-from minxin.web.context import staff_of
-
-
-def _staff(request):
-    staff = staff_of(request.user)
-    if staff is None or not staff.is_active:
-        raise PermissionDenied
-    return staff
+from minxin.web.context import active_staff
 
 
 @login_required
 def overview(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     return render(request, "risk/overview.html", {"o": selectors.overview(staff), "levels": RiskLevel.choices})
 
 
 @login_required
 def ledger_list(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     qs = ledger.entries_visible_to(staff).select_related("area", "domain", "responsible_unit")
     status, level = request.GET.get("status", ""), request.GET.get("level", "")
     if status:
@@ -53,7 +46,7 @@ def ledger_list(request):
 
 @login_required
 def alert_inbox(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     qs = alert_svc.alerts_visible_to(staff).select_related("area", "domain", "assignee__user")
     show = request.GET.get("show", "open")
     if show == "open":
@@ -63,7 +56,7 @@ def alert_inbox(request):
 
 @login_required
 def alert_detail(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     try:
         alert = alert_svc.get_alert(staff, pk)
     except DomainError as exc:
@@ -78,7 +71,7 @@ def alert_detail(request, pk):
 @login_required
 @require_POST
 def alert_action(request, pk, action):
-    staff = _staff(request)
+    staff = active_staff(request)
     note = request.POST.get("note", "")
     try:
         alert = alert_svc.get_alert(staff, pk)
@@ -102,7 +95,7 @@ def alert_action(request, pk, action):
 
 @login_required
 def hotspots(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     try:
         days = min(max(int(request.GET.get("days", 30)), 1), 366)
     except ValueError:
@@ -115,7 +108,7 @@ def hotspots(request):
 
 @login_required
 def rounds(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     if request.method == "POST":
         try:
             rnd = screening.open_round(actor=staff, area=staff.unit.area, cadence=request.POST.get("cadence", ""))
@@ -130,7 +123,7 @@ def rounds(request):
 
 @login_required
 def round_detail(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     try:
         rnd = screening.get_round(staff, pk)
     except DomainError as exc:

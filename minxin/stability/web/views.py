@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minxin.core import errors
 from minxin.core.errors import DomainError
-from minxin.risk.web.forms import attach_errors
-from minxin.risk.web.views import _staff
+from minxin.core.forms import attach_errors, refuse_on_form
 from minxin.stability import policies, selectors, services
 from minxin.stability.models import Assessment, DecisionKind, DecisionState
 from minxin.stability.services import FOLLOWED_CONCLUSIONS
 from minxin.stability.web.forms import ApproveForm, ConcludeForm, DecisionForm, FollowUpForm, groups_text
+from minxin.web.context import active_staff
 
 
 def _decision_or_404(staff, pk):
@@ -30,15 +30,9 @@ def _decision_or_404(staff, pk):
         raise Http404 from None
 
 
-def _refused(exc: DomainError, form) -> None:
-    if isinstance(exc, errors.PermissionDenied):
-        raise PermissionDenied(exc.message)
-    attach_errors(exc, form)
-
-
 @login_required
 def decision_list(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     qs = selectors.decisions_visible_to(staff).select_related("area", "domain", "responsible_unit", "assessment")
     state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
     if state in DecisionState.values:
@@ -53,7 +47,7 @@ def decision_list(request):
 
 @login_required
 def decision_new(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     if not policies.may_work(staff):
         raise PermissionDenied
     form = DecisionForm(request.POST or None, staff=staff)
@@ -61,7 +55,7 @@ def decision_new(request):
         try:
             d = services.register_decision(actor=staff, **form.service_kwargs())
         except DomainError as exc:
-            _refused(exc, form)
+            refuse_on_form(exc, form)
         else:
             messages.success(request, _("已登记决策事项"))
             return redirect("web:stability_decision", pk=d.pk)
@@ -95,7 +89,7 @@ def _detail(request, staff, d, **forms):
 
 @login_required
 def decision_detail(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     return _detail(request, staff, _decision_or_404(staff, pk))
 
 
@@ -103,7 +97,7 @@ def decision_detail(request, pk):
 @require_GET
 def nearby(request, pk):
     """The live list of nearby matters (htmx fragment); a concluded assessment shows its snapshot instead."""
-    staff = _staff(request)
+    staff = active_staff(request)
     d = _decision_or_404(staff, pk)
     a = getattr(d, "assessment", None) if hasattr(d, "assessment") else None
     snap = a.nearby_snapshot if a is not None and a.nearby_snapshot else selectors.nearby_matters(d, staff=staff)
@@ -114,7 +108,7 @@ def nearby(request, pk):
 @require_GET
 def follow_up_panel(request, pk):
     """Weekly series around the decision date with the detector's alarms and the related alerts (htmx fragment)."""
-    staff = _staff(request)
+    staff = active_staff(request)
     d = _decision_or_404(staff, pk)
     return render(request, "stability/_follow_up.html", {"d": d, "f": selectors.follow_up(d, staff=staff)})
 
@@ -122,7 +116,7 @@ def follow_up_panel(request, pk):
 @login_required
 @require_POST
 def decision_action(request, pk, action):
-    staff = _staff(request)
+    staff = active_staff(request)
     d = _decision_or_404(staff, pk)
     form = None
     key = {"findings": "assess", "conclude": "assess", "approve": "approve", "return": "approve", "follow-up": "follow"}.get(action)

@@ -7,7 +7,6 @@ Chinese refusal as a message.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -21,19 +20,12 @@ from minxin.rules.timelimits import is_overdue
 from minxin.upward import policies
 from minxin.upward import services as svc
 from minxin.upward.models import REQUIRED_CONTENTS, Gravity, MatterState, ReportKind, ReportState
-from minxin.web.context import staff_of
-
-
-def _staff(request):
-    staff = staff_of(request.user)
-    if staff is None or not staff.is_active:
-        raise PermissionDenied
-    return staff
+from minxin.web.context import active_staff
 
 
 @login_required
 def matter_list(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     show = request.GET.get("show", "open")
     qs = svc.matters_visible_to(staff).select_related("area", "unit", "case")
     if show == "open":
@@ -46,7 +38,7 @@ def matter_list(request):
 
 @login_required
 def mark(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     if request.method == "POST":
         number = request.POST.get("case_number", "").strip()
         try:
@@ -66,7 +58,7 @@ def mark(request):
 @login_required
 @require_POST
 def mark_alert(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     try:
         alert = get_alert(staff, pk)
         matter = svc.mark_alert(alert, actor=staff, gravity=request.POST.get("gravity", ""), reason=request.POST.get("reason", ""))
@@ -79,7 +71,7 @@ def mark_alert(request, pk):
 
 @login_required
 def matter_detail(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     try:
         matter = svc.get_matter(staff, pk)
     except DomainError as exc:
@@ -113,7 +105,7 @@ def _numbers(text: str) -> list[str]:
 @login_required
 @require_POST
 def matter_action(request, pk, action):
-    staff = _staff(request)
+    staff = active_staff(request)
     p = request.POST
     try:
         matter = svc.get_matter(staff, pk)

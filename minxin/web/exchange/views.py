@@ -21,15 +21,8 @@ from minxin.exchange.kinds import KINDS
 from minxin.exchange.ledger import export_ledger, import_ledger
 from minxin.exchange.models import JobDirection, JobState, SpreadsheetJob
 from minxin.exchange.sheets import XLSX
-from minxin.web.context import staff_of
+from minxin.web.context import active_staff
 from minxin.core.replica import reads_from_replica
-
-
-def _staff(request):
-    staff = staff_of(request.user)
-    if staff is None or not staff.is_active:
-        raise PermissionDenied
-    return staff
 
 
 def _kind(kind: str):
@@ -46,7 +39,7 @@ def _download(content: bytes, name: str) -> HttpResponse:
 
 @login_required
 def index(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     kinds = [{"code": k.code, "label": k.label, "may_import": policies.may_import(staff, k.code),
               "may_export": policies.may_export(staff, k.code)} for k in KINDS.values()]
     recent = SpreadsheetJob.objects.filter(actor=staff)[:20]
@@ -55,14 +48,14 @@ def index(request):
 
 @login_required
 def template(request, kind):
-    _staff(request)
+    active_staff(request)
     k = _kind(kind)
     return _download(k.template(), _("%(label)s导入模板.xlsx") % {"label": k.label})
 
 
 @login_required
 def upload(request, kind):
-    staff = _staff(request)
+    staff = active_staff(request)
     k = _kind(kind)
     if not policies.may_import(staff, kind):
         raise PermissionDenied
@@ -82,7 +75,7 @@ def upload(request, kind):
 
 @login_required
 def job(request, pk):
-    staff = _staff(request)
+    staff = active_staff(request)
     job = get_object_or_404(SpreadsheetJob, pk=pk, actor=staff, direction=JobDirection.IMPORT)
     running = job.state in (JobState.QUEUED, JobState.RUNNING)
     template = "web/exchange/_job.html" if request.headers.get("HX-Request") else "web/exchange/job.html"
@@ -92,7 +85,7 @@ def job(request, pk):
 @login_required
 @reads_from_replica
 def export(request, kind):
-    staff = _staff(request)
+    staff = active_staff(request)
     k = _kind(kind)
     full = request.GET.get("full") == "1"
     try:
@@ -109,7 +102,7 @@ def export(request, kind):
 @login_required
 @reads_from_replica
 def ledger_export(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     data = export_ledger(staff)
     jobs.log_export("ledger", actor=staff, full=False, rows=-1, file_name="矛盾纠纷排查台账.xlsx")
     return _download(data, f"矛盾纠纷排查台账-{clock.today():%Y%m%d}.xlsx")
@@ -118,7 +111,7 @@ def ledger_export(request):
 @login_required
 @require_POST
 def ledger_import(request):
-    staff = _staff(request)
+    staff = active_staff(request)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("请选择要导入的 .xlsx 文件"))
