@@ -56,14 +56,20 @@ def _patient():
 
 
 def settled(page):
-    """Both fragments have arrived. (On SQLite the live server's threads share one in-memory
-    connection, so the test never posts while a fragment is still being computed.)"""
+    """Both fragments have arrived, so the test never posts while a fragment is still being computed."""
     expect(page.locator("#nearby-matters")).to_be_visible()
     if page.locator("#follow-up").count():
         expect(page.locator("#follow-chart svg")).to_be_visible()
 
 
 def test_a_leader_registers_and_concludes_an_assessment_and_another_approves_it(page, city):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # The page loads two fragments at once; on SQLite the live server's threads share pytest's one
+        # in-memory connection and the second request can block forever (seen once in a full run).
+        # The PostgreSQL pass of the suite runs this walk.
+        pytest.skip("needs PostgreSQL: concurrent fragment requests on the shared in-memory SQLite connection")
     page.set_default_timeout(60000)
     decided = _history(city)
     # The text clustering's first call loads jieba's dictionary (seconds on a busy machine): not part of the page.
