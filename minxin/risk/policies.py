@@ -77,8 +77,9 @@ def plans_visible(qs, staff):
 # ---------------------------------------------------------------- ledger
 
 
-def ledger_q(staff) -> Q | None:
-    """Ledger entries `staff` may see: by area for a 信访部门, by assignment for everyone else."""
+def assigned_q(staff) -> Q | None:
+    """Rows with an area, a responsible_unit and a created_by (ledger entries, 稳评 decisions) that
+    `staff` may see: by area for a 信访部门, by assignment or authorship for everyone else."""
     require_actor(staff)
     if staff is SYSTEM:
         return Q()
@@ -90,19 +91,26 @@ def ledger_q(staff) -> Q | None:
     return q
 
 
+ledger_q = assigned_q
+
+
 def entries_visible(qs, staff):
     q = ledger_q(staff)
     return qs.none() if q is None else qs.filter(q)
 
 
-def may_see_entry(staff, entry) -> bool:
+def may_see_assigned(staff, obj) -> bool:
+    """The one-object form of assigned_q."""
     if not is_active(staff):
         return False
     return (
-        entry.responsible_unit_id == staff.unit_id
-        or (entry.created_by_id is not None and entry.created_by.unit_id == staff.unit_id)
-        or (in_bureau(staff) and covers(staff, entry.area))
+        obj.responsible_unit_id == staff.unit_id
+        or (obj.created_by_id is not None and obj.created_by.unit_id == staff.unit_id)
+        or (in_bureau(staff) and covers(staff, obj.area))
     )
+
+
+may_see_entry = may_see_assigned
 
 
 def check_create_entry(actor: Staff, area: Area) -> None:

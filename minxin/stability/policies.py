@@ -8,28 +8,20 @@ Registering, assessing and the follow-up are work for any case-working role; app
 conclusion (审定) is a leader's (审核/领导), and never the same person who proposed it.
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from minxin.core.errors import PermissionDenied
 from minxin.org.models import Area, Role, Staff, Unit
-from minxin.org.policies import SYSTEM, in_bureau, is_active, require_actor
-from minxin.risk.policies import check_area, check_roles, covers
+from minxin.org.policies import SYSTEM, in_bureau, is_active
+from minxin.risk import policies as risk_policies
+from minxin.risk.policies import check_area, check_roles
 
 WRITE_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.REVIEWER, Role.SUPERVISOR, Role.ANALYST)
 APPROVE_ROLES = (Role.REVIEWER,)
 
 
-def decisions_q(staff) -> Q | None:
-    require_actor(staff)
-    if staff is SYSTEM:
-        return Q()
-    if not is_active(staff):
-        return None
-    q = Q(responsible_unit_id=staff.unit_id) | Q(created_by__unit_id=staff.unit_id)
-    if in_bureau(staff):
-        q |= Q(area__path__startswith=staff.unit.area.path)
-    return q
+# Scoped like ledger entries: a 信访部门 by area, any other unit what it is responsible for or registered.
+decisions_q = risk_policies.assigned_q
 
 
 def decisions_visible(qs, staff):
@@ -40,13 +32,7 @@ def decisions_visible(qs, staff):
 def may_see(staff, decision) -> bool:
     if staff is SYSTEM:
         return True
-    if not is_active(staff):
-        return False
-    return (
-        decision.responsible_unit_id == staff.unit_id
-        or (decision.created_by_id is not None and decision.created_by.unit_id == staff.unit_id)
-        or (in_bureau(staff) and covers(staff, decision.area))
-    )
+    return risk_policies.may_see_assigned(staff, decision)
 
 
 def check_register(actor: Staff, area: Area, responsible_unit: Unit) -> None:
