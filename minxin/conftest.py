@@ -20,6 +20,77 @@ def _replica_alias_for_tests():
 _replica_alias_for_tests()
 
 
+class _OneRequestAtATimeServer:
+    """The live server's WSGI app, entered by one request at a time.
+
+    On SQLite the live server's request threads all share pytest's one in-memory connection, and a
+    sqlite3 connection used by two threads at once fails ("bad parameter or other API misuse") or
+    hangs. Pages that load two htmx fragments at once did exactly that. Requests are serialised at
+    the application, not per HTTP connection, so an idle keep-alive connection never blocks another;
+    the lock is held until the response body is closed, as a streamed body still reads the database.
+    The test body's own queries take the same lock, so they wait for a request in flight.
+    """
+
+    def __init__(self, app, lock):
+        self.app = app
+        self.lock = lock
+
+    def __call__(self, environ, start_response):
+        self.lock.acquire()
+        try:
+            body = self.app(environ, start_response)
+        except BaseException:
+            self.lock.release()
+            raise
+        return _ReleaseOnClose(body, self.lock)
+
+
+class _ReleaseOnClose:
+    def __init__(self, body, lock):
+        self.body, self.lock, self.released = body, lock, False
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self):
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            if not self.released:
+                self.released = True
+                self.lock.release()
+
+
+def _serialise_live_server_on_sqlite():
+    from django.conf import settings
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+
+    class SerialisedWSGIServer(ThreadedWSGIServer):
+        def set_app(self, application):
+            import threading
+
+            # Reentrant: the request's own queries pass; the test body's queries wait for the request.
+            lock = threading.RLock()
+
+            def one_at_a_time(execute, sql, params, many, context):
+                with lock:
+                    return execute(sql, params, many, context)
+
+            for conn in (self.connections_override or {}).values():
+                conn.execute_wrappers.append(one_at_a_time)
+            super().set_app(_OneRequestAtATimeServer(application, lock))
+
+    LiveServerThread.server_class = SerialisedWSGIServer
+
+
+_serialise_live_server_on_sqlite()
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     # A transactional test (live_server, transaction=True) ends by flushing every

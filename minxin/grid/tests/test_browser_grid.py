@@ -72,7 +72,7 @@ def test_grid_worker_reports_with_a_photo_visits_and_resolves_on_a_phone(city, p
     expect(page.get_by_role("status")).to_contain_text("已上报，已进入矛盾纠纷排查台账")
     expect(page.locator("#item-summary")).to_have_text("两户村民因宅基地边界争执，已有推搡，需尽快调解")
     # The photo is shown on the item page: it loads (waited for, not sampled once, as it may still be on its way).
-    page.wait_for_function("(() => { const i = document.querySelector('img.grid-photo'); return !!(i && i.complete && i.naturalWidth > 0); })()",
+    page.wait_for_function("() => { const i = document.querySelector('img.grid-photo'); return !!(i && i.complete && i.naturalWidth > 0); }",
                            timeout=10_000)
     rep = GridReport.objects.get()
     assert rep.entry.source == "grid" and rep.photo and rep.place == "3组17号门前"

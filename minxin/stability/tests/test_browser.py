@@ -63,13 +63,6 @@ def settled(page):
 
 
 def test_a_leader_registers_and_concludes_an_assessment_and_another_approves_it(page, city):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        # The page loads two fragments at once; on SQLite the live server's threads share pytest's one
-        # in-memory connection and the second request can block forever (seen once in a full run).
-        # The PostgreSQL pass of the suite runs this walk.
-        pytest.skip("needs PostgreSQL: concurrent fragment requests on the shared in-memory SQLite connection")
     page.set_default_timeout(60000)
     decided = _history(city)
     # The text clustering's first call loads jieba's dictionary (seconds on a busy machine): not part of the page.
