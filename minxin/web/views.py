@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from minxin.cases.models import Case
 from minxin.org.models import Role
 from minxin.web.context import staff_of
+from minxin.web.todo import todos_for
 
 
 @login_required
@@ -20,6 +21,7 @@ def home(request):
             area=staff.unit.area,
             case_count=visible.count(),
             open_case_count=visible.open().count(),
+            todos=todos_for(staff),
         )
     return render(request, "web/home.html", context)
 
