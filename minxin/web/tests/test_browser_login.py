@@ -24,6 +24,12 @@ def test_staff_member_logs_in_sees_home_and_logs_out(page, city):
     # htmx is loaded from our own static files, ready for partial updates.
     page.wait_for_function("typeof window.htmx === 'object' && document.body.getAttribute('hx-headers').includes('X-CSRFToken')")
     page.screenshot(path="/tmp/minxin_home_desktop.png", full_page=True)
+    # 我的待办 leads to the list it counts.
+    todo = page.get_by_role("region", name="我的待办")
+    expect(todo.get_by_role("link", name=re.compile("工作台待办事项"))).to_contain_text("0")
+    todo.get_by_role("link", name=re.compile("网上信访待登记")).click()
+    expect(page).to_have_url(re.compile(r"/xf/staff/"))
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="首页").click()
 
     page.get_by_role("button", name="退出").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
