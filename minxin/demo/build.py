@@ -90,6 +90,9 @@ def build_demo(
         result.year.counts["stability_assessments"] = build_demo_assessments(end_date=end_date, city_code=CITY_CODE)
         result.year.counts["urgent_matters"] = build_demo_urgent_report(end_date=end_date, say=say)
         result.year.counts.update(build_grid_demo(seed=seed, end_date=end_date))
+        from minxin.demo.portal_queue import build_portal_queue
+
+        result.year.counts.update(build_portal_queue(seed=seed, end_date=end_date))
         # The worked examples above register cases of their own (grid reports, a meeting's agenda): the
         # end-of-year overdue sweep runs once more so that their late clocks have their 督办建议 too.
         from minxin.oversight.sweeps import detect_overdue
