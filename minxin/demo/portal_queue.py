@@ -19,8 +19,8 @@ from minxin.portal.services import SubmissionInput
 
 # (category, subject, content, request, town index in the county, outcome: pending / register / refuse, days ago, hour)
 SUBMISSIONS = [
-    ("complaint", "小区地下车库长期积水", "锦岚苑小区地下车库雨后积水没过脚踝已一个多月，物业称排水泵损坏在等配件，一直没有修好，车辆进出困难。",
-     "请督促物业尽快修复排水设施", 0, "pending", 1, 21),
+    ("complaint", "小区二次供水水质发黄", "锦岚苑小区高层住户的自来水近一个月经常发黄、有异味，物业说是二次供水水箱该清洗了，但一直没有安排清洗和检测。",
+     "请督促物业清洗水箱并公布水质检测结果", 0, "pending", 1, 21),
     ("complaint", "公司拖欠三个月工资", "本人在禾城区一家名为“恒屿制衣有限公司”的工厂做缝纫工，公司自今年八月起未发工资，共计约一万五千元，多次找老板均推说资金困难。",
      "请求帮助追讨被拖欠的工资", 1, "pending", 1, 15),
     ("suggestion", "建议在学校门口增设护学岗", "秀湾路小学门口早晚接送时段车辆乱停，学生过马路很危险，家长们希望在上下学时段安排交警或志愿者护学。",
