@@ -55,4 +55,7 @@ def test_a_grid_worker_sees_the_items_of_their_grid_that_are_not_yet_resolved(cl
     assert todo_counts(client.get("/").content.decode())["我负责的网格事项（未化解）"] == 1
     grid.record_visit(item, actor=worker, description="入户走访，约定现场丈量", kind="step")
     grid.resolve_at_grid(item, actor=worker, note="现场调解，双方签订协议")
-    assert todo_counts(client.get("/").content.decode())["我负责的网格事项（未化解）"] == 0
+    html = client.get("/").content.decode()
+    assert todo_counts(html)["我负责的网格事项（未化解）"] == 0
+    # A grid worker works no cases: no case counts on their home page.
+    assert "可查看事项" not in html
