@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import CharField, Count, Min, Q, Sum, Value
+from django.db.models.functions import StrIndex, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -148,13 +149,20 @@ def _coarse_split(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date, list[
     return lo, hi, daily
 
 
+def _child_path(base: Area):
+    """The path of the child of `base` an area path lies under (`base`'s own path for `base` itself), in SQL."""
+    n = len(base.path)
+    return Substr("area__path", 1, Value(n) + StrIndex(Substr("area__path", n + 1), Value("/")), output_field=CharField())
+
+
 def received_by(scope: DashScope, dim: str, *, deepest: int | None = None, by_date: bool = True,
-                from_daily: bool = False) -> list[tuple]:
+                by_child: bool = False, from_daily: bool = False) -> list[tuple]:
     """Cases received in the scope and period as (date, key, n), or (key, n) without `by_date`.
 
     key: the channel or category, the domain's id (0: none), or for dim "area" the path of the case's
     area cut to the deepest level asked for (`deepest`: the level of the deepest area the caller counts;
-    its own area's level if not given). The date is a day of the bucket the number belongs to (a coarse
+    its own area's level if not given) — with `by_child`, the path of the scope area's child it lies
+    under (the scope area's own path for cases of the area itself). The date is a day of the bucket the number belongs to (a coarse
     piece's first day). Reads the coarse rollup where it is exact, the daily rollup otherwise or with
     `from_daily` (the tests compare the two).
     """
@@ -166,7 +174,9 @@ def received_by(scope: DashScope, dim: str, *, deepest: int | None = None, by_da
     if coarse:
         lo, hi, ranges = _coarse_split(scope.start, scope.end)
         qs = CoarseRollup.objects.filter(dim=dim, start__gte=lo, start__lte=hi, area__path__startswith=scope.area.path)
-        field = "area__path" if dim == "area" else "key"
+        field = "key" if dim != "area" else "area__path" if not by_child else "child"
+        if by_child:
+            qs = qs.annotate(child=_child_path(scope.area))
         fields = ("start", field) if by_date else (field,)
         for row in qs.values_list(*fields).annotate(n=Sum("n")).order_by():
             key = int(row[-2]) if dim == "domain" else row[-2]
@@ -175,6 +185,8 @@ def received_by(scope: DashScope, dim: str, *, deepest: int | None = None, by_da
     for lo, hi in ranges:
         qs = DailyRollup.objects.filter(date__gte=lo, date__lte=hi, received__gt=0)
         qs = qs.filter(area__path__startswith=scope.area.path) if scope.area is not None else qs.filter(unit_id_key=scope.unit.pk)
+        if by_child and scope.area is not None:
+            qs, field = qs.annotate(child=_child_path(scope.area)), "child"
         fields = ("date", field) if by_date else (field,)
         out.extend(qs.values_list(*fields).annotate(n=Sum("received")).order_by())
     return out
@@ -211,7 +223,7 @@ def volume(scope: DashScope, *, dim: str, period: str, from_daily: bool = False)
         base = scope.area if scope.area is not None else scope.unit.area
         children = list(base.children.all())
         deepest = max((c.level for c in children), default=base.level)
-        for date, path, n in received_by(scope, "area", deepest=deepest, from_daily=from_daily):
+        for date, path, n in received_by(scope, "area", deepest=deepest, by_child=True, from_daily=from_daily):
             child = _child_of(base, children, path)
             key = child.code if child else base.code
             names[key] = child.name if child else _("%(area)s本级") % {"area": base.name}
