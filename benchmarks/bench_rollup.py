@@ -62,6 +62,7 @@ def main(argv):
     city = Area.objects.get(level=AreaLevel.CITY)
     county = Area.objects.filter(level=AreaLevel.COUNTY).order_by("code").first()
     township = Area.objects.filter(level=AreaLevel.TOWNSHIP, path__startswith=county.path).order_by("code").first()
+    rows_read: list[str] = []
     print("| scope | period | board | daily: ms (SQL ms) | coarse: ms (SQL ms) | SQL ratio |")
     print("|---|---|---|---|---|---|")
     for area in (city, county, township):
@@ -75,12 +76,20 @@ def main(argv):
                 "areas": lambda **kw: dashboards.areas(scope, **kw),
                 "deadlines trend": lambda **kw: dashboards.overdue_by_day(scope, **kw),
             }
+            daily_rows = DailyRollup.objects.filter(date__gte=start, date__lte=end, area__path__startswith=area.path).count()
+            for dim in ("channel", "domain", "area", "overdue"):
+                coarse_rows = CoarseRollup.objects.filter(dim=dim, start__gte=start, start__lte=end, area__path__startswith=area.path).count()
+                rows_read.append(f"| {area.name} | {start}…{end} | {dim} | {daily_rows:,} | {coarse_rows:,} | {daily_rows / max(coarse_rows, 1):.0f}× |")
             for name, fn in boards.items():
                 daily_ms, daily_sql, a = _median_ms(lambda: fn(from_daily=True), args.repeat)
                 coarse_ms, coarse_sql, b = _median_ms(fn, args.repeat)
                 same = "" if a == b else " **DIFFERENT**"
                 print(f"| {area.name} | {start}…{end} | {name} | {daily_ms:.0f} ({daily_sql:.0f}) | {coarse_ms:.0f} ({coarse_sql:.0f}) "
                       f"| {daily_sql / max(coarse_sql, 0.1):.1f}×{same} |")
+    print("\nRows each view reads (daily: the period's rows in the scope, any measure; coarse: those of one dimension):")
+    print("| scope | period | coarse dim | daily rows | coarse rows | ratio |")
+    print("|---|---|---|---|---|---|")
+    print("\n".join(rows_read))
     return 0
 
 
