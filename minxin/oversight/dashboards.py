@@ -162,9 +162,9 @@ def received_by(scope: DashScope, dim: str, *, deepest: int | None = None, by_da
     key: the channel or category, the domain's id (0: none), or for dim "area" the path of the case's
     area cut to the deepest level asked for (`deepest`: the level of the deepest area the caller counts;
     its own area's level if not given) — with `by_child`, the path of the scope area's child it lies
-    under (the scope area's own path for cases of the area itself). The date is a day of the bucket the number belongs to (a coarse
-    piece's first day). Reads the coarse rollup where it is exact, the daily rollup otherwise or with
-    `from_daily` (the tests compare the two).
+    under (the scope area's own path for cases of the area itself). The date is a day of the bucket the
+    number belongs to (a coarse piece's first day). Reads the coarse rollup where it is exact, the daily
+    rollup otherwise or with `from_daily` (the tests compare the two).
     """
     level = scope.area.level if scope.area is not None and deepest is None else deepest
     coarse = (not from_daily and scope.area is not None and level is not None
