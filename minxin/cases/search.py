@@ -15,6 +15,9 @@ What matches:
 
 Ranking: exact hits (number, petitioner) first, then ts_rank over the weighted bigrams
 (subject above place above content) on PostgreSQL, newest received first as tie-break.
+Only the newest RANKED_MATCHES text matches (by received time) are ranked and listed: the
+lists stop at as many rows anyway, and ranking every match of a common word costs seconds
+at a million cases.
 On SQLite (development) the bigram tokens are matched with LIKE, without phrase order,
 and ranked exact hits first, then subject hits.
 """
@@ -33,6 +36,7 @@ from minxin.core import crypto
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 8
 MAX_IDENTITY_CASES = 1000  # one person's cases: far beyond any real petitioner
+RANKED_MATCHES = 1000  # text matches ranked, newest first (= queries.MAX_SEARCH_ROWS, the longest list shown)
 
 
 def _quote(token: str) -> str:
@@ -118,6 +122,11 @@ def identity_case_ids(q: str) -> list[int]:
     return list(CaseParty.objects.filter(petitioner_id__in=people).values_list("case_id", flat=True)[:MAX_IDENTITY_CASES])
 
 
+def newest_matches(qs, terms):
+    """The ids of the newest RANKED_MATCHES cases of `qs` whose text matches (received time, then id)."""
+    return qs.filter(search_document__matches=terms).order_by("-received_at", "-pk").values_list("pk", flat=True)[:RANKED_MATCHES]
+
+
 def search(qs, q: str):
     """The cases of `qs` matching `q`, best first (see module docstring); `qs` unchanged for a blank query."""
     q = (q or "").strip()[:MAX_QUERY_CHARS]
@@ -126,7 +135,19 @@ def search(qs, q: str):
     terms = parse(q)
     exact_ids = identity_case_ids(q)
     exact = Q(number=q) | Q(pk__in=exact_ids) if exact_ids else Q(number=q)
-    matched = exact | Q(search_document__matches=terms) if terms else exact
+    if terms:
+        # Only the newest RANKED_MATCHES text matches are ranked: ranking reads every match's document,
+        # and a common word matches a tenth of a city's million cases; lists show at most that many.
+        # Read first (a backward scan of the received-time index that stops there), then the page's
+        # query fetches them by primary key: an OR of the match with the exact hits would scan the table.
+        newest = list(newest_matches(qs, terms))
+        if len(newest) < RANKED_MATCHES:  # that is every match: rank them all, as one indexed OR
+            matched = exact | Q(search_document__matches=terms)
+        else:
+            numbered = list(Case.objects.filter(number=q).values_list("pk", flat=True))
+            matched = Q(pk__in=[*newest, *numbered, *exact_ids])
+    else:
+        matched = exact
     vendor = connections[router.db_for_read(Case)].vendor
     qs = qs.filter(matched).annotate(
         search_exact=ExpressionWrapper(exact, output_field=BooleanField()),

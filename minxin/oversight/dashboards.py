@@ -1,4 +1,4 @@
-"""Dashboard data: one function per chart, all read from the daily rollups or small aggregates.
+"""Dashboard data: one function per chart, all read from the rollups (coarse or daily) or small aggregates.
 
 Every function takes a DashScope (the viewer's area subtree, or the viewer's own unit)
 and returns plain JSON-able dicts: the chart series, and for each data point the
@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import CharField, Count, Min, Q, Sum, Value
+from django.db.models.functions import StrIndex, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from minxin.cases.models import Case, Category, Channel, Domain
 from minxin.core import clock
 from minxin.org.models import Area, AreaLevel, Staff, Unit, UnitKind
-from minxin.oversight import policies
+from minxin.oversight import policies, rollups
 from minxin.oversight.models import (
-    DailyRollup, Rating, RatingScore, RatingTarget, Supervision, SupervisionLevel, SupervisionState,
+    CoarseRollup, DailyRollup, Rating, RatingScore, RatingTarget, Supervision, SupervisionLevel, SupervisionState,
 )
 
 DASHBOARD_ROLES = policies.ANALYSIS_ROLES
@@ -121,6 +122,86 @@ def has_rollups(scope: DashScope) -> bool:
     return scope.rollups().exists()
 
 
+# ---------------------------------------------------------------- reading the rollups
+
+
+def _daily_rows_between(lo: dt.date, hi: dt.date) -> bool:
+    return lo <= hi and DailyRollup.objects.filter(date__gte=lo, date__lte=hi).exists()
+
+
+def _coarse_split(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date, list[tuple[dt.date, dt.date]]]:
+    """Which coarse pieces (by first day, lo..hi) and which days of the daily rollup make up start..end.
+
+    A piece partly outside the period is read from the coarse rollup only if the daily rollup has
+    nothing on its days outside (the current piece: its remaining days have not happened); otherwise
+    its days inside the period are read from the daily rollup.
+    """
+    daily = []
+    lo, hi = rollups.piece_start(start), end
+    if lo < start and _daily_rows_between(lo, start - dt.timedelta(days=1)):
+        head_end = min(rollups.piece_end(start), end)
+        daily.append((start, head_end))
+        lo = head_end + dt.timedelta(days=1)
+    last = rollups.piece_start(end)
+    if last >= lo and rollups.piece_end(end) > end and _daily_rows_between(end + dt.timedelta(days=1), rollups.piece_end(end)):
+        daily.append((max(last, start), end))
+        hi = last - dt.timedelta(days=1)
+    return lo, hi, daily
+
+
+def _child_path(base: Area):
+    """The path of the child of `base` an area path lies under (`base`'s own path for `base` itself), in SQL."""
+    n = len(base.path)
+    return Substr("area__path", 1, Value(n) + StrIndex(Substr("area__path", n + 1), Value("/")), output_field=CharField())
+
+
+def received_by(scope: DashScope, dim: str, *, deepest: int | None = None, by_date: bool = True,
+                by_child: bool = False, from_daily: bool = False) -> list[tuple]:
+    """Cases received in the scope and period as (date, key, n), or (key, n) without `by_date`.
+
+    key: the channel or category, the domain's id (0: none), or for dim "area" the path of the case's
+    area cut to the deepest level asked for (`deepest`: the level of the deepest area the caller counts;
+    its own area's level if not given) — with `by_child`, the path of the scope area's child it lies
+    under (the scope area's own path for cases of the area itself). The date is a day of the bucket the
+    number belongs to (a coarse piece's first day). Reads the coarse rollup where it is exact, the daily
+    rollup otherwise or with `from_daily` (the tests compare the two).
+    """
+    level = scope.area.level if scope.area is not None and deepest is None else deepest
+    coarse = (not from_daily and scope.area is not None and level is not None
+              and level <= rollups.RECEIVED_LEVELS[dim] and scope.area.level <= rollups.RECEIVED_LEVELS[dim])
+    ranges = [(scope.start, scope.end)]
+    out: list[tuple] = []
+    if coarse:
+        lo, hi, ranges = _coarse_split(scope.start, scope.end)
+        qs = CoarseRollup.objects.filter(dim=dim, start__gte=lo, start__lte=hi, area__path__startswith=scope.area.path)
+        field = "key" if dim != "area" else "area__path" if not by_child else "child"
+        if by_child:
+            qs = qs.annotate(child=_child_path(scope.area))
+        fields = ("start", field) if by_date else (field,)
+        for row in qs.values_list(*fields).annotate(n=Sum("n")).order_by():
+            key = int(row[-2]) if dim == "domain" else row[-2]
+            out.append((*row[:-2], key, row[-1]))
+    field = {"channel": "channel", "category": "category", "domain": "domain_id_key", "area": "area__path"}[dim]
+    for lo, hi in ranges:
+        qs = DailyRollup.objects.filter(date__gte=lo, date__lte=hi, received__gt=0)
+        qs = qs.filter(area__path__startswith=scope.area.path) if scope.area is not None else qs.filter(unit_id_key=scope.unit.pk)
+        if by_child and scope.area is not None:
+            qs, field = qs.annotate(child=_child_path(scope.area)), "child"
+        fields = ("date", field) if by_date else (field,)
+        out.extend(qs.values_list(*fields).annotate(n=Sum("received")).order_by())
+    return out
+
+
+def overdue_by_day(scope: DashScope, *, from_daily: bool = False) -> dict[dt.date, int]:
+    """Cases overdue at the end of each day of the period, in the scope."""
+    if not from_daily and scope.area is not None and scope.area.level <= rollups.OVERDUE_LEVEL:
+        qs = CoarseRollup.objects.filter(dim="overdue", start__gte=scope.start, start__lte=scope.end,
+                                         area__path__startswith=scope.area.path)
+        return dict(qs.values_list("start").annotate(n=Sum("n")).order_by().values_list("start", "n"))
+    qs = scope.rollups().filter(overdue__gt=0)
+    return dict(qs.values_list("date").annotate(n=Sum("overdue")).order_by().values_list("date", "n"))
+
+
 # ---------------------------------------------------------------- volume over time
 
 
@@ -131,28 +212,27 @@ def _child_of(scope_area: Area, children: list[Area], path: str) -> Area | None:
     return None
 
 
-def volume(scope: DashScope, *, dim: str, period: str) -> dict:
+def volume(scope: DashScope, *, dim: str, period: str, from_daily: bool = False) -> dict:
     """Cases received per week/month, split by channel, category, domain or sub-area."""
     keys = buckets(scope.start, scope.end, period)
     index = {b: i for i, b in enumerate(keys)}
     series: dict = defaultdict(lambda: [0] * len(keys))
     names: dict = {}
     drill: dict = {}
-    qs = scope.rollups()
     if dim == "area":
         base = scope.area if scope.area is not None else scope.unit.area
         children = list(base.children.all())
-        for date, path, n in qs.values_list("date", "area__path").annotate(n=Sum("received")).values_list("date", "area__path", "n"):
+        deepest = max((c.level for c in children), default=base.level)
+        for date, path, n in received_by(scope, "area", deepest=deepest, by_child=True, from_daily=from_daily):
             child = _child_of(base, children, path)
             key = child.code if child else base.code
             names[key] = child.name if child else _("%(area)s本级") % {"area": base.name}
             series[key][index[bucket_of(date, period)]] += n or 0
             drill[key] = {"area": key} if child else {"area": base.code}
     else:
-        field = {"channel": "channel", "category": "category", "domain": "domain_id_key"}[dim]
         labels = {"channel": dict(Channel.choices), "category": dict(Category.choices)}.get(dim)
         domains = {d.pk: d for d in Domain.objects.all()} if dim == "domain" else {}
-        for date, key, n in qs.values_list("date", field).annotate(n=Sum("received")).values_list("date", field, "n"):
+        for date, key, n in received_by(scope, dim, from_daily=from_daily):
             if dim == "domain":
                 d = domains.get(key)
                 names[key] = d.name if d else _("未分领域")
@@ -162,7 +242,7 @@ def volume(scope: DashScope, *, dim: str, period: str) -> dict:
                 drill[key] = {dim: key}
             series[key][index[bucket_of(date, period)]] += n or 0
     out_series = []
-    for key in sorted(series, key=lambda k: -sum(series[k])):
+    for key in sorted(series, key=lambda k: (-sum(series[k]), str(k))):  # ties in a fixed order
         points = []
         for b, n in zip(keys, series[key]):
             lo, hi = bucket_range(b, period)
@@ -177,13 +257,14 @@ def volume(scope: DashScope, *, dim: str, period: str) -> dict:
 # ---------------------------------------------------------------- areas (treemap)
 
 
-def areas(scope: DashScope) -> dict:
+def areas(scope: DashScope, *, from_daily: bool = False) -> dict:
     """Received cases per sub-area of the scope area, two levels deep, for the treemap."""
     base = scope.area if scope.area is not None else scope.unit.area
-    totals: dict[str, int] = defaultdict(int)
-    for path, n in scope.rollups().values_list("area__path").annotate(n=Sum("received")).values_list("area__path", "n"):
-        totals[path] += n or 0
     subtree = list(Area.objects.within(base).filter(depth__lte=base.depth + 2).order_by("path"))
+    totals: dict[str, int] = defaultdict(int)
+    deepest = max(a.level for a in subtree)
+    for path, n in received_by(scope, "area", deepest=deepest, by_date=False, from_daily=from_daily):
+        totals[path] += n or 0
 
     def count(a: Area) -> int:
         return sum(n for p, n in totals.items() if p.startswith(a.path))
@@ -209,7 +290,7 @@ def areas(scope: DashScope) -> dict:
 # ---------------------------------------------------------------- deadline status
 
 
-def deadlines(scope: DashScope) -> dict:
+def deadlines(scope: DashScope, *, from_daily: bool = False) -> dict:
     """Running clocks now (正常 / 即将到期 / 已超期) and the overdue count at the end of each day (rollups)."""
     from minxin.rules.deadlines import due_soon_days
     from minxin.rules.models import CaseDeadline, DeadlineState
@@ -227,7 +308,7 @@ def deadlines(scope: DashScope) -> dict:
         {"key": "due_soon", "name": _("即将到期"), "value": agg["due_soon"], "url": scope.case_url(due="soon")},
         {"key": "overdue", "name": _("已超期"), "value": agg["overdue"], "url": scope.case_url(overdue="on")},
     ]
-    by_day = dict(scope.rollups().values_list("date").annotate(n=Sum("overdue")).values_list("date", "n"))
+    by_day = overdue_by_day(scope, from_daily=from_daily)
     days = [scope.start + dt.timedelta(days=i) for i in range((scope.end - scope.start).days + 1)][-MAX_BUCKETS:]
     return {"status": status, "trend": {"dates": [d.isoformat() for d in days], "overdue": [by_day.get(d, 0) or 0 for d in days]}}
 

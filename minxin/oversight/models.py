@@ -302,7 +302,48 @@ class DailyRollup(models.Model):
                 fields=["date", "area", "unit_id_key", "channel", "category", "domain_id_key"], name="oversight_rollup_unique"
             )
         ]
-        indexes = [models.Index(fields=["date", "area"], name="oversight_rollup_day_idx")]
+        indexes = [
+            models.Index(fields=["date", "area"], name="oversight_rollup_day_idx"),
+            # A unit's own dashboards (no area scope) read the daily rollup by unit.
+            models.Index(fields=["unit_id_key", "date"], name="oversight_rollup_unit_idx"),
+        ]
+
+
+class CoarseDim(models.TextChoices):
+    CHANNEL = "channel", _("信访形式")
+    CATEGORY = "category", _("信访类别")
+    DOMAIN = "domain", _("领域")
+    AREA = "area", _("区域")
+    OVERDUE = "overdue", _("超期在办")
+
+
+class CoarseRollup(models.Model):
+    """DailyRollup summed coarsely, for the dashboards of a city, 区县 or 乡镇街道 (minxin.oversight.rollups).
+
+    The daily rollup is nearly as fine as the cases it sums (date × area × unit × channel × category ×
+    domain); a city's 12-month view would add up millions of its rows. Here one dimension at a time:
+
+    - dim channel / category / domain: cases received in one *piece* — the days of one ISO week that fall
+      in one calendar month, so week and month buckets are both unions of pieces; `start` is its first
+      day — per 乡镇街道 (the case's area cut to that level or above) and value of the dimension (`key`;
+      a domain by its id, "0" for none);
+    - dim area: cases received in one piece per 村社区 (the case's area cut to that level), key "";
+    - dim overdue: cases overdue at the end of one day (`start` is the day) per 乡镇街道, key "".
+
+    Rebuilt from DailyRollup whenever a day of it is recomputed (oversight.sweeps.recompute_rollup).
+    """
+
+    dim = models.CharField(_("维度"), max_length=10, choices=CoarseDim.choices)
+    start = models.DateField(_("起始日"))
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("取值"), max_length=12, blank=True, default="")
+    n = models.PositiveIntegerField(_("件数"), default=0)
+
+    class Meta:
+        verbose_name = _("粗粒度汇总")
+        verbose_name_plural = _("粗粒度汇总")
+        constraints = [models.UniqueConstraint(fields=["dim", "start", "area", "key"], name="oversight_coarse_unique")]
+        indexes = [models.Index(fields=["dim", "start"], name="oversight_coarse_dim_idx")]
 
 
 # ---------------------------------------------------------------- scorecard

@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 
 from minxin.cases.models import Case, CaseState
 from minxin.core import clock
-from minxin.org.models import Unit, UnitKind
+from minxin.org.models import Area, Unit, UnitKind
+from minxin.oversight import rollups
 from minxin.oversight.models import (
+    CoarseRollup,
     DailyRollup,
     Notice,
     NoticeKind,
@@ -270,14 +272,26 @@ def compute_rollup(day: dt.date) -> dict:
     return counts
 
 
-def recompute_rollup(day: dt.date) -> int:
-    """Replace one day's rollup rows. The RollupDay row lock serialises workers on the same day."""
+def _rollup_day_row(day: dt.date) -> None:
     try:
         with transaction.atomic():
             RollupDay.objects.get_or_create(date=day)
     except IntegrityError:
         pass
+
+
+def recompute_rollup(day: dt.date) -> int:
+    """Replace one day's rollup rows, then the coarse rows built from them (its piece, its overdue).
+
+    The RollupDay row lock serialises workers on the same day; the lock of the piece's first day, taken
+    before it, serialises workers on different days of one piece (they rebuild the same coarse rows).
+    """
+    first = rollups.piece_start(day)
+    for d in sorted({first, day}):
+        _rollup_day_row(d)
     with transaction.atomic():
+        if first != day:
+            RollupDay.objects.select_for_update().get(date=first)
         lock = RollupDay.objects.select_for_update().get(date=day)
         counts = compute_rollup(day)
         DailyRollup.objects.filter(date=day).delete()
@@ -286,9 +300,16 @@ def recompute_rollup(day: dt.date) -> int:
             for k, v in counts.items()
         ]
         DailyRollup.objects.bulk_create(rows)
+        rebuild_coarse_rollup(day)
         lock.computed_at, lock.rows = clock.now(), len(rows)
         lock.save(update_fields=["computed_at", "rows"])
     return len(rows)
+
+
+def rebuild_coarse_rollup(day: dt.date) -> int:
+    """The coarse rows that depend on `day`'s daily rows: its piece's received counts, its overdue counts."""
+    kw = {"daily_model": DailyRollup, "coarse_model": CoarseRollup, "area_model": Area, "cut": rollups.AreaCut(Area)}
+    return rollups.rebuild_piece(day, **kw) + rollups.rebuild_overdue_day(day, **kw)
 
 
 def daily_rollups(today: dt.date | None = None, *, after_each=None) -> int:

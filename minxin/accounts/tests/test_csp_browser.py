@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from minxin.core import clock
+from minxin.oversight import sweeps
 from minxin.oversight.models import DailyRollup
 from minxin.testing import PASSWORD, make_case
 
@@ -20,6 +21,7 @@ WATCH = "window.__csp = []; document.addEventListener('securitypolicyviolation',
 def data(city):
     case = make_case(city, area="east1v", registering_unit="east_bureau", current_unit="east_housing")
     DailyRollup.objects.create(date=clock.today(), area=case.area, unit_id_key=case.current_unit_id, channel=case.channel, category=case.category, received=1)
+    sweeps.rebuild_coarse_rollup(clock.today())
     return case
 
 

@@ -91,6 +91,14 @@ def test_search_by_text_and_by_petitioner_is_served_by_an_index(city, filled):
     assert_indexed(apply_filters(base, {"q": "13912345678"})[:20])
 
 
+def test_the_text_matches_ranked_are_read_newest_first_by_an_index(city, filled):
+    from minxin.cases.search import newest_matches, parse
+
+    base = all_visible_queryset(city.staff["east_registrar"])
+    for q in ("测试内容", "测试"):
+        assert_indexed(newest_matches(base, parse(q)))
+
+
 def test_the_api_list_with_filters_is_served_by_an_index(city, filled):
     staff = city.staff["east_housing_handler"]
     assert_indexed(by_due_date(Case.objects.visible_to(staff))[:50])

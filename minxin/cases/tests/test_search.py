@@ -128,3 +128,14 @@ def test_after_a_unit_is_renamed_search_reindex_finds_the_new_name(city, registe
     assert numbers(search(visible(city), "接待中心")) == []
     call_command("search_reindex", stdout=__import__("io").StringIO())
     assert numbers(search(visible(city), "接待中心")) == [case.number]
+
+
+def test_only_the_newest_text_matches_are_ranked_but_exact_hits_always_are(city, register, monkeypatch):
+    from minxin.cases import search as search_module
+
+    oldest = register(subject="屋顶漏水", content="漏水一年")
+    middle = register(subject="楼道漏水", content="请求维修")
+    newest = register(subject="漏水问题", content="楼上漏水")
+    monkeypatch.setattr(search_module, "RANKED_MATCHES", 2)
+    assert set(numbers(search(visible(city), "漏水"))) == {middle.number, newest.number}
+    assert numbers(search(visible(city), oldest.number)) == [oldest.number]

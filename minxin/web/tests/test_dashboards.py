@@ -9,6 +9,7 @@ import time_machine
 from minxin.cases.models import Domain
 from minxin.org import services as org
 from minxin.org.models import Role
+from minxin.oversight import sweeps
 from minxin.oversight.models import DailyRollup
 from minxin.testing import PASSWORD, make_case
 
@@ -36,6 +37,8 @@ def rollups(city):
     row(10, "east1v", "visit", "suggestion", 4, housing, city.units["east_housing"].pk)  # W11
     row(11, "west1v", "visit", "complaint", 5)                                          # W11
     row(20, "east1v", "visit", "complaint", 7)                                          # outside the period
+    for day in (2, 4, 10, 11, 20):  # the coarse rollup the sweep builds from the daily rows
+        sweeps.rebuild_coarse_rollup(dt.date(2026, 3, day))
     return housing
 
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from minxin.core import clock
+from minxin.oversight import sweeps
 from minxin.oversight.models import DailyRollup
 from minxin.testing import PASSWORD, make_case
 
@@ -22,6 +23,7 @@ def data(city):
     for case in (east, west):
         DailyRollup.objects.create(date=today, area=case.area, unit_id_key=case.current_unit_id, channel=case.channel,
                                    category=case.category, received=1)
+    sweeps.rebuild_coarse_rollup(today)
     return east, west
 
 
