@@ -116,6 +116,51 @@ def demo_texts(per_topic: int = 40, seed: int = 11):
     return messages, groups
 
 
+def demo_window(seed: int, size: int = 250):
+    """(messages, {id: topic key}): one 30-day December window as the demo city draws it (kinds by the demo's
+    December weights, `minxin.demo.generate`), rendered by its templates at places of an invented county.
+    The demo database holds about 250 cases in its last 30 days; in a window this small a kind has 5–40 messages."""
+    from minxin.demo.texts import TOPICS, Place, days_to_spring_festival, render
+    from minxin.risk.hotspots import Message
+
+    rng = random.Random(seed)
+    places = [Place("东城区", f"{t}街道", f"{v}社区") for t in ("望岳", "金桥", "湘江", "桂花") for v in ("阳光", "幸福", "和平")]
+    start = dt.date(2026, 11, 4)
+    messages, groups = [], {}
+    for _ in range(size):
+        day = start + dt.timedelta(days=rng.randint(0, 29))
+        to_sf = days_to_spring_festival(day)
+        topic = rng.choices(TOPICS, [t.weight * t.season(day.month, to_sf) for t in TOPICS])[0]
+        subject, content, _request, _facts = render(rng, topic, rng.choice(places), day, rng.randint(3, 60))
+        mid = f"w{len(messages)}"
+        messages.append(Message(id=mid, title=subject, text=content, at=day))
+        groups[mid] = topic.key
+    return messages, groups
+
+
+def demo_windows(settings, seeds=range(1, 7)):
+    """Demo-sized windows: pooled scores over the seeds, and the pieces heating and wage arrears fall into."""
+    from minxin.risk.hotspots import find_hotspots
+
+    print(f"\ndemo windows (250 messages drawn as the demo's December, seeds {seeds.start}–{seeds.stop - 1}; groups = kinds)")
+    print("| setting | completeness | purity | groups whole | heating's topics per seed | wage arrears' topics per seed |")
+    print("|---|---|---|---|---|---|", flush=True)
+    windows = [demo_window(seed) for seed in seeds]
+    for label, kw in settings:
+        pooled = {"completeness": 0.0, "purity": 0.0, "whole": 0.0}
+        pieces = {"heating": [], "wage_arrears": []}
+        for messages, groups in windows:
+            _topics, labels = find_hotspots(messages, return_labels=True, **kw)
+            s = scores([m.id for m in messages], labels, groups)
+            for key in pooled:
+                pooled[key] += s[key] / len(windows)
+            for kind, out in pieces.items():
+                sizes = Counter(int(lb) for m, lb in zip(messages, labels) if groups[m.id] == kind)
+                out.append("+".join(str(n) for _l, n in sizes.most_common()))
+        print(f"| {label} | {pooled['completeness']:.3f} | {pooled['purity']:.3f} | {pooled['whole']:.3f} | "
+              f"{' / '.join(pieces['heating'])} | {' / '.join(pieces['wage_arrears'])} |", flush=True)
+
+
 def scores(ids, labels, groups: dict[str, str], z=None) -> dict:
     labelled = [(groups[i], int(lb)) for i, lb in zip(ids, labels) if i in groups]
     by_group: dict[str, Counter] = defaultdict(Counter)
@@ -194,9 +239,11 @@ def run(name, messages, groups, settings, *, baseline=True):
 
 
 SETTINGS = [
-    ("default (find_hotspots: agglomerative 0.4, merge 0.8, subjects 0.7)", {}),
+    ("default (find_hotspots: agglomerative 0.4, merge 0.8, subjects 0.7 with or without their names)", {}),
 ]
+PREVIOUS = {"mask_subject_names": False}
 ABLATION = [
+    ("subjects compared with their names only (the previous default)", PREVIOUS),
     ("without the subject merge", {"subject_similarity": None}),
     ("agglomerative 0.5, merge 0.8", {"threshold": 0.5, "merge_similarity": 0.8}),
     ("agglomerative 0.45, merge 0.8", {"threshold": 0.45, "merge_similarity": 0.8}),
@@ -223,6 +270,8 @@ def generated_and_demo(settings):
     messages, groups = demo_texts()
     run("demo city texts (groups = kinds of matter)", messages, groups, settings, baseline=False)
     heating_split(messages, groups, settings)
+    previous = [] if any(kw == PREVIOUS for _l, kw in settings) else [("subjects compared with their names only (the previous default)", PREVIOUS)]
+    demo_windows(settings + previous)
 
 
 def real(settings) -> int:

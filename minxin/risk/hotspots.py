@@ -5,7 +5,8 @@ Text → TF-IDF over character 2–3-grams plus jieba words → 100-dim LSA (Tru
 distance and a distance threshold (0.4), then groups whose centroids have cosine
 similarity ≥ 0.8 are joined (a tight threshold can split one large matter in two), and so are
 groups whose subject lines say the same (subject centroids ≥ 0.7, texts ≥ 0.25: people
-describing one issue with different facts, see `merge_same_subject`). Short petition texts about one concrete
+describing one issue with different facts, see `merge_same_subject`; subjects are also compared
+with their place and organisation names masked, unless the groups are about different places). Short petition texts about one concrete
 matter (one estate, one employer, one road) are near-duplicates of each other and
 unrelated to the rest, so a threshold that keeps tight groups and leaves the rest
 as singletons fits better than forcing every message into one of k clusters
@@ -24,7 +25,9 @@ from the topic's newest message to the end of the window.
 What a person reads (issue #14): each topic is titled by its most representative
 subject (the subject of the message nearest the topic's centre), its keywords are
 distinctive jieba words without function words or petition boilerplate (stop lists as
-data: intake/classify/data/stopwords_zh.txt and risk/data/topic_stopwords_zh.txt), it
+data: intake/classify/data/stopwords_zh.txt and risk/data/topic_stopwords_zh.txt; and no
+word jieba's dictionary tags as a function word, nor a fixed phrase opening with a
+preposition such as 按规定: `function_like`), it
 carries a weekly trend over the window and where it happens: the areas at the first
 level of the area tree at which its messages differ (the districts when it spans
 districts, the streets of one district, the communities of one street), or the one
@@ -109,6 +112,36 @@ def keyword_stopwords() -> frozenset[str]:
     from minxin.intake.classify.text import read_word_list, stopwords
 
     return stopwords() | read_word_list(TOPIC_STOPWORDS_FILE)
+
+
+# jieba's part-of-speech classes of function words: conjunctions, prepositions, adverbs, locatives,
+# pronouns, numerals, quantifiers, particles, modal particles, interjections, onomatopoeia (the first
+# letter of the tag: dg, mq, rr, uj… belong to their class).
+FUNCTION_CLASSES = frozenset("cpdfrmquyeo")
+
+
+@functools.cache
+def _dictionary_tags() -> dict[str, str]:
+    """The tag of each word of jieba's dictionary that is a function word or a fixed phrase (l)."""
+    from minxin.intake.classify.text import segmenter
+
+    tags = {}
+    with segmenter().dt.get_dict_file() as fh:
+        for line in fh:
+            parts = line.decode("utf-8").split()
+            if len(parts) >= 3 and (parts[2][0] in FUNCTION_CLASSES or parts[2] == "l"):
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+def function_like(word: str) -> bool:
+    """A word that says how, not what: a function word by jieba's dictionary (以来, 只有, 一直, 多次),
+    or a fixed phrase opening with a preposition (按规定, 对此)."""
+    tags = _dictionary_tags()
+    tag = tags.get(word, "")
+    if tag and tag[0] in FUNCTION_CLASSES:
+        return True
+    return tag == "l" and tags.get(word[0], "") == "p"
 
 
 def _is_keyword(word: str, stop: frozenset[str]) -> bool:
@@ -200,8 +233,45 @@ def merge_close_groups(z: np.ndarray, labels: np.ndarray, *, min_similarity: flo
     return labels
 
 
-def merge_same_subject(z: np.ndarray, labels: np.ndarray, titles: list[str], *, min_subject: float = 0.7,
-                       min_similarity: float = 0.25, min_size: int = 2) -> np.ndarray:
+def _spelled_alike(x: str, y: str) -> bool:
+    # 阳光小区 / 反映阳光小区: a name's head can take in the verb before it
+    return x == y or x.endswith(y) or y.endswith(x)
+
+
+def _main_names(names: list[frozenset[str]]) -> list[str]:
+    """The places and organisations a group is about: names (as `anchors` finds them) in at least
+    two and at least half of its messages, other spellings counted."""
+    counts = Counter(name for n in names for name in n)
+    out = []
+    for name, _count in counts.most_common(20):
+        share = sum(1 for n in names if any(_spelled_alike(x, name) for x in n))
+        if share >= 2 and 2 * share >= len(names):
+            out.append(name)
+    return out
+
+
+def _about_other_places(a: list[str], b: list[str]) -> bool:
+    """Whether one group is about a place or organisation the other is not about."""
+    return any(not any(_spelled_alike(x, y) for y in b) for x in a) or any(not any(_spelled_alike(y, x) for x in a) for y in b)
+
+
+def _subject_profiles(subjects: list[str], members: list[np.ndarray]):
+    """Unit char 2–3-gram TF-IDF centroids of each group's subject lines (None: no n-gram at all)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    if not any(s.strip() for s in subjects):
+        return None
+    try:
+        xt = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit_transform(subjects)
+    except ValueError:  # every subject shorter than two characters
+        return None
+    return normalize(np.vstack([np.asarray(xt[m].mean(axis=0)) for m in members]))
+
+
+def merge_same_subject(z: np.ndarray, labels: np.ndarray, titles: list[str], *, texts: list[str] | None = None,
+                       min_subject: float = 0.7, min_similarity: float = 0.25, min_size: int = 2,
+                       mask_names: bool = True) -> np.ndarray:
     """Join groups whose writers sum the matter up alike: subject lines close, texts related.
 
     People who write about one issue describe it with different facts (one says the rooms
@@ -214,24 +284,41 @@ def merge_same_subject(z: np.ndarray, labels: np.ndarray, titles: list[str], *, 
     its same-kind neighbour reaches 0.7 (its "subjects" are first clauses that share the
     place), none above. So the two conditions together join the halves of one issue without
     joining neighbouring matters. Messages without a subject contribute nothing.
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
 
+    With `mask_names`, subject lines are also compared with their place and organisation names
+    and numbers masked (intake.duplicates.text.mask_names): when every writer cites another estate
+    or company (书香新城供暖不达标 / 反映卓越物流有限公司供暖温度不足), small groups' centroids
+    are dominated by those names. The masked comparison counts only between two groups that are
+    not about different places: a group is about the names in at least two and half of its messages
+    (subject and text), and a pair is kept apart by it when one group is about a name the other is
+    not about. A concrete matter keeps its place; two matters of one kind at two estates stay two.
+    """
     labels = labels.copy()
     groups = [lb for lb, n in Counter(labels.tolist()).items() if n >= min_size]
     cleaned = [_clean(t) for t in titles]
     if len(groups) < 2 or not any(cleaned):
         return labels
-    try:
-        xt = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit_transform(cleaned)
-    except ValueError:  # every subject shorter than two characters
-        return labels
     members = [np.flatnonzero(labels == lb) for lb in groups]
-    subjects = normalize(np.vstack([np.asarray(xt[m].mean(axis=0)) for m in members]))
+    subjects = _subject_profiles(cleaned, members)
+    if subjects is None:
+        return labels
+    subject_sims = subjects @ subjects.T
+    if mask_names:
+        from minxin.intake.duplicates.text import mask_names as masked
+        from minxin.intake.duplicates.text import names_in
+
+        bodies = texts if texts is not None else [""] * len(cleaned)
+        names = [names_in(f"{t}，{b}") for t, b in zip(cleaned, bodies, strict=True)]
+        about = [_main_names([names[i] for i in m]) for m in members]
+        wording = _subject_profiles([masked(t) for t in cleaned], members)
+        if wording is not None:
+            wording_sims = wording @ wording.T
+            for i, j in zip(*np.nonzero(np.triu(wording_sims, 1) >= min_subject)):
+                if not _about_other_places(about[i], about[j]):
+                    subject_sims[i, j] = max(subject_sims[i, j], wording_sims[i, j])
     cents = np.vstack([z[m].mean(axis=0) for m in members])
     cents /= np.linalg.norm(cents, axis=1, keepdims=True) + 1e-12
-    close = (np.triu(subjects @ subjects.T, 1) >= min_subject) & (cents @ cents.T >= min_similarity)
+    close = (np.triu(subject_sims, 1) >= min_subject) & (cents @ cents.T >= min_similarity)
     parent = list(range(len(groups)))
 
     def find(i):
@@ -277,7 +364,7 @@ def _keywords(xw, vocab, members, *, top: int = 8) -> list[str]:
     overall = np.asarray(xw.mean(axis=0)).ravel()
     # Distinctive words: frequent in the topic and rarer elsewhere.
     score = inside * np.log1p(inside / (overall + 1e-9))
-    idx = [i for i in np.argsort(-score)[: top * 2] if inside[i] > 0]
+    idx = [i for i in np.argsort(-score)[: top * 3] if inside[i] > 0 and not function_like(str(vocab[i]))]
     return [str(vocab[i]) for i in idx[:top]]
 
 
@@ -339,7 +426,7 @@ def heat_of(*, n: int, previous: int, petitioners: int, areas: int, support: int
 
 def find_hotspots(messages: list[Message], *, previous: list[Message] | None = None, start: dt.date | None = None, end: dt.date | None = None,
                   method: str = "agglomerative", threshold: float = 0.4, merge_similarity: float | None = 0.8, min_size: int = 2,
-                  subject_similarity: float | None = 0.7,
+                  subject_similarity: float | None = 0.7, mask_subject_names: bool = True,
                   weights: HeatWeights | None = None, seed: int = 0, return_labels: bool = False):
     """Topics among `messages` ranked by heat (hottest first); optionally also the cluster labels."""
     w = weights or HeatWeights()
@@ -357,7 +444,8 @@ def find_hotspots(messages: list[Message], *, previous: list[Message] | None = N
         if merge_similarity:
             labels = merge_close_groups(z, labels, min_similarity=merge_similarity, min_size=min_size)
         if subject_similarity:
-            labels = merge_same_subject(z, labels, [m.title for m in messages], min_subject=subject_similarity, min_size=min_size)
+            labels = merge_same_subject(z, labels, [m.title for m in messages], texts=[m.text for m in messages], min_subject=subject_similarity, min_size=min_size,
+                                        mask_names=mask_subject_names)
     end = end or max(_as_date(m.at) for m in messages)
     start = start or min(_as_date(m.at) for m in messages)
     counts = Counter(labels.tolist())

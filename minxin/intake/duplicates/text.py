@@ -142,13 +142,44 @@ def anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
     if not text:
         return frozenset(), frozenset()
     text = _fold(text)
+    return _names(text), frozenset(map(_number_anchor, _NUMBER.findall(text)))
+
+
+def names_in(text: str) -> frozenset[str]:
+    """The place and organisation names of a text, as `anchors` finds them (no numbers: no key needed)."""
+    return _names(_fold(text)) if text else frozenset()
+
+
+def _names(folded: str) -> frozenset[str]:
     names = set()
-    for han in _HAN_RUN.findall(text):
+    for han in _HAN_RUN.findall(folded):
         for run in _FUNCTION_CHARS.split(han):
             for m in _NAME.finditer(run):
                 if len(m.group(1)) >= 2:
                     names.add(m.group(1)[-NAME_HEAD_MAX:] + m.group(2))
-    return frozenset(names), frozenset(map(_number_anchor, _NUMBER.findall(text)))
+    return frozenset(names)
+
+
+def _masked(m: re.Match, fill: str) -> str:
+    head = m.group(1)
+    return m.group(0) if len(head) < 2 else head[:-NAME_HEAD_MAX] + fill
+
+
+def mask_names(text: str, fill: str = " ") -> str:
+    """The text with its place and organisation names and its numbers replaced by `fill`: what is
+    left is how the writer puts the matter ("反映青湖卓越物流有限公司供暖温度不足" → "反映 供暖温度不足").
+    Names are found as `anchors` finds them (a run ending in a name suffix, cut at particles; its
+    last NAME_HEAD_MAX characters before the suffix), and masked where `anchors` would cut them."""
+    if not text:
+        return ""
+    out = []
+    for piece in re.split(r"([\u4e00-\u9fff]+)", _fold(text)):
+        if not _HAN_RUN.fullmatch(piece):
+            out.append(_NUMBER.sub(fill, piece))
+            continue
+        for part in re.split(f"({_FUNCTION_CHARS.pattern})", piece):
+            out.append(part if _FUNCTION_CHARS.fullmatch(part or "的") else _NAME.sub(lambda m: _masked(m, fill), part))
+    return "".join(out)
 
 
 def pack_anchors(names, numbers) -> str:

@@ -8,6 +8,8 @@ from minxin.intake.duplicates.text import (
     agreement,
     anchors,
     jaccard,
+    mask_names,
+    names_in,
     normalize,
     same_name,
     shared_phrases,
@@ -55,6 +57,13 @@ def test_long_numbers_are_kept_only_as_keyed_hashes_that_still_match():
 def test_a_place_gives_one_anchor_per_level():
     names, _numbers = anchors("南湖区滨河街道阳光小区的电梯坏了")
     assert names == {"南湖区", "滨河街道", "阳光小区"}
+
+
+def test_masking_names_leaves_how_the_matter_is_put():
+    assert mask_names("反映青湖卓越物流有限公司供暖温度不足") == "反映 供暖温度不足"
+    assert mask_names("南湖区滨河街道阳光小区的电梯坏了23天") == "   的电梯坏了 天"
+    assert mask_names("冬季供暖问题") == "冬季供暖问题"
+    assert names_in("南湖区滨河街道阳光小区的电梯坏了") == anchors("南湖区滨河街道阳光小区的电梯坏了")[0]
 
 
 def test_names_holding_characters_that_are_often_particles_elsewhere_stay_whole():

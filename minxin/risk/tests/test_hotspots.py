@@ -177,6 +177,45 @@ def test_groups_whose_subjects_say_the_same_are_joined_only_when_their_texts_are
     assert len(set(other.tolist())) == 3
 
 
+def test_subjects_that_differ_only_in_the_names_they_cite_join_groups_not_about_one_place():
+    import numpy as np
+
+    from minxin.risk.hotspots import merge_same_subject
+
+    # Two groups of one issue, each writer citing another estate or heating company (as in the demo's
+    # window): with the names in, the subject centroids are apart; without them they say the same.
+    z = np.array([[1, 0.3, 0]] * 3 + [[0.5, 1, 0]] * 3 + [[0, 0, 1]] * 2, dtype=float)
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    labels = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    titles = ["书香苑供暖不达标", "反映宏达热力有限公司供暖温度不足", "丽景花园供暖不达标",
+              "冬季供暖问题", "翡翠华庭供暖不达标", "反映金茂实业有限公司供暖温度不足", "路灯不亮", "路灯坏了"]
+    bodies = ["室内温度只有12度"] * 3 + ["暖气一直不热"] * 3 + ["", ""]
+
+    assert merge_same_subject(z, labels, titles, texts=bodies, mask_names=False).tolist() == labels.tolist()
+    joined = merge_same_subject(z, labels, titles, texts=bodies)
+    assert joined[0] == joined[3] and joined[6] != joined[0]
+
+    # The same subjects from two groups each about its own estate (named in every message) stay apart.
+    placed = [f"{body}，{estate}的暖气" for body, estate in zip(bodies, ["锦绣小区"] * 3 + ["阳光小区"] * 3 + ["", ""], strict=True)]
+    assert merge_same_subject(z, labels, titles, texts=placed).tolist() == labels.tolist()
+
+
+def test_function_like_words_are_never_keywords():
+    from minxin.risk.hotspots import function_like
+
+    assert all(function_like(w) for w in ("按规定", "以来", "只有", "是因为", "一直", "多次"))
+    assert not any(function_like(w) for w in ("供暖", "取暖费", "温度", "工资", "物业费", "电梯"))
+    rng = random.Random(5)
+    messages = [Message(id=f"heat-{i}", title="供暖不达标",
+                        text=rng.choice(["室内温度只有12度，请求按规定退还取暖费", "暖气不热，供热公司按规定应当检修"]),
+                        at=END - dt.timedelta(days=i)) for i in range(8)]
+    messages += [Message(id=f"f-{i}", title=f, text=f, at=END) for i, f in enumerate(FILLER)]
+
+    topic = next(t for t in find_hotspots(messages, end=END) if str(t.examples[0]).startswith("heat"))
+
+    assert "按规定" not in topic.keywords and "取暖费" in topic.keywords
+
+
 def test_the_same_kind_of_problem_at_two_places_stays_two_topics():
     rng = random.Random(6)
     messages = []
