@@ -56,6 +56,10 @@ class Sheet:
     def headers_tuple(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
 
+    @functools.cached_property
+    def required(self) -> frozenset[str]:
+        return frozenset(c.header for c in self.columns if c.required)
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -131,8 +135,8 @@ class RowReader:
         value = self.cells[column]
         if isinstance(value, str):
             value = value.strip()
-        if value in (None, ""):
-            if _column(self.sheet, column).required:
+        if value is None or value == "":
+            if column in self.sheet.required:
                 self.err(column, _("不能为空"))
                 return None
             return default
@@ -145,13 +149,6 @@ class RowReader:
         except (ValueError, TypeError, ArithmeticError):
             self.err(column, _("格式不正确"))
         return None
-
-
-def _column(sheet: Sheet, header: str) -> Column:
-    for c in sheet.columns:
-        if c.header == header:
-            return c
-    raise KeyError(header)
 
 
 def _as_text(value) -> str:
@@ -203,6 +200,10 @@ def parse_datetime(value, *, tz=None) -> dt.datetime:
 
 
 def parse_int(value, *, minimum: int = 0) -> int:
+    if type(value) is int:  # as read from a number cell: what the Decimal path below would give, without it
+        if value < minimum:
+            raise CellError(_("应为不小于%(n)s的整数") % {"n": minimum})
+        return value
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
@@ -408,27 +409,35 @@ _SCAN_CELL = re.compile(
     rb'(?:/>|>(?:<v>([^<]*)</v>|<v/>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
 )
 _SCAN_END = re.compile(rb"\s*</sheetData>")
-_ENTITY = re.compile(r"&(?:(amp)|(lt)|(gt)|(quot)|(apos)|#(\d+)|#x([0-9a-fA-F]+));")
-_ENTITY_TEXT = ("&", "<", ">", '"', "'")
+_ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
+_STRAY_AMPERSAND = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_ENTITY_TEXT = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _CHUNK = 1 << 20
 
 
 def _entity(m) -> str:
-    for i, text in enumerate(_ENTITY_TEXT, start=1):
-        if m.group(i):
-            return text
-    return chr(int(m.group(6)) if m.group(6) else int(m.group(7), 16))
+    name = m.group(1)
+    text = _ENTITY_TEXT.get(name)
+    if text is not None:
+        return text
+    code = int(name[2:], 16) if name[1] == "x" else int(name[1:])
+    if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF):
+        raise _NotPlain  # not a character XML allows: let lxml say so
+    return chr(code)
 
 
 def _xml_text(raw: bytes) -> str:
     """Element text as an XML parser gives it: UTF-8, the five entities and character references, line ends."""
     text = raw.decode()
-    if "&" in text:
-        text = _ENTITY.sub(_entity, text)
-        if "&" in _ENTITY.sub("", raw.decode()):
-            raise _NotPlain  # a stray ampersand: not well-formed, let lxml say so
-    if "\r" in text:
+    if "\r" in text:  # line ends are normalised before references are read: "&#13;" stays a CR
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in text:
+        if _STRAY_AMPERSAND.search(text):
+            raise _NotPlain  # not well-formed: let lxml say so
+        if "&#" in text:
+            text = _ENTITY.sub(_entity, text)  # one pass: what a reference gives is never read again
+        else:  # "&amp;" last, so "&amp;lt;" stays "&lt;"
+            text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
     return text
 
 

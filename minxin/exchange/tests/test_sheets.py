@@ -85,3 +85,24 @@ def test_plain_scan_matches_lxml_on_openpyxls_own_files_or_hands_over():
     got = list(stream_values(book.worksheets[0]))
     assert [n for n, _v in got] == [1, 2, 3, 4, 5]
     assert got[3][1][2] is None and got[4][1][0] == "第4行 & <甲>"
+
+
+def test_plain_scan_reads_character_references_and_escaped_ampersands_as_an_xml_parser_does():
+    import zipfile
+
+    from minxin.exchange.sheets import Column, Sheet, Writer
+
+    writer = Writer([Sheet("表", (Column("文本"),))])
+    writer.append("表", ["占位"])
+    src = zipfile.ZipFile(io.BytesIO(writer.save()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert "占位".encode() in data
+                data = data.replace("占位".encode(), "甲&#13;乙&#x4E2D;&amp;lt;&#38;amp;\r\n丙".encode())
+            dst.writestr(info, data)
+    scanned, parsed = _both(out.getvalue())
+    assert scanned == parsed
+    assert scanned[1][1][0] == "甲\r乙中&lt;&amp;\n丙"
