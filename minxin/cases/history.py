@@ -28,6 +28,7 @@ from minxin.cases.events import EVENTS, SATISFIED_BY_DECISION, Ctx, apply_clocks
 from minxin.cases.models import Case, CaseEvent, CaseParty, CaseRouting, Petitioner
 from minxin.cases.searchdoc import documents_for
 from minxin.core import crypto, identity
+from minxin.core.sealing import Sealer
 from minxin.core.errors import ConfigurationMissing, ValidationFailed
 from minxin.rules.calendar_db import load_working_calendar
 from minxin.rules.deadlines import _apply_resume, _compute_due
@@ -284,14 +285,14 @@ def _prepare(fields: list, conn):
     On PostgreSQL a value that `_PLAIN` accepts is passed as it is; the field runs only for the
     rest, and always for fields that compute their value when saved (auto_now, the search document).
     """
-    from django.db.models.fields import DateField, Field
+    from django.db.models.fields import DateField, DateTimeField, Field
 
     names = [f.attname for f in fields]
     getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, _g=operator.attrgetter(names[0]): (_g(obj),))
     checks = []
     for f in fields:
         computed = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                        or type(f).pre_save not in (Field.pre_save, DateField.pre_save))
+                        or type(f).pre_save not in (Field.pre_save, DateField.pre_save, DateTimeField.pre_save))
         plain = None if computed or conn.vendor != "postgresql" else _PLAIN.get(f.get_internal_type())
         checks.append((f, computed, plain))
 
@@ -357,7 +358,7 @@ _EVENT_COLUMNS = ["case", "seq", "at", "actor", "actor_label", "action", "from_s
 def _chain_events(items: list[HistoricalCase]) -> list[tuple]:
     """The CaseEvent rows of the batch (as `_EVENT_COLUMNS` tuples), each sealed after the one before."""
     rows: list[tuple] = []
-    seal = sealed_event_values
+    seal = functools.partial(sealed_event_values, sealer=Sealer())
     for item in items:
         prev = ""
         case_id = item.case.pk
