@@ -43,7 +43,8 @@ SEARCHED_FIELDS = frozenset(
 
 def runs(text: str) -> list[tuple[str, bool]]:
     """(run, is_chinese) for every run of Chinese characters or of Latin letters/digits."""
-    norm = unicodedata.normalize("NFKC", text or "").lower()
+    text = text or ""
+    norm = (text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)).lower()
     return [(m.group(1), True) if m.group(1) else (m.group(2)[:MAX_TOKEN], False) for m in _RUN.finditer(norm)]
 
 
