@@ -15,7 +15,6 @@ re-signs every intact chain with the current key, after which old keys can go.
 import functools
 import hashlib
 import hmac
-import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
