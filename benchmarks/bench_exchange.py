@@ -17,11 +17,16 @@ Wall time on a shared machine mostly measures who got the CPU: the import's work
 (niced) Python process, COPY's in the PostgreSQL backend, which is not niced. So each phase's
 CPU time is printed too — this process's plus its backend's (read from /proc when the server
 runs on this machine) — and the same ratio of CPU seconds, which other work does not move.
+
+At 100,000 cases generating and exporting the file take longer than importing it: `--save-xlsx PATH`
+keeps the export, and `--xlsx PATH --cases N` imports such a file in a later run (only the city is
+built then — it does not depend on the case count, so the file's codes and accounts all exist).
 """
 
 import argparse
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -42,6 +47,9 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--keep", action="store_true", help="keep the scratch database")
+    ap.add_argument("--save-xlsx", metavar="PATH", help="keep a copy of the exported file (for --xlsx in a later run)")
+    ap.add_argument("--xlsx", metavar="PATH", help="import PATH, an earlier export of the same demo city (seed 1), "
+                    "instead of generating and exporting N cases: only the city is built; N must be its case count")
     args = ap.parse_args(argv)
     if connection.vendor != "postgresql":
         print("bench_exchange needs PostgreSQL (MINXIN_DATABASE_URL=postgres://…)")
@@ -53,7 +61,7 @@ def main(argv: list[str]) -> int:
     old_name = connection.settings_dict["NAME"]
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        return _run(args.cases, connection, transaction)
+        return _run(args.cases, connection, transaction, save=args.save_xlsx, given=args.xlsx)
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -61,7 +69,7 @@ def main(argv: list[str]) -> int:
             print(f"kept database {name}")
 
 
-def _run(n: int, connection, transaction) -> int:
+def _run(n: int, connection, transaction, *, save: str | None = None, given: str | None = None) -> int:
     from minxin.cases.models import Case, CaseEvent, CaseNumberSequence, CaseParty, CaseRouting, Petitioner
     from minxin.demo.build import build_demo
     from minxin.demo.city import SMALL_CITY
@@ -82,24 +90,29 @@ def _run(n: int, connection, transaction) -> int:
 
     ensure_demo_calendar(clock.today())
     t0 = time.perf_counter()
-    build_demo(seed=1, cases=n, size=SMALL_CITY)
-    print(f"demo: {n:,} cases in {time.perf_counter() - t0:.1f} s")
+    build_demo(seed=1, cases=0 if given else n, size=SMALL_CITY)  # the city does not depend on the case count
+    print(f"demo: {0 if given else n:,} cases in {time.perf_counter() - t0:.1f} s")
     with connection.cursor() as cur:  # planner statistics for the freshly loaded tables, as autovacuum would give them
         cur.execute("ANALYZE")
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "cases.xlsx")
-        connection.ensure_connection()
-        cpu_export = _Cpu(connection).start()
-        t0 = time.perf_counter()
-        with open(path, "wb") as fh:
-            export_cases(Case.objects.all(), actor=SYSTEM, full=True, out=fh)
-        t_export = time.perf_counter() - t0
-        cpu_export.stop()
-        size = os.path.getsize(path)
-        counts = {t: _count(connection, t) for t in tables}
-        print(f"export: {t_export:.1f} s ({n / t_export:,.0f} cases/s), {size / 1e6:.1f} MB; rows: "
-              + ", ".join(f"{t.split('_', 1)[1]}={c:,}" for t, c in counts.items()))
-        print(f"  {cpu_export}" + (f"; {n / cpu_export.total:,.0f} cases per CPU-second" if cpu_export.total else ""))
+        path = given or os.path.join(tmp, "cases.xlsx")
+        if given:
+            print(f"file: {given}, {os.path.getsize(given) / 1e6:.1f} MB (an earlier export, not timed here)")
+        else:
+            connection.ensure_connection()
+            cpu_export = _Cpu(connection).start()
+            t0 = time.perf_counter()
+            with open(path, "wb") as fh:
+                export_cases(Case.objects.all(), actor=SYSTEM, full=True, out=fh)
+            t_export = time.perf_counter() - t0
+            cpu_export.stop()
+            size = os.path.getsize(path)
+            counts = {t: _count(connection, t) for t in tables}
+            print(f"export: {t_export:.1f} s ({n / t_export:,.0f} cases/s), {size / 1e6:.1f} MB; rows: "
+                  + ", ".join(f"{t.split('_', 1)[1]}={c:,}" for t, c in counts.items()))
+            print(f"  {cpu_export}" + (f"; {n / cpu_export.total:,.0f} cases per CPU-second" if cpu_export.total else ""))
+            if save:
+                shutil.copyfile(path, save)
         empty()
         connection.ensure_connection()
         cpu_import = _Cpu(connection).start()
@@ -139,6 +152,7 @@ def _run(n: int, connection, transaction) -> int:
     assert {t: _count(connection, t) for t in tables} == written
     ratio = t_copy / t_import
     total = sum(written.values())
+    print(f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min)")
     print(f"import: {n:,} cases ({total:,} rows in {len(tables)} tables) in {t_import:.1f} s ({n / t_import:,.0f} cases/s)")
     print(f"  of which reading the file alone (streaming reader, {cells:,} cells, no checks): {t_read:.1f} s")
     print(f"  {cpu_import}")

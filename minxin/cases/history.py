@@ -28,6 +28,7 @@ from minxin.cases.events import EVENTS, SATISFIED_BY_DECISION, Ctx, apply_clocks
 from minxin.cases.models import Case, CaseEvent, CaseParty, CaseRouting, Petitioner
 from minxin.cases.searchdoc import documents_for
 from minxin.core import crypto, identity
+from minxin.core.sealing import Sealer
 from minxin.core.errors import ConfigurationMissing, ValidationFailed
 from minxin.rules.calendar_db import load_working_calendar
 from minxin.rules.deadlines import _apply_resume, _compute_due
@@ -284,14 +285,14 @@ def _prepare(fields: list, conn):
     On PostgreSQL a value that `_PLAIN` accepts is passed as it is; the field runs only for the
     rest, and always for fields that compute their value when saved (auto_now, the search document).
     """
-    from django.db.models.fields import DateField, Field
+    from django.db.models.fields import DateField, DateTimeField, Field
 
     names = [f.attname for f in fields]
     getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, _g=operator.attrgetter(names[0]): (_g(obj),))
     checks = []
     for f in fields:
         computed = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                        or type(f).pre_save not in (Field.pre_save, DateField.pre_save))
+                        or type(f).pre_save not in (Field.pre_save, DateField.pre_save, DateTimeField.pre_save))
         plain = None if computed or conn.vendor != "postgresql" else _PLAIN.get(f.get_internal_type())
         checks.append((f, computed, plain))
 
@@ -357,7 +358,7 @@ _EVENT_COLUMNS = ["case", "seq", "at", "actor", "actor_label", "action", "from_s
 def _chain_events(items: list[HistoricalCase]) -> list[tuple]:
     """The CaseEvent rows of the batch (as `_EVENT_COLUMNS` tuples), each sealed after the one before."""
     rows: list[tuple] = []
-    seal = sealed_event_values
+    seal = functools.partial(sealed_event_values, sealer=Sealer())
     for item in items:
         prev = ""
         case_id = item.case.pk
@@ -415,14 +416,30 @@ class _ClockBook:
         return self.resolved[key]
 
 
+class _Clock:
+    """A CaseDeadline row being replayed: its columns and nothing else (a model instance per clock cost
+    more than the replay). `_insert_rows` writes it as it writes model instances."""
+
+    __slots__ = ("id", "case_id", "rule_id", "code", "started_on", "due_on", "amount", "unit", "state", "completed_at",
+                 "extended_days", "extension_reason", "extension_approved_by_id", "extended_at", "paused_at",
+                 "paused_days", "provisional", "created_at")
+
+    def __init__(self, *, case_id, rule_id, code, started_on, amount, unit, created_at):
+        self.id, self.case_id, self.rule_id, self.code = None, case_id, rule_id, code
+        self.started_on, self.due_on, self.amount, self.unit = started_on, None, amount, unit
+        self.state, self.completed_at, self.created_at = DeadlineState.RUNNING, None, created_at
+        self.extended_days, self.extension_reason, self.extension_approved_by_id, self.extended_at = 0, "", None, None
+        self.paused_at, self.paused_days, self.provisional = None, 0, False
+
+
 class _CaseClocks:
     def __init__(self, book: _ClockBook, case: Case):
         self.book, self.case = book, case
-        self.rows: list[CaseDeadline] = []
-        self.running: dict[str, CaseDeadline] = {}
+        self.rows: list[_Clock] = []
+        self.running: dict[str, _Clock] = {}
         self.at: dt.datetime | None = None
 
-    def start(self, code: str, *, on, amount: int | None = None) -> CaseDeadline:
+    def start(self, code: str, *, on, amount: int | None = None) -> _Clock:
         on, at = _as_day(on), self.at
         rule = self.book.rule(code, self.case.area, on)
         amount = rule.amount if amount is None else amount
@@ -432,14 +449,14 @@ class _CaseClocks:
                 fields={"amount": _("必填")},
             )
         self.cancel(code, at=at)
-        dl = unsaved(CaseDeadline, case_id=self.case.pk, rule_id=rule.pk, code=code, started_on=on, amount=amount,
-                     unit=rule.unit, created_at=at)
+        dl = _Clock(case_id=self.case.pk, rule_id=rule.pk, code=code, started_on=on, amount=amount, unit=rule.unit,
+                    created_at=at)
         dl.due_on = _compute_due(self.book.cal, dl)
         self.rows.append(dl)
         self.running[code] = dl
         return dl
 
-    def complete(self, code: str, *, at: dt.datetime) -> CaseDeadline | None:
+    def complete(self, code: str, *, at: dt.datetime) -> _Clock | None:
         dl = self.running.pop(code, None)
         if dl is not None:
             done_on = _as_day(at)
@@ -449,7 +466,7 @@ class _CaseClocks:
             dl.completed_at = at
         return dl
 
-    def cancel(self, code: str, *, at: dt.datetime) -> CaseDeadline | None:
+    def cancel(self, code: str, *, at: dt.datetime) -> _Clock | None:
         dl = self.running.pop(code, None)
         if dl is not None:
             dl.state = DeadlineState.CANCELLED
@@ -460,7 +477,7 @@ class _CaseClocks:
         for code in sorted(self.running):
             (self.complete if code in SATISFIED_BY_DECISION else self.cancel)(code, at=at)
 
-    def extend(self, code: str, *, days, reason: str, approved_by, at: dt.datetime) -> CaseDeadline | None:
+    def extend(self, code: str, *, days, reason: str, approved_by, at: dt.datetime) -> _Clock | None:
         dl = self.running.get(code)
         if dl is not None and days:
             dl.extended_days = int(days)
@@ -470,14 +487,14 @@ class _CaseClocks:
             dl.due_on = max(dl.due_on, _compute_due(self.book.cal, dl))
         return dl
 
-    def pause(self, code: str, *, on) -> CaseDeadline | None:
+    def pause(self, code: str, *, on) -> _Clock | None:
         dl = self.running.get(code)
         if dl is None or dl.paused_at is not None:
             return None
         dl.paused_at = _as_day(on)
         return dl
 
-    def resume(self, code: str, *, on, dl: CaseDeadline | None = None) -> CaseDeadline | None:
+    def resume(self, code: str, *, on, dl: _Clock | None = None) -> _Clock | None:
         dl = dl or self.running.get(code)
         if dl is None or dl.paused_at is None:
             return None
@@ -495,7 +512,7 @@ class _CaseClocks:
         apply_clocks(ev.action, self, ctx)
 
 
-def _derive_clocks(items: list[HistoricalCase]) -> list[tuple[Case, list[CaseDeadline]]]:
+def _derive_clocks(items: list[HistoricalCase]) -> list[tuple[Case, list[_Clock]]]:
     """Every clock of every case in the batch, replayed from its events; sets Case.next_due_on.
 
     next_due_on is the earliest due day of the clocks still running (None if none), the

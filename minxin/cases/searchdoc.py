@@ -43,7 +43,8 @@ SEARCHED_FIELDS = frozenset(
 
 def runs(text: str) -> list[tuple[str, bool]]:
     """(run, is_chinese) for every run of Chinese characters or of Latin letters/digits."""
-    norm = unicodedata.normalize("NFKC", text or "").lower()
+    text = text or ""
+    norm = (text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)).lower()
     return [(m.group(1), True) if m.group(1) else (m.group(2)[:MAX_TOKEN], False) for m in _RUN.finditer(norm)]
 
 
@@ -64,21 +65,24 @@ def _quote(token: str) -> str:
 def document(sections: list[tuple[str, str]]) -> str:
     """tsvector literal for [(weight, text), …]; positions run on across sections."""
     positions: dict[str, list[str]] = {}
+    get = positions.get
     pos = 0
     for weight, text in sections:
         if not text:
             continue
-        for tok in tokens(text):
-            if pos < MAX_POSITION:
-                pos += 1
-            seen = positions.get(tok)
-            if seen is None:
-                positions[tok] = [f"{pos}{weight}"]
-            elif len(seen) < MAX_POSITIONS_PER_TOKEN:
-                seen.append(f"{pos}{weight}")
+        for run, chinese in runs(text):
+            for tok in (run[i:i + 2] for i in range(len(run) - 1)) if chinese and len(run) > 1 else (run,):
+                if pos < MAX_POSITION:
+                    pos += 1
+                seen = get(tok)
+                if seen is None:
+                    positions[tok] = [f"{pos}{weight}"]
+                elif len(seen) < MAX_POSITIONS_PER_TOKEN:
+                    seen.append(f"{pos}{weight}")
     # Tokens are runs of CJK characters or [0-9a-z] (see _RUN), so they never need escaping
     # inside the quotes; _quote stays for anything else.
-    return " ".join([f"'{tok}':{','.join(p)}" if _PLAIN_TOKEN.match(tok) else f"{_quote(tok)}:{','.join(p)}"
+    plain = _PLAIN_TOKEN.match
+    return " ".join([f"'{tok}':{','.join(p)}" if plain(tok) else f"{_quote(tok)}:{','.join(p)}"
                      for tok, p in positions.items()])
 
 

@@ -166,6 +166,7 @@ def _mapped(mapping: dict, what: str) -> Callable:
     return parse
 
 
+@functools.cache  # one parser per limit, not one closure per cell
 def _text(limit: int) -> Callable:
     def parse(value):
         text = str(value).strip() if not isinstance(value, float) else str(int(value)) if value.is_integer() else str(value)

@@ -19,7 +19,7 @@ from minxin.intake.models import CaseLshBand, CaseTextSignature
 
 from . import minhash, weights
 from . import verifier
-from .text import normalize
+from .text import _fold, normalize, normalize_folded
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,11 @@ def matter_text(values: dict) -> str:
 
 
 def _text_hash(text: str) -> str:
-    return hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=16).hexdigest()
+    return _norm_hash(normalize(text))
+
+
+def _norm_hash(norm: str) -> str:
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def build(case_id: int, text: str, *, now=None) -> tuple[CaseTextSignature, list[CaseLshBand]]:
@@ -185,13 +189,14 @@ def index_many(case_ids: list[int]) -> int:
         return 0
     now = clock.now()
     todo = [(r["pk"], matter_text(r)) for r in rows]
-    profiles = [verifier.profile(text) for _pk, text in todo]
+    folded = [_fold(text) if text else "" for _pk, text in todo]  # once a text, for its profile and its hash
+    profiles = [verifier.profile(text, folded=f) for (_pk, text), f in zip(todo, folded)]
     sets = [p.shingles for p in profiles]
     band_rows = minhash.band_hash_array(minhash.signatures(sets))
     sigs, bands = [], []
-    for (pk, text), prof, shingles, row in zip(todo, profiles, sets, band_rows):
+    for (pk, text), fold, prof, shingles, row in zip(todo, folded, profiles, sets, band_rows):
         sigs.append(CaseTextSignature(
-            case_id=pk, scheme=minhash.SCHEME, text_hash=_text_hash(text), shingles=shingles.astype("<u4").tobytes(),
+            case_id=pk, scheme=minhash.SCHEME, text_hash=_norm_hash(normalize_folded(fold)), shingles=shingles.astype("<u4").tobytes(),
             anchors=verifier.pack(prof), indexed_at=now,
         ))
         if len(shingles):
@@ -209,8 +214,8 @@ def index_many(case_ids: list[int]) -> int:
         with conn.cursor() as cur:
             if conn.vendor == "postgresql":
                 with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for band in bands:
-                        copy.write_row(band)
+                    # Integers only: COPY's text form built in one join, not a write_row per band.
+                    copy.write("".join([f"{b}\t{h}\t{pk}\n" for b, h, pk in bands]))
             else:
                 cur.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)", bands)
     return len(todo)

@@ -39,6 +39,11 @@ def normalize(text) -> str:
     return _DROP.sub("", _fold(text))
 
 
+def normalize_folded(folded: str) -> str:
+    """`normalize` of a text already through `_fold` (bulk paths fold each text once for all its uses)."""
+    return _DROP.sub("", folded)
+
+
 def shingle_strings(norm: str, k: int = SHINGLE_K) -> list[str]:
     if not norm:
         return []
@@ -64,7 +69,11 @@ def shingle_hashes(text: str, k: int = SHINGLE_K) -> np.ndarray:
     A k-gram's code points (< 2^21 each) are packed into a 64-bit key and mixed, all in numpy:
     ~10 µs for a 150-character text, so a million cases are hashed in seconds, not minutes.
     """
-    norm = normalize(text)
+    return norm_shingle_hashes(normalize(text), k)
+
+
+def norm_shingle_hashes(norm: str, k: int = SHINGLE_K) -> np.ndarray:
+    """`shingle_hashes` of an already normalised text."""
     if not norm:
         return np.empty(0, dtype=np.uint32)
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
@@ -141,7 +150,11 @@ def anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names, numbers) of a text; punctuation is kept until the text is cut into runs."""
     if not text:
         return frozenset(), frozenset()
-    text = _fold(text)
+    return folded_anchors(_fold(text))
+
+
+def folded_anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """`anchors` of a text already through `_fold`."""
     return _names(text), frozenset(map(_number_anchor, _NUMBER.findall(text)))
 
 

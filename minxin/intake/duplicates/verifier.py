@@ -33,7 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .text import _FUNCTION_CHARS, AnchorWeights, _fold, anchors, shingle_hashes
+from .text import (
+    _FUNCTION_CHARS, AnchorWeights, _fold, folded_anchors, norm_shingle_hashes, normalize_folded,
+    shingle_hashes,
+)
 
 MODEL_PATH = Path(__file__).with_name("same_matter_model.json")
 HEAD_KEY = "@"  # heads are counted in the anchor frequency table under this prefix
@@ -72,8 +75,13 @@ FEATURES = (
 
 def heads(text: str) -> frozenset[str]:
     """Distinctive parts of the place and organisation names in a text."""
+    return folded_heads(_fold(text or ""))
+
+
+def folded_heads(folded: str) -> frozenset[str]:
+    """`heads` of a text already through `_fold`."""
     out = set()
-    for run in _CLAUSE.split(_fold(text or "")):
+    for run in _CLAUSE.split(folded):
         for part in _FUNCTION_CHARS.split(run):
             for m in _HEAD.finditer(part):
                 head = _LEAD.sub("", m.group(1))[-HEAD_LEN:]
@@ -106,9 +114,15 @@ class Profile:
     numbers: frozenset[str] = frozenset()
 
 
-def profile(text: str) -> Profile:
-    names, numbers = anchors(text)
-    return Profile(shingle_hashes(text), shingle_hashes(opening(text)), heads(text), names, numbers)
+def profile(text: str, *, folded: str | None = None) -> Profile:
+    """The text's profile; `folded` is `_fold(text)` when the caller has it (the text is folded once for all parts)."""
+    if not text:
+        folded = ""
+    elif folded is None:
+        folded = _fold(text)
+    names, numbers = folded_anchors(folded) if folded else (frozenset(), frozenset())
+    return Profile(norm_shingle_hashes(normalize_folded(folded)), shingle_hashes(opening(text)), folded_heads(folded),
+                   names, numbers)
 
 
 def head_keys(hs) -> set[str]:
