@@ -97,18 +97,19 @@ def fine_names(names) -> list[tuple[str, str]]:
     writer adds or leaves out (丽发新城 / 丽发新城小区; 宏达置业 / 宏达置业有限公司) are not looked for;
     other suffixes are part of the name (幸福华庭 is not 幸福家园).
     """
-    out = []
-    for name in names:
-        m = _NAME_SUFFIX.search(name)
-        if not m:
-            continue
-        suffix, core = m.group(0), _LEAD.sub("", name[: m.start()])
-        last = max((s for s in _SUFFIXES if suffix.endswith(s)), key=len)  # 小区 ends in 区 but is no district
-        if last in COARSE_SUFFIXES or len(core) < 2 or core in GENERIC_HEADS or core in GENERIC_NAMES or core.isdigit():
-            continue
-        loose = suffix == "小区" or last in ("公司", "集团")
-        out.append((core if loose else core + suffix, name))
-    return out
+    return [(look, name) for name in names if (look := _fine_look(name))]
+
+
+@lru_cache(maxsize=65536)
+def _fine_look(name: str) -> str:
+    m = _NAME_SUFFIX.search(name)
+    if not m:
+        return ""
+    suffix, core = m.group(0), _LEAD.sub("", name[: m.start()])
+    last = max((s for s in _SUFFIXES if suffix.endswith(s)), key=len)  # 小区 ends in 区 but is no district
+    if last in COARSE_SUFFIXES or len(core) < 2 or core in GENERIC_HEADS or core in GENERIC_NAMES or core.isdigit():
+        return ""
+    return core if suffix == "小区" or last in ("公司", "集团") else core + suffix
 
 
 def name_of(head: str, text: str) -> str:
@@ -215,17 +216,22 @@ def other_place(a: Profile, b: Profile, weights: AnchorWeights) -> bool:
     same clauses, the same company's shared name outweighs a differing one-off mention. Without
     rarity (two texts compared alone) every name weighs alike, so any shared name prevents it.
     """
+    fa, fb = _fine_of(a), _fine_of(b)
+    if not fa or not fb:
+        return False
     sa, oa = _sets(a)
     sb, ob = _sets(b)
     absent, shared = [], 0.0
-    for p, own_opening, other in ((a, oa, sb), (b, ob, sa)):
+    for names, own_opening, other in ((fa, oa, sb), (fb, ob, sa)):
         top = 0.0
-        for look, name in _fine_of(p):
+        for look, name in names:
             share = _share(look, other)
             if share >= PRESENT:
                 shared = max(shared, _rarity(weights.counts.get(name, 0), weights.total))
             elif share < ABSENT and _share(look, own_opening) >= PRESENT:
                 top = max(top, _rarity(weights.counts.get(name, 0), weights.total))
+        if not top:
+            return False
         absent.append(top)
     return min(absent) > shared
 
