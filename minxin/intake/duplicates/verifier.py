@@ -16,6 +16,11 @@ exactly in the name. So the verifier weighs:
   of a long letter).
 Dates and amounts are not features: writers of one matter rarely agree on them.
 
+Two rules cap the probability below the threshold, for letters closer in wording than any
+pair the model was fitted on: both texts name only disjoint rare places, or each names in
+its opening an estate, company, school or village the other lacks (`other_place`): the
+templated complaint about another estate, whose clauses are the same word for word.
+
 The weights are a logistic regression fitted on the development set of real messages
 (benchmarks/intel_dup, read by hand); the threshold was chosen by 5-fold cross-validation
 there. `python -m benchmarks.bench_same_matter --fit` refits and rewrites
@@ -295,7 +300,8 @@ def features(a: Profile, b: Profile, weights: AnchorWeights) -> PairFeatures:
     # Each side names a rare place or organisation and they share none: another matter, however alike the
     # wording (the templated complaint about another estate). On the development set no pair of this kind
     # was the same matter by the model either (0 of 152 negatives, 0 of 8 positives predicted same), so the
-    # rule costs nothing there and holds where the wording is closer than any read pair.
+    # rule costs nothing there and holds where the wording is closer than any read pair. `other_place` is the same
+    # judgement at the finest level, on the names of the openings (see benchmarks/RESULTS.md for what it costs).
     disjoint = (ta > 0 and tb > 0 and not shared) or other_place(a, b, weights)
     return PairFeatures(values, jac, sorted(shared), sorted(differing - shared), min(covers), disjoint)
 
