@@ -33,7 +33,7 @@ def rarity(profiles: list[verifier.Profile], source: str) -> AnchorWeights:
     if source == "cases":
         keys = set()
         for p in profiles:
-            keys |= verifier.head_keys(p.heads)
+            keys |= verifier.weight_keys(p)
         return weights.load(keys)
     return verifier.corpus_weights(profiles)
 

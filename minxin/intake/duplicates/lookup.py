@@ -174,9 +174,9 @@ def find_similar(text: str, *, exclude: set[int] = frozenset(), threshold: float
     stored = [(case_id, verifier.unpack(packed, stored_shingles(sh))) for case_id, sh, packed in _signatures(list(hits), using)]
     stored.sort(key=lambda cp: -verifier.cheap_score(q, cp[1], model))
     stored = stored[:FULL_VERIFY]
-    keys = verifier.head_keys(q.heads)
+    keys = verifier.weight_keys(q)
     for _cid, p in stored:
-        keys |= verifier.head_keys(p.heads)
+        keys |= verifier.weight_keys(p)
     w = weights.load(keys, using=using)
     out = []
     for case_id, p in stored:
@@ -216,5 +216,5 @@ def compare_texts(a: str, b: str, *, case_id: int = 0, using: str = DEFAULT_DB_A
     """
     pa, pb = verifier.profile(a), verifier.profile(b)
     if weights is None:
-        weights = weights_mod.load(verifier.head_keys(pa.heads | pb.heads), using=using) if weigh else UNIFORM
+        weights = weights_mod.load(verifier.weight_keys(pa) | verifier.weight_keys(pb), using=using) if weigh else UNIFORM
     return verify(pa, pb, case_id=case_id, weights=weights)

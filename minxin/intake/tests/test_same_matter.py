@@ -65,6 +65,37 @@ def test_the_verdict_is_symmetric(rarity):
     assert judge(PLANT, PLANT_OTHER_WRITER, rarity).score == judge(PLANT_OTHER_WRITER, PLANT, rarity).score
 
 
+# A templated complaint: the same clauses word for word, only the estate and the company differ.
+LIFT = "南湖区滨河街道阳光华庭的电梯经常困人，宏达物业服务公司收了物业费却不维修，楼道里堆满杂物存在消防隐患。请求有关部门尽快调查处理。"
+LIFT_OTHER_ESTATE = "南湖区滨河街道枫林花园的电梯经常困人，永盛物业服务公司收了物业费却不维修，楼道里堆满杂物存在消防隐患。请求有关部门尽快调查处理。"
+LIFT_OTHER_WRITER = "您好，南湖区阳光华庭小区的电梯时常困人，宏达物业服务公司收了物业费却不维修，我家住在12号楼。恳请有关部门尽快处理。"
+
+
+def test_the_same_letter_about_another_estate_and_company_is_not_the_same_matter():
+    m = lookup.compare_texts(LIFT_OTHER_ESTATE, LIFT)
+    assert not m.same and m.score < verifier.current_model().threshold
+
+
+def test_the_same_estate_and_company_told_by_another_writer_stays_the_same_matter():
+    # 阳光华庭小区 / 阳光华庭 (a 小区 added) and the street left out do not make the estates differ
+    assert lookup.compare_texts(LIFT_OTHER_WRITER, LIFT).same
+
+
+def test_only_names_below_the_street_level_can_differ():
+    looks = {look for look, _name in verifier.fine_names(verifier.profile(LIFT).names)}
+    assert looks == {"阳光华庭", "宏达物业服务"}  # not 南湖区 nor 滨河街道
+    assert verifier.fine_names(verifier.profile("物业服务公司不作为，这个小区没人管").names) == []
+
+
+def test_a_shared_rare_name_outweighs_a_differing_common_one():
+    a, b = verifier.profile(LIFT), verifier.profile(LIFT_OTHER_ESTATE)
+    assert verifier.other_place(a, b, UNIFORM)
+    # the company is the one the two letters share (rare); the estates that differ are common words here
+    same_company = verifier.profile(LIFT_OTHER_ESTATE.replace("永盛", "宏达"))
+    rarity = verifier.AnchorWeights(1000, {"阳光华庭": 400, "枫林花园": 400, "宏达物业服务公司": 1})
+    assert not verifier.other_place(a, same_company, rarity)
+
+
 def test_a_common_head_counts_only_when_rare_enough():
     # 丽发 in 1 of 1,000 cases is a name; in 500 of them it is a common word and is ignored.
     rare = verifier.AnchorWeights(1000, {"@丽发": 1})
