@@ -91,6 +91,11 @@ def tasks_visible_to(staff):
     return qs.none() if q is None else qs.filter(q)
 
 
+def unit_open_tasks(staff):
+    """The tasks given to the staff member's own unit and not yet accepted (the list page's 本单位任务)."""
+    return tasks_visible_to(staff).filter(unit_id=staff.unit_id).exclude(state=TaskState.ACCEPTED)
+
+
 def get_task(staff, pk: int) -> Task:
     t = tasks_visible_to(staff).filter(pk=pk).first()
     if t is None:

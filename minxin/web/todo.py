@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minxin.cases.policies import may_register
-from minxin.cases.queries import inbox_queryset
-from minxin.core import clock
+from minxin.cases.queries import apply_filters, inbox_queryset
 from minxin.org.models import Role, Staff
 
 
@@ -32,7 +31,8 @@ def _cases(staff: Staff) -> list[Todo]:
     url = reverse("web:case_inbox")
     return [
         Todo(_("工作台待办事项"), inbox.count(), url),
-        Todo(_("其中已超期"), inbox.filter(next_due_on__lt=clock.today()).count(), f"{url}?overdue=on", late=True),
+        # The workbench's own 只看已超期 filter, so the count is what the linked list shows.
+        Todo(_("其中已超期"), apply_filters(inbox, {"overdue": True}).count(), f"{url}?overdue=on", late=True),
     ]
 
 
@@ -57,10 +57,9 @@ def _alerts(staff: Staff) -> list[Todo]:
 
 
 def _meeting_tasks(staff: Staff) -> list[Todo]:
-    from minxin.meetings.models import TaskState
-    from minxin.meetings.services import tasks_visible_to
+    from minxin.meetings.services import unit_open_tasks
 
-    n = tasks_visible_to(staff).filter(unit_id=staff.unit_id).exclude(state=TaskState.ACCEPTED).count()
+    n = unit_open_tasks(staff).count()
     # Every unit may receive a task; a unit that has none is not shown an empty line for it.
     return [Todo(_("联席会议交办任务（本单位未办结）"), n, reverse("web:meetings_list"))] if n else []
 

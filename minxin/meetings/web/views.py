@@ -78,7 +78,7 @@ def meeting_list(request):
             messages.success(request, _("已召集联席会议"))
             return redirect("web:meetings_detail", pk=m.pk)
     meetings = services.meetings_visible_to(staff).prefetch_related("members")[:200]
-    my_tasks = services.tasks_visible_to(staff).filter(unit_id=staff.unit_id).exclude(state=TaskState.ACCEPTED)
+    my_tasks = services.unit_open_tasks(staff)
     today = clock.today()
     return render(request, "meetings/list.html", {
         "meetings": meetings, "can_convene": policies.may_convene(staff),
